@@ -1,0 +1,60 @@
+# Every target creates or updates the virtualenv itself: nothing to install by hand
+# beyond python3 (>= 3.11). Dependencies come pinned from uv.lock.
+VENV ?= .venv
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := $(VENV)/bin/uv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run test lint fmt migrate bench compose-up compose-down clean
+
+help:
+	@echo "make run        API + worker on embedded stores (no Docker needed)"
+	@echo "make test       the whole test suite against real stores"
+	@echo "make lint       ruff check, ruff format --check, mypy"
+	@echo "make fmt        ruff format + autofix"
+	@echo "make migrate    apply database migrations (DATABASE_URL)"
+	@echo "make bench      run the benchmarks in bench/"
+	@echo "make compose-up the full stack in Docker (real MongoDB, PostgreSQL, Redis, MinIO, Mailpit)"
+
+$(UV):
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(BIN)/python
+	@touch $@
+
+venv: $(VENV)/.synced
+
+run: venv
+	$(BIN)/garderobe dev
+
+test: venv
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check src tests migrations bench seed
+	$(BIN)/ruff format --check src tests migrations bench seed
+	$(BIN)/mypy
+
+fmt: venv
+	$(BIN)/ruff format src tests migrations bench seed
+	$(BIN)/ruff check --fix src tests migrations bench seed
+
+migrate: venv
+	$(BIN)/garderobe db upgrade
+
+bench: venv
+	$(BIN)/python bench/run_all.py
+
+compose-up:
+	docker compose up --build -d
+
+compose-down:
+	docker compose down
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Users, authentication, profiles and addresses (PostgreSQL)."""

@@ -1,0 +1,75 @@
+"""Who is calling: bearer-token dependencies used by every domain's routes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from redis.asyncio import Redis
+
+from garderobe.accounts.models import User
+from garderobe.accounts.security import InvalidToken, TokenClaims, decode_token
+from garderobe.api.deps import DbSession, RedisDep, SettingsDep
+from garderobe.errors import Forbidden, Unauthorized
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)
+
+
+def revoked_access_key(jti: str) -> str:
+    return f"auth:revoked-access:{jti}"
+
+
+async def is_access_revoked(redis: Redis, claims: TokenClaims) -> bool:
+    return bool(await redis.exists(revoked_access_key(claims.jti)))
+
+
+async def get_access_claims(
+    request: Request,
+    settings: SettingsDep,
+    redis: RedisDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> TokenClaims | None:
+    if token is None:
+        return None
+    try:
+        claims = decode_token(settings, token, "access")
+    except InvalidToken as exc:
+        raise Unauthorized("The access token is invalid or expired.") from exc
+    if await is_access_revoked(redis, claims):
+        raise Unauthorized("The access token has been revoked.")
+    request.state.access_claims = claims
+    return claims
+
+
+AccessClaims = Annotated[TokenClaims | None, Depends(get_access_claims)]
+
+
+async def get_optional_user(claims: AccessClaims, session: DbSession) -> User | None:
+    if claims is None:
+        return None
+    user = await session.get(User, claims.subject)
+    if user is None or not user.is_active:
+        raise Unauthorized("The account behind this token is not active.")
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+
+
+async def get_current_user(user: OptionalUser) -> User:
+    if user is None:
+        raise Unauthorized()
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def get_admin_user(user: CurrentUser) -> User:
+    if not user.is_admin:
+        raise Forbidden("This action needs the admin role.")
+    return user
+
+
+AdminUser = Annotated[User, Depends(get_admin_user)]

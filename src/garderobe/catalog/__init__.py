@@ -1,0 +1,1 @@
+"""The catalog: taxonomy, typed attributes, items, listing, facets and search."""

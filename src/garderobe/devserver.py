@@ -1,0 +1,56 @@
+"""`garderobe dev`: the API and the worker in one process, on embedded stores where needed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import click
+import uvicorn
+
+from garderobe import migrate
+from garderobe.infra.devstack import DevStackError
+from garderobe.infra.embedded import EmbeddedStack
+from garderobe.logs import configure_logging
+from garderobe.main import create_app
+from garderobe.settings import Settings
+from garderobe.worker import create_worker
+
+log = logging.getLogger("garderobe.dev")
+
+
+async def _serve(settings: Settings, host: str, port: int) -> None:
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host=host, port=port, log_config=None, lifespan="on")
+    )
+    worker = create_worker(settings, handle_signals=False)
+    worker_task = asyncio.create_task(worker.main())
+    try:
+        await server.serve()  # returns on Ctrl-C / SIGTERM (uvicorn handles the signals)
+    finally:
+        worker_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await worker_task
+        await worker.close()
+
+
+def run_dev(settings: Settings, *, host: str, port: int) -> None:
+    configure_logging(settings.log_level, json_lines=settings.json_logs)
+    stack = EmbeddedStack(settings.dev_data_dir.resolve(), persistent=True)
+    try:
+        settings = stack.provide(settings)
+    except DevStackError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        assert settings.database_url is not None
+        migrate.upgrade(settings.database_url)
+        log.info(
+            "dev stack ready (embedded: %s); API on http://%s:%d/docs, mails at /dev/mails",
+            ", ".join(stack.started) or "none",
+            host,
+            port,
+        )
+        asyncio.run(_serve(settings, host, port))
+    finally:
+        stack.close()

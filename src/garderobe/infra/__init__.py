@@ -1,0 +1,1 @@
+"""Adapters for the outside systems: one module per system."""

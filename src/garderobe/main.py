@@ -1,0 +1,70 @@
+"""App factory and lifespan: wires the stores, the routers, the middleware."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from garderobe import __version__, registry
+from garderobe.api.middleware import RequestContextMiddleware
+from garderobe.errors import install_error_handlers
+from garderobe.infra.stores import open_stores
+from garderobe.settings import Settings, get_settings
+
+DESCRIPTION = """
+Catalog and shop API for clothing shops and resale marketplaces.
+
+* **Catalog** items live in MongoDB with typed, per-category attributes.
+* **Accounts, carts, orders, payments** live in PostgreSQL, transactionally.
+* Errors are RFC 9457 `application/problem+json` bodies with a stable `type` URI
+  and the `request_id` (also returned in the `X-Request-ID` header).
+"""
+
+TAGS = [
+    {"name": "health", "description": "Liveness and readiness probes."},
+    {"name": "auth", "description": "Registration, confirmation, tokens, passwords."},
+    {"name": "users", "description": "Profiles, addresses and (admin) user management."},
+    {"name": "catalog", "description": "Categories, brands, items, listing and facets."},
+    {"name": "search", "description": "Full-text search and autocomplete."},
+    {"name": "media", "description": "Item images in object storage."},
+    {"name": "cart", "description": "The shopper's cart (users and guests)."},
+    {"name": "orders", "description": "Checkout, payment and order status."},
+    {"name": "dev", "description": "Development-only helpers (not mounted in production)."},
+]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stores = await open_stores(settings, registry.document_models())
+        app.state.stores = stores
+        try:
+            yield
+        finally:
+            await stores.close()
+
+    app = FastAPI(
+        title="garderobe",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    for router in registry.routers():
+        app.include_router(router)
+    if settings.is_development:
+        from garderobe.api.dev import router as dev_router
+
+        app.include_router(dev_router)
+    app.add_middleware(
+        RequestContextMiddleware,
+        log_http=settings.log_http,
+        body_limit=settings.log_http_body_limit,
+    )
+    return app

@@ -1,0 +1,1 @@
+"""Item images in S3-compatible object storage."""

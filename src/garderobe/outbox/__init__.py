@@ -1,0 +1,1 @@
+"""Transactional outbox: side effects recorded in the same PostgreSQL transaction as the change."""

@@ -1,0 +1,49 @@
+"""What each domain contributes: SQLAlchemy models, Beanie documents, routers, outbox handlers.
+
+Adding a domain means adding it here; main.py, worker.py and migrations/env.py read these.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from beanie import Document
+from fastapi import APIRouter
+
+
+def import_models() -> None:
+    """Import every SQLAlchemy model so Base.metadata knows all tables (Alembic needs this)."""
+    import garderobe.accounts.models
+    import garderobe.outbox.models  # noqa: F401
+
+
+def document_models() -> list[type[Document]]:
+    from garderobe.catalog.documents import Item
+
+    return [Item]
+
+
+def routers() -> list[APIRouter]:
+    from garderobe.api.health import router as health_router
+
+    return [health_router]
+
+
+def outbox_handlers() -> dict[str, Any]:
+    """Outbox topic -> handler(ctx, payload), beyond mail (which the worker owns)."""
+    return {}
+
+
+def job_functions() -> list[Any]:
+    """Extra arq job functions from the domains."""
+    return []
+
+
+def cron_jobs() -> list[Any]:
+    """Scheduled arq jobs from the domains (arq.cron(...) objects)."""
+    return []
+
+
+def cli_commands() -> list[Any]:
+    """Extra `garderobe` subcommands from the domains (click commands or groups)."""
+    return []

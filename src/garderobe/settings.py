@@ -1,0 +1,119 @@
+"""One settings class for the API, the worker and the CLI, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_JWT_SECRET = "dev-only-insecure-secret-change-me"  # noqa: S105 - refused in production
+MIN_PRODUCTION_SECRET_LENGTH = 32
+
+
+class Settings(BaseSettings):
+    """Everything configurable.
+
+    A store URL left empty means "not configured": `garderobe dev` and the test suite start
+    an embedded server for it, `garderobe serve` refuses to start.
+    """
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    app_name: str = "garderobe"
+    public_url: str = "http://127.0.0.1:8000"
+
+    log_level: str = "INFO"
+    log_format: Literal["auto", "json", "console"] = "auto"
+    log_http: bool = False
+    log_http_body_limit: int = 2048
+
+    database_url: str | None = None
+    database_pool_size: int = 10
+    mongodb_url: str | None = None
+    mongodb_database: str = "garderobe"
+    redis_url: str | None = None
+    arq_queue_name: str = "garderobe:queue"
+
+    s3_endpoint_url: str | None = None
+    s3_access_key: str = "garderobe"
+    s3_secret_key: SecretStr = SecretStr("garderobe-dev-secret")
+    s3_region: str = "us-east-1"
+    s3_bucket: str = "garderobe"
+    s3_public_base_url: str | None = None
+
+    smtp_host: str | None = None
+    smtp_port: int = 1025
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_tls_mode: Literal["none", "starttls", "tls"] = "none"
+    smtp_timeout_seconds: float = 10.0
+    mail_from: str = "garderobe <no-reply@garderobe.local>"
+
+    jwt_secret: SecretStr = SecretStr(DEFAULT_JWT_SECRET)
+    jwt_issuer: str = "garderobe"
+    jwt_audience: str = "garderobe-api"
+    access_token_ttl_seconds: int = Field(default=15 * 60, gt=0)
+    refresh_token_ttl_seconds: int = Field(default=30 * 24 * 3600, gt=0)
+
+    store_check_timeout_seconds: float = 2.0
+
+    dev_data_dir: Path = Path(".garderobe")
+    dev_postgres_port: int = 55432
+    dev_redis_port: int = 56379
+    dev_s3_port: int = 58333
+    dev_mongodb_port: int = 57017
+    dev_smtp_port: int = 51025
+
+    @model_validator(mode="after")
+    def _refuse_weak_production_secrets(self) -> Settings:
+        if self.environment != "production":
+            return self
+        secret = self.jwt_secret.get_secret_value()
+        if secret == DEFAULT_JWT_SECRET or len(secret) < MIN_PRODUCTION_SECRET_LENGTH:
+            raise ValueError(
+                "JWT_SECRET is the development default or shorter than "
+                f"{MIN_PRODUCTION_SECRET_LENGTH} characters; refusing to start in production. "
+                'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+            )
+        return self
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment == "development"
+
+    @property
+    def json_logs(self) -> bool:
+        if self.log_format == "auto":
+            return self.environment == "production"
+        return self.log_format == "json"
+
+    def missing_stores(self) -> list[str]:
+        """Environment keys of the stores that have no URL configured."""
+        wanted = {
+            "DATABASE_URL": self.database_url,
+            "MONGODB_URL": self.mongodb_url,
+            "REDIS_URL": self.redis_url,
+            "S3_ENDPOINT_URL": self.s3_endpoint_url,
+            "SMTP_HOST": self.smtp_host,
+        }
+        return [key for key, value in wanted.items() if not value]
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password replaced, fit for error messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Settings for processes started from the CLI; the app factory takes them as an argument."""
+    return Settings()

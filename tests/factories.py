@@ -1,0 +1,43 @@
+"""Factories for test data: explicit arguments, no hidden fixtures."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from garderobe.accounts.models import Role, User
+from garderobe.accounts.security import hash_password, issue_token
+from garderobe.settings import Settings
+
+DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+async def create_user(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    email: str | None = None,
+    role: Role = Role.CUSTOMER,
+    confirmed: bool = True,
+    active: bool = True,
+    password: str = DEFAULT_PASSWORD,
+    full_name: str = "Test Shopper",
+) -> User:
+    user = User(
+        id=uuid.uuid4(),
+        email=email or f"user-{uuid.uuid4().hex[:8]}@example.org",
+        password_hash=hash_password(password),
+        full_name=full_name,
+        role=role,
+        is_active=active,
+        email_confirmed_at=datetime.now(UTC) if confirmed else None,
+    )
+    async with sessionmaker() as session, session.begin():
+        session.add(user)
+    return user
+
+
+def auth_headers(settings: Settings, user: User) -> dict[str, str]:
+    token, _ = issue_token(settings, user.id, "access")
+    return {"Authorization": f"Bearer {token}"}

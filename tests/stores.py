@@ -1,0 +1,145 @@
+"""Where the test suite's stores come from.
+
+For each store, in order: a TEST_* URL from the environment, a container when a Docker engine
+answers (testcontainers), else an embedded real server started here. Never the developer's
+own DATABASE_URL / REDIS_URL: the suite truncates and flushes what it is given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+from garderobe.infra.embedded import EmbeddedStack
+from garderobe.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def docker_available() -> bool:
+    if os.environ.get("TEST_USE_CONTAINERS", "1") == "0":
+        return False
+    try:
+        import docker
+
+        docker.from_env(timeout=2).ping()
+    except Exception:
+        return False
+    return True
+
+
+def _containers(exit_stack: ExitStack, env: dict[str, Any]) -> None:
+    """Start a container for each store still missing (only called when Docker answers)."""
+    from testcontainers.minio import MinioContainer
+    from testcontainers.mongodb import MongoDbContainer
+    from testcontainers.postgres import PostgresContainer
+    from testcontainers.redis import RedisContainer
+
+    if not env.get("database_url"):
+        pg = exit_stack.enter_context(PostgresContainer("postgres:16", driver="asyncpg"))
+        env["database_url"] = pg.get_connection_url()
+    if not env.get("redis_url"):
+        redis = exit_stack.enter_context(RedisContainer("redis:7"))
+        env["redis_url"] = (
+            f"redis://{redis.get_container_host_ip()}:{redis.get_exposed_port(6379)}/0"
+        )
+    if not env.get("mongodb_url"):
+        mongo = exit_stack.enter_context(MongoDbContainer("mongo:7"))
+        env["mongodb_url"] = mongo.get_connection_url()
+    if not env.get("s3_endpoint_url"):
+        minio = exit_stack.enter_context(MinioContainer())
+        config = minio.get_config()
+        env.update(
+            s3_endpoint_url=f"http://{config['endpoint']}",
+            s3_access_key=config["access_key"],
+            s3_secret_key=config["secret_key"],
+        )
+
+
+def _from_environment() -> dict[str, Any]:
+    keys = {
+        "database_url": "TEST_DATABASE_URL",
+        "redis_url": "TEST_REDIS_URL",
+        "mongodb_url": "TEST_MONGODB_URL",
+        "s3_endpoint_url": "TEST_S3_ENDPOINT_URL",
+        "s3_access_key": "TEST_S3_ACCESS_KEY",
+        "s3_secret_key": "TEST_S3_SECRET_KEY",
+    }
+    return {field: os.environ[var] for field, var in keys.items() if os.environ.get(var)}
+
+
+async def _create_database(server_url: str, name: str) -> str:
+    url = make_url(server_url)
+    conn = await asyncpg.connect(
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        database=url.database or "postgres",
+    )
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+async def _drop_database(server_url: str, name: str) -> None:
+    url = make_url(server_url)
+    conn = await asyncpg.connect(
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        database=url.database or "postgres",
+    )
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@contextlib.contextmanager
+def test_stack(data_dir: Path) -> Iterator[tuple[Settings, EmbeddedStack]]:
+    """Settings for one test session: its own PG database, Mongo database, bucket, queue."""
+    run_id = uuid.uuid4().hex[:10]
+    env = _from_environment()
+    with ExitStack() as exit_stack:
+        if len(env) < 4 and docker_available():
+            _containers(exit_stack, env)
+        base = Settings(
+            _env_file=None,
+            environment="test",
+            log_level="WARNING",  # type: ignore[call-arg]
+            jwt_secret="test-secret-" + run_id * 4,
+            **env,
+        )
+        embedded = EmbeddedStack(data_dir, persistent=False, free_ports=True)
+        exit_stack.callback(embedded.close)
+        settings = embedded.provide(base)
+        assert settings.database_url is not None
+        server_url = settings.database_url
+        db_name = f"garderobe_test_{run_id}"
+        database_url = asyncio.run(_create_database(server_url, db_name))
+        exit_stack.callback(lambda: asyncio.run(_drop_database(server_url, db_name)))
+        yield (
+            settings.model_copy(
+                update={
+                    "database_url": database_url,
+                    "mongodb_database": f"garderobe_test_{run_id}",
+                    "s3_bucket": f"garderobe-test-{run_id}",
+                    "arq_queue_name": f"garderobe:test:{run_id}",
+                }
+            ),
+            embedded,
+        )
