@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from garderobe.accounts.models import Role, User
 from garderobe.accounts.security import hash_password, issue_token
+from garderobe.catalog.documents import Item, ItemStatus, Money
 from garderobe.settings import Settings
 
 DEFAULT_PASSWORD = "correct horse battery staple"
@@ -41,3 +42,28 @@ async def create_user(
 def auth_headers(settings: Settings, user: User) -> dict[str, str]:
     token, _ = issue_token(settings, user.id, "access")
     return {"Authorization": f"Bearer {token}"}
+
+
+async def create_item(
+    *,
+    title: str = "Plain white T-shirt",
+    category: str = "t-shirts",
+    category_path: list[str] | None = None,
+    brand: str | None = "uniqlo",
+    price: int = 1999,
+    currency: str = "EUR",
+    status: ItemStatus = ItemStatus.ACTIVE,
+    **fields: object,
+) -> Item:
+    """Insert an item straight into MongoDB (bypassing validation) for tests of other domains."""
+    item = Item(
+        title=title,
+        category=category,
+        category_path=category_path or ["clothes", "tops", category],
+        brand=brand,
+        price=Money(amount=price, currency=currency),
+        status=status,
+        **fields,  # type: ignore[arg-type]
+    )
+    await item.insert()
+    return item

@@ -73,3 +73,18 @@ async def get_admin_user(user: CurrentUser) -> User:
 
 
 AdminUser = Annotated[User, Depends(get_admin_user)]
+
+
+class EmailNotConfirmed(Forbidden):
+    slug = "email-not-confirmed"
+    title = "Email not confirmed"
+
+
+async def get_confirmed_user(user: CurrentUser) -> User:
+    """Browsing and carts are open to unconfirmed users; ordering is not."""
+    if not user.email_confirmed:
+        raise EmailNotConfirmed("Confirm your email address before placing orders.")
+    return user
+
+
+ConfirmedUser = Annotated[User, Depends(get_confirmed_user)]
