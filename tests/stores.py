@@ -117,12 +117,18 @@ def test_stack(data_dir: Path) -> Iterator[tuple[Settings, EmbeddedStack]]:
     with ExitStack() as exit_stack:
         if len(env) < 4 and docker_available():
             _containers(exit_stack, env)
-        base = Settings(
+        # Explicit None for every store: a developer's own DATABASE_URL/REDIS_URL in the
+        # environment must never reach the suite, which truncates and flushes what it gets.
+        unset: dict[str, Any] = dict.fromkeys(
+            ("database_url", "redis_url", "mongodb_url", "s3_endpoint_url", "smtp_host")
+        )
+        base = Settings(  # type: ignore[call-arg]
             _env_file=None,
             environment="test",
-            log_level="WARNING",  # type: ignore[call-arg]
+            log_level="WARNING",
+            log_http=False,
             jwt_secret="test-secret-" + run_id * 4,
-            **env,
+            **{**unset, **env},
         )
         embedded = EmbeddedStack(data_dir, persistent=False, free_ports=True)
         exit_stack.callback(embedded.close)
