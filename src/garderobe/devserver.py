@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
+from collections.abc import Iterator
 
 import click
 import uvicorn
@@ -20,8 +22,24 @@ from garderobe.worker import create_worker
 log = logging.getLogger("garderobe.dev")
 
 
+class _DevServer(uvicorn.Server):
+    """uvicorn re-raises a captured SIGINT/SIGTERM after shutdown, which would kill the
+    process before the embedded servers are stopped; here the signal only ends serving."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        originals = {
+            sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)
+        }
+        try:
+            yield
+        finally:
+            for sig, handler in originals.items():
+                signal.signal(sig, handler)
+
+
 async def _serve(settings: Settings, host: str, port: int) -> None:
-    server = uvicorn.Server(
+    server = _DevServer(
         uvicorn.Config(create_app(settings), host=host, port=port, log_config=None, lifespan="on")
     )
     worker = create_worker(settings, handle_signals=False)
@@ -53,4 +71,5 @@ def run_dev(settings: Settings, *, host: str, port: int) -> None:
         )
         asyncio.run(_serve(settings, host, port))
     finally:
+        log.info("stopping embedded stores")
         stack.close()

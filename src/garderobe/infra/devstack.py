@@ -83,6 +83,7 @@ class EmbeddedServer:
     process: subprocess.Popen[bytes]
     log_path: Path
     stop_signal: int = signal.SIGTERM
+    stop_grace_seconds: float = STOP_TIMEOUT_SECONDS
 
     def stop(self) -> None:
         if self.process.poll() is not None:
@@ -90,9 +91,9 @@ class EmbeddedServer:
         with contextlib.suppress(ProcessLookupError):
             self.process.send_signal(self.stop_signal)
         try:
-            self.process.wait(STOP_TIMEOUT_SECONDS)
+            self.process.wait(self.stop_grace_seconds)
         except subprocess.TimeoutExpired:
-            log.warning("embedded %s did not stop in time; killing it", self.name)
+            log.info("embedded %s did not stop in time; killing it", self.name)
             self.process.kill()
             self.process.wait(STOP_TIMEOUT_SECONDS)
 
@@ -104,11 +105,17 @@ def _spawn(
     *,
     user: str | None = None,
     cwd: Path | None = None,
+    port: int | None = None,
 ) -> subprocess.Popen[bytes]:
+    if port is not None and port_open(port):
+        raise DevStackError(
+            f"embedded {name}: port {port} is already in use (a server left from an earlier "
+            "run? stop it, or choose another port in the DEV_*_PORT settings)"
+        )
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log_file:
         try:
-            return subprocess.Popen(  # noqa: S603 - argv built from our own paths
+            return subprocess.Popen(
                 list(argv),
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
@@ -166,7 +173,7 @@ def _pg_user(data_dir: Path) -> str | None:
 
 def _pg_run(bin_dir: Path, argv: Sequence[str], user: str | None, log_path: Path) -> None:
     with log_path.open("ab") as log_file:
-        result = subprocess.run(  # noqa: S603
+        result = subprocess.run(
             [str(bin_dir / argv[0]), *argv[1:]],
             stdout=log_file,
             stderr=subprocess.STDOUT,
@@ -184,7 +191,7 @@ def _pg_stop_leftover(bin_dir: Path, pgdata: Path, user: str | None, log_path: P
     """A postmaster.pid left by a crashed run: stop that server before starting ours."""
     if (pgdata / "postmaster.pid").exists():
         with log_path.open("ab") as log_file:
-            subprocess.run(  # noqa: S603
+            subprocess.run(
                 [str(bin_dir / "pg_ctl"), "-D", str(pgdata), "stop", "-m", "fast", "-w"],
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
@@ -241,7 +248,7 @@ def start_postgres(
     server = EmbeddedServer(
         "PostgreSQL",
         f"postgresql+asyncpg://postgres@127.0.0.1:{port}/{database}",
-        _spawn("PostgreSQL", argv, log_path, user=user),
+        _spawn("PostgreSQL", argv, log_path, user=user, port=port),
         log_path,
         stop_signal=signal.SIGINT,  # "fast" shutdown: roll back clients, checkpoint, exit
     )
@@ -250,14 +257,14 @@ def start_postgres(
     def accepts_queries() -> bool:
         done = subprocess.run(
             [*psql, "select 1", "postgres"],
-            capture_output=True,  # noqa: S603
+            capture_output=True,
             check=False,
             timeout=5,
         )
         return done.returncode == 0
 
     _wait_ready(server, accepts_queries)
-    exists = subprocess.run(  # noqa: S603
+    exists = subprocess.run(
         [*psql, f"select 1 from pg_database where datname = '{database}'", "postgres"],  # noqa: S608
         capture_output=True,
         text=True,
@@ -304,12 +311,38 @@ def start_redis(data_dir: Path, port: int, *, persistent: bool) -> EmbeddedServe
         "yes" if persistent else "no",
     ]
     server = EmbeddedServer(
-        "Redis", f"redis://127.0.0.1:{port}/0", _spawn("Redis", argv, log_path), log_path
+        "Redis", f"redis://127.0.0.1:{port}/0", _spawn("Redis", argv, log_path, port=port), log_path
     )
     return _wait_ready(server, lambda: _redis_answers(port))
 
 
 # --- S3 (SeaweedFS) --------------------------------------------------------------------------
+
+
+_WEED_INTERNAL_PORTS = (
+    "master.port",
+    "master.port.grpc",
+    "volume.port",
+    "volume.port.grpc",
+    "filer.port",
+    "filer.port.grpc",
+    "s3.port.grpc",
+    "iam.port",
+    "metricsPort",
+)
+
+
+def _weed_internal_ports(data_dir: Path) -> dict[str, int]:
+    """SeaweedFS records its internal addresses in its data: a reused data directory must get
+    the same internal ports again, so they are chosen once and kept next to the data."""
+    saved = data_dir / "internal-ports.json"
+    if saved.exists():
+        ports: dict[str, int] = json.loads(saved.read_text())
+        if set(ports) == set(_WEED_INTERNAL_PORTS):
+            return ports
+    ports = {flag: free_port() for flag in _WEED_INTERNAL_PORTS}
+    saved.write_text(json.dumps(ports))
+    return ports
 
 
 def start_s3(data_dir: Path, port: int, *, access_key: str, secret_key: str) -> EmbeddedServer:
@@ -330,20 +363,7 @@ def start_s3(data_dir: Path, port: int, *, access_key: str, secret_key: str) -> 
             }
         )
     )
-    ports = {
-        flag: free_port()
-        for flag in (
-            "master.port",
-            "master.port.grpc",
-            "volume.port",
-            "volume.port.grpc",
-            "filer.port",
-            "filer.port.grpc",
-            "s3.port.grpc",
-            "iam.port",
-            "metricsPort",
-        )
-    }
+    ports = _weed_internal_ports(data_dir)
     argv = [
         _executable("weed"),
         "server",
@@ -365,15 +385,27 @@ def start_s3(data_dir: Path, port: int, *, access_key: str, secret_key: str) -> 
     server = EmbeddedServer(
         "S3 (SeaweedFS)",
         f"http://127.0.0.1:{port}",
-        _spawn("S3 (SeaweedFS)", argv, log_path, cwd=data_dir),
+        _spawn("S3 (SeaweedFS)", argv, log_path, cwd=data_dir, port=port),
         log_path,
+        # weed ignores SIGTERM/SIGINT for a long time; its volume writes are synchronous per
+        # request, so a kill after a short grace loses nothing that was acknowledged.
+        stop_grace_seconds=2.0,
     )
 
     def lists_buckets() -> bool:
+        import urllib3
         from minio import Minio
 
+        if not port_open(port):
+            return False
+        # No client-side retries: the readiness loop retries, quickly, by itself.
+        http = urllib3.PoolManager(retries=False, timeout=urllib3.Timeout(2.0))
         client = Minio(
-            f"127.0.0.1:{port}", access_key=access_key, secret_key=secret_key, secure=False
+            f"127.0.0.1:{port}",
+            access_key=access_key,
+            secret_key=secret_key,
+            secure=False,
+            http_client=http,
         )
         client.list_buckets()
         return True
@@ -386,7 +418,7 @@ def start_s3(data_dir: Path, port: int, *, access_key: str, secret_key: str) -> 
 
 def start_mongo(data_dir: Path | None, port: int) -> EmbeddedServer:
     """The nx-27017 wire-protocol stand-in (see docs/mongodb.md); None keeps data in memory."""
-    state_dir = data_dir or Path(os.environ.get("TMPDIR", "/tmp")) / f"garderobe-nx-{port}"  # noqa: S108
+    state_dir = data_dir or Path(os.environ.get("TMPDIR", "/tmp")) / f"garderobe-nx-{port}"
     state_dir.mkdir(parents=True, exist_ok=True)
     log_path = state_dir / "nx-27017.log"
     argv = [
@@ -405,7 +437,7 @@ def start_mongo(data_dir: Path | None, port: int) -> EmbeddedServer:
     server = EmbeddedServer(
         "MongoDB stand-in (nx-27017)",
         f"mongodb://127.0.0.1:{port}",
-        _spawn("MongoDB stand-in", argv, state_dir / "stdout.log"),
+        _spawn("MongoDB stand-in", argv, state_dir / "stdout.log", port=port),
         log_path,
     )
 
