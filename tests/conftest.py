@@ -9,10 +9,10 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
-from garderobe.infra.devstack import MailSink
 from sqlalchemy import text
 
 from garderobe import migrate, registry
+from garderobe.infra.devstack import MailSink
 from garderobe.infra.embedded import EmbeddedStack
 from garderobe.infra.postgres import Base
 from garderobe.infra.stores import Stores

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from garderobe.infra.devstack import MailSink
-
 from garderobe import mailer
 from garderobe.infra import jobs
+from garderobe.infra.devstack import MailSink
 from garderobe.infra.stores import Stores
 from garderobe.uow import unit_of_work
 

@@ -24,7 +24,6 @@ async def test_ready_is_503_naming_the_store_that_is_down(
 ) -> None:
     # Point the S3 check at a closed port: the real client fails for real.
     from garderobe.infra.devstack import free_port
-
     from garderobe.infra.storage import ObjectStorage
 
     dead = ObjectStorage(
