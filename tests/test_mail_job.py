@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
+
+import pytest
 
 from garderobe import mailer
 from garderobe.infra import jobs
 from garderobe.infra.devstack import MailSink
 from garderobe.infra.stores import Stores
+from garderobe.logs import RequestIdFilter
 from garderobe.uow import unit_of_work
 
 
@@ -58,3 +62,17 @@ async def test_rolled_back_transaction_sends_no_mail(
         pass
     await run_jobs()
     assert not [m for m in mail_sink.messages if "eve@example.org" in m.rcpt_tos]
+
+
+async def test_job_log_lines_carry_the_job_id(
+    stores: Stores,
+    run_jobs: Callable[[], Awaitable[int]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.handler.addFilter(RequestIdFilter())
+    caplog.set_level(logging.INFO, logger="garderobe.worker")
+    mail = {"to": "kim@example.org", "subject": "Hi", "text": "t"}
+    await jobs.enqueue(stores.queue, "send_mail", mail, job_id="job-under-test")
+    await run_jobs()
+    sent = [r for r in caplog.records if r.getMessage() == "mail sent"]
+    assert [r.request_id for r in sent] == ["job:job-under-test"]  # type: ignore[attr-defined]

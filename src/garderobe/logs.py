@@ -36,7 +36,7 @@ def unbind_request_id(token: object) -> None:
     _request_id.reset(token)  # type: ignore[arg-type]
 
 
-class _RequestIdFilter(logging.Filter):
+class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = _request_id.get()
         return True
@@ -78,7 +78,7 @@ def configure_logging(level: str = "INFO", *, json_lines: bool = False) -> None:
     """Route every logger (ours, uvicorn's, arq's) through one stderr handler."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if json_lines else ConsoleFormatter())
-    handler.addFilter(_RequestIdFilter())
+    handler.addFilter(RequestIdFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

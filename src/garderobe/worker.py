@@ -14,7 +14,7 @@ from garderobe import mailer, registry
 from garderobe.infra import jobs
 from garderobe.infra import mail as smtp
 from garderobe.infra.stores import Stores, open_stores
-from garderobe.logs import configure_logging
+from garderobe.logs import bind_request_id, configure_logging
 from garderobe.outbox import service as outbox
 from garderobe.settings import Settings
 
@@ -62,6 +62,12 @@ async def _startup(ctx: dict[str, Any]) -> None:
         ctx["owns_stores"] = True
 
 
+async def _job_start(ctx: dict[str, Any]) -> None:
+    # The job function runs in a task copied from this context, so every log line it
+    # writes carries the job id where a request would carry its request id.
+    bind_request_id(f"job:{ctx.get('job_id', '?')}")
+
+
 async def _shutdown(ctx: dict[str, Any]) -> None:
     if ctx.get("owns_stores"):
         await ctx["stores"].close()
@@ -87,6 +93,7 @@ def create_worker(
         queue_name=settings.arq_queue_name,
         on_startup=_startup,
         on_shutdown=_shutdown,
+        on_job_start=_job_start,
         ctx=ctx,
         burst=burst,
         handle_signals=handle_signals,

@@ -51,9 +51,9 @@ async def test_every_log_line_of_a_request_carries_its_id(caplog: pytest.LogCapt
         return {"access_token": "very-secret-token"}
 
     app.add_middleware(RequestContextMiddleware, log_http=True, body_limit=64)
-    from garderobe.logs import _RequestIdFilter
+    from garderobe.logs import RequestIdFilter
 
-    caplog.handler.addFilter(_RequestIdFilter())
+    caplog.handler.addFilter(RequestIdFilter())
     caplog.set_level(logging.INFO)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
