@@ -35,4 +35,5 @@ async def test_uuid_values_round_trip_as_uuids(stores: Stores) -> None:
     value = uuid.uuid4()
     await collection.insert_one({"_id": "x", "ref": value})
     stored = await collection.find_one({"_id": "x"})
-    assert stored is not None and stored["ref"] == value
+    assert stored is not None
+    assert stored["ref"] == value
