@@ -24,9 +24,11 @@ def document_models() -> list[type[Document]]:
 
 
 def routers() -> list[APIRouter]:
+    from garderobe.accounts.router import router as auth_router
+    from garderobe.accounts.users_router import router as users_router
     from garderobe.api.health import router as health_router
 
-    return [health_router]
+    return [health_router, auth_router, users_router]
 
 
 def outbox_handlers() -> dict[str, Any]:
@@ -46,4 +48,6 @@ def cron_jobs() -> list[Any]:
 
 def cli_commands() -> list[Any]:
     """Extra `garderobe` subcommands from the domains (click commands or groups)."""
-    return []
+    from garderobe.accounts.cli import users
+
+    return [users]

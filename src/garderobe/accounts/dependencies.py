@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from redis.asyncio import Redis
 
+from garderobe.accounts import keys
 from garderobe.accounts.models import User
 from garderobe.accounts.security import InvalidToken, TokenClaims, decode_token
 from garderobe.api.deps import DbSession, RedisDep, SettingsDep
@@ -16,12 +17,15 @@ from garderobe.errors import Forbidden, Unauthorized
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)
 
 
-def revoked_access_key(jti: str) -> str:
-    return f"auth:revoked-access:{jti}"
-
-
-async def is_access_revoked(redis: Redis, claims: TokenClaims) -> bool:
-    return bool(await redis.exists(revoked_access_key(claims.jti)))
+async def is_revoked(redis: Redis, claims: TokenClaims) -> bool:
+    """A token is void when its own jti was revoked (logout) or when all of its user's
+    sessions were revoked after it was issued (password reset, deactivation)."""
+    revoked_jti, revoked_at = await redis.mget(
+        keys.revoked_access(claims.jti), keys.sessions_revoked_at(claims.subject)
+    )
+    if revoked_jti is not None:
+        return True
+    return revoked_at is not None and claims.issued_at.timestamp() < float(revoked_at)
 
 
 async def get_access_claims(
@@ -36,7 +40,7 @@ async def get_access_claims(
         claims = decode_token(settings, token, "access")
     except InvalidToken as exc:
         raise Unauthorized("The access token is invalid or expired.") from exc
-    if await is_access_revoked(redis, claims):
+    if await is_revoked(redis, claims):
         raise Unauthorized("The access token has been revoked.")
     request.state.access_claims = claims
     return claims

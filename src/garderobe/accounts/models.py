@@ -4,7 +4,17 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Enum, Index, String, func, text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -44,3 +54,32 @@ class User(TimestampMixin, Base):
     @property
     def email_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
+
+
+class Address(TimestampMixin, Base):
+    __tablename__ = "addresses"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    label: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    recipient: Mapped[str] = mapped_column(String(200))
+    line1: Mapped[str] = mapped_column(String(200))
+    line2: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(100))
+    postal_code: Mapped[str] = mapped_column(String(20))
+    country: Mapped[str] = mapped_column(String(2))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+
+    __table_args__ = (
+        # One default address per user, enforced by the database, not by hope.
+        Index(
+            "uq_addresses_default_per_user",
+            "user_id",
+            unique=True,
+            postgresql_where=text("is_default"),
+        ),
+        CheckConstraint("country ~ '^[A-Z]{2}$'", name="country_iso_alpha2"),
+    )

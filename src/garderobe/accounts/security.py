@@ -45,6 +45,7 @@ class TokenClaims:
     kind: TokenKind
     jti: str
     expires_at: datetime
+    issued_at: datetime
     family: str | None = None
 
     @property
@@ -65,13 +66,15 @@ def issue_token(
         if kind == "access"
         else settings.refresh_token_ttl_seconds
     )
-    claims = TokenClaims(subject, kind, uuid.uuid4().hex, now + timedelta(seconds=ttl), family)
+    claims = TokenClaims(subject, kind, uuid.uuid4().hex, now + timedelta(seconds=ttl), now, family)
     payload: dict[str, Any] = {
         "sub": str(subject),
         "typ": kind,
         "jti": claims.jti,
-        "iat": now,
-        "nbf": now,
+        # Fractional seconds: `iat` is compared with the time a user's sessions were revoked,
+        # and a token issued right after a revocation must not fall into the same second.
+        "iat": now.timestamp(),
+        "nbf": int(now.timestamp()),
         "exp": claims.expires_at,
         "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience,
@@ -100,6 +103,7 @@ def decode_token(settings: Settings, token: str, kind: TokenKind) -> TokenClaims
             kind,
             str(payload["jti"]),
             datetime.fromtimestamp(payload["exp"], UTC),
+            datetime.fromtimestamp(payload["iat"], UTC),
             payload.get("fam"),
         )
     except (jwt.PyJWTError, ValueError, KeyError) as exc:

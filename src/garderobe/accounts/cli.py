@@ -1,0 +1,46 @@
+"""`garderobe users …`: account administration from the command line."""
+
+from __future__ import annotations
+
+import asyncio
+
+import click
+
+from garderobe import registry
+from garderobe.accounts import service
+from garderobe.errors import DomainError
+from garderobe.infra.stores import open_stores
+
+
+@click.group(name="users")
+def users() -> None:
+    """User accounts."""
+
+
+@users.command(name="create-admin")
+@click.option("--email", prompt=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_admin(email: str, password: str) -> None:
+    """Create a confirmed admin account (the first admin of a new shop)."""
+    from garderobe.cli import fail, load_settings, preflight
+    from garderobe.uow import unit_of_work
+
+    if len(password) < 8:
+        fail("the password needs at least 8 characters.")
+    settings = load_settings()
+    preflight(settings)
+
+    async def run() -> str:
+        stores = await open_stores(settings, registry.document_models())
+        try:
+            async with unit_of_work(stores) as session:
+                user = await service.create_admin(session, email=email, password=password)
+                return str(user.id)
+        finally:
+            await stores.close()
+
+    try:
+        user_id = asyncio.run(run())
+    except DomainError as exc:
+        fail(exc.detail)
+    click.echo(f"admin {email} created (id {user_id})")
