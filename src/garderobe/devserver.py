@@ -38,12 +38,22 @@ class _DevServer(uvicorn.Server):
                 signal.signal(sig, handler)
 
 
+def _report_worker_exit(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error(
+            "the worker stopped: %s (API still serving; jobs wait in the queue)",
+            task.exception(),
+            exc_info=task.exception(),
+        )
+
+
 async def _serve(settings: Settings, host: str, port: int) -> None:
     server = _DevServer(
         uvicorn.Config(create_app(settings), host=host, port=port, log_config=None, lifespan="on")
     )
     worker = create_worker(settings, handle_signals=False)
     worker_task = asyncio.create_task(worker.main())
+    worker_task.add_done_callback(_report_worker_exit)
     try:
         await server.serve()  # returns on Ctrl-C / SIGTERM (uvicorn handles the signals)
     finally:

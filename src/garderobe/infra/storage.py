@@ -54,8 +54,14 @@ class ObjectStorage:
 
     async def ensure_bucket(self) -> None:
         def ensure() -> None:
-            if not self._client.bucket_exists(self.bucket):
+            if self._client.bucket_exists(self.bucket):
+                return
+            try:
                 self._client.make_bucket(self.bucket)
+            except S3Error as exc:
+                # The API and the worker start together; whoever comes second loses the race.
+                if exc.code not in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
+                    raise
 
         await to_thread.run_sync(ensure)
 

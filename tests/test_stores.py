@@ -1,0 +1,19 @@
+"""Opening the stores is safe when the API and the worker start at the same moment."""
+
+from __future__ import annotations
+
+import asyncio
+
+from garderobe import registry
+from garderobe.infra.stores import Stores, open_stores
+from garderobe.settings import Settings
+
+
+async def test_two_processes_opening_stores_at_once_both_succeed(settings: Settings) -> None:
+    fresh = settings.model_copy(update={"s3_bucket": settings.s3_bucket + "-race"})
+    opened = await asyncio.gather(
+        *(open_stores(fresh, registry.document_models()) for _ in range(3))
+    )
+    for stores in opened:
+        assert isinstance(stores, Stores)
+        await stores.close()
