@@ -14,21 +14,24 @@ from fastapi import APIRouter
 def import_models() -> None:
     """Import every SQLAlchemy model so Base.metadata knows all tables (Alembic needs this)."""
     import garderobe.accounts.models
+    import garderobe.catalog.search_models
     import garderobe.outbox.models  # noqa: F401
 
 
 def document_models() -> list[type[Document]]:
-    from garderobe.catalog.documents import Item
+    from garderobe.catalog.documents import Brand, Category, Item, Vocabulary
 
-    return [Item]
+    return [Item, Category, Brand, Vocabulary]
 
 
 def routers() -> list[APIRouter]:
     from garderobe.accounts.router import router as auth_router
     from garderobe.accounts.users_router import router as users_router
     from garderobe.api.health import router as health_router
+    from garderobe.catalog.router import router as catalog_router
+    from garderobe.catalog.search_router import router as search_router
 
-    return [health_router, auth_router, users_router]
+    return [health_router, auth_router, users_router, catalog_router, search_router]
 
 
 def outbox_handlers() -> dict[str, Any]:
@@ -43,11 +46,16 @@ def job_functions() -> list[Any]:
 
 def cron_jobs() -> list[Any]:
     """Scheduled arq jobs from the domains (arq.cron(...) objects)."""
-    return []
+    from arq import cron
+
+    from garderobe.catalog.reconcile import reconcile_search
+
+    return [cron(reconcile_search, minute={17}, second={0})]
 
 
 def cli_commands() -> list[Any]:
     """Extra `garderobe` subcommands from the domains (click commands or groups)."""
     from garderobe.accounts.cli import users
+    from garderobe.catalog.cli import search_group, seed
 
-    return [users]
+    return [users, seed, search_group]

@@ -1,0 +1,96 @@
+"""`garderobe seed` and `garderobe search reindex`."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import click
+
+from garderobe import registry
+from garderobe.catalog import seeding, taxonomy
+from garderobe.catalog.documents import Brand, Vocabulary
+from garderobe.infra.stores import Stores, open_stores
+from garderobe.uow import unit_of_work
+
+
+async def _open() -> Stores:
+    from garderobe.cli import load_settings, preflight
+
+    settings = load_settings()
+    preflight(settings)
+    return await open_stores(settings, registry.document_models())
+
+
+async def _seed(path: Path, items: int, batch_size: int) -> None:
+    stores = await _open()
+    try:
+        report = await taxonomy.load(taxonomy.parse(seeding.read_taxonomy(path)))
+        if report.changed:
+            click.echo(f"taxonomy: {len(report.created)} created, {len(report.updated)} updated")
+            for line in report.created + report.updated:
+                click.echo(f"  {line}")
+        else:
+            click.echo("taxonomy unchanged")
+        if items:
+            await _generate(stores, items, batch_size)
+    finally:
+        await stores.close()
+
+
+async def _generate(stores: Stores, count: int, batch_size: int) -> None:
+    vocabularies = {v.field: v async for v in Vocabulary.find_all()}
+    factory = seeding.ItemFactory(
+        await seeding.leaves(),
+        await Brand.find_all().to_list(),
+        vocabularies,
+        seed=int(time.time()),
+    )
+    started = time.perf_counter()
+    with click.progressbar(length=count, label="items", show_pos=True) as bar:
+        for batch in factory.batches(count, batch_size):
+            async with unit_of_work(stores) as session:
+                await seeding.insert_batch(session, batch)
+            bar.update(len(batch))
+    elapsed = time.perf_counter() - started
+    click.echo(f"{count} items in {elapsed:.1f} s: {count / elapsed:,.0f} items/s")
+
+
+@click.command(name="seed")
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="taxonomy YAML (default: seed/taxonomy.yaml)",
+)
+@click.option("--items", default=0, show_default=True, help="also generate N sample items")
+@click.option("--batch-size", default=1000, show_default=True)
+def seed(path: Path | None, items: int, batch_size: int) -> None:
+    """Load the taxonomy (idempotent) and optionally generate sample items."""
+    asyncio.run(_seed(seeding.taxonomy_file(path), items, batch_size))
+
+
+@click.group(name="search")
+def search_group() -> None:
+    """The PostgreSQL search projection."""
+
+
+@search_group.command()
+def reindex() -> None:
+    """Rebuild the search projection from MongoDB and drop rows of vanished items."""
+    from garderobe.catalog import reconcile
+
+    async def run() -> None:
+        stores = await _open()
+        try:
+            report = await reconcile.reconcile(stores)
+        finally:
+            await stores.close()
+        click.echo(
+            f"search projection: {report.upserted} upserted, {report.removed} removed, "
+            f"{report.unchanged} unchanged"
+        )
+
+    asyncio.run(run())

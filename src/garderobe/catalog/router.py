@@ -1,0 +1,328 @@
+"""/api/v1/categories, /api/v1/brands, /api/v1/items."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request, Response, status
+
+from garderobe.accounts.dependencies import AdminUser, OptionalUser
+from garderobe.api.deps import DbSession
+from garderobe.catalog import categories, listing_service, service
+from garderobe.catalog.documents import Category
+from garderobe.catalog.schemas import (
+    AttributeIn,
+    BrandIn,
+    BrandOut,
+    BrandUpdateIn,
+    CategoryIn,
+    CategoryNode,
+    CategoryOut,
+    CategoryRef,
+    CategoryUpdateIn,
+    ItemIn,
+    ItemOut,
+    ItemPage,
+    ItemPatch,
+    ValueIn,
+)
+from garderobe.catalog.taxonomy import ancestors, get_category, merge_attributes, tree
+from garderobe.errors import PreconditionRequired
+
+router = APIRouter(prefix="/api/v1", tags=["catalog"])
+
+_ADMIN: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Problem: not logged in"},
+    403: {"description": "Problem: admin role needed"},
+}
+_WRITE: dict[int | str, dict[str, Any]] = {
+    **_ADMIN,
+    404: {"description": "Problem: no such item"},
+    412: {"description": "Problem: the item changed since it was read (stale If-Match)"},
+    428: {"description": "Problem: If-Match header missing"},
+}
+
+
+def _etag(revision: int) -> str:
+    return f'"{revision}"'
+
+
+def _if_match(value: str | None) -> int:
+    """The revision an If-Match header names ("3" or W/"3")."""
+    if value is None:
+        raise PreconditionRequired("Send If-Match with the item's ETag to change it.")
+    try:
+        return int(value.removeprefix("W/").strip().strip('"'))
+    except ValueError as exc:
+        raise PreconditionRequired("If-Match must be an ETag this API returned.") from exc
+
+
+async def _category_out(category: Category) -> CategoryOut:
+    chain = await ancestors(category)
+    children = await categories.children_of([category.slug])
+    return CategoryOut(
+        slug=category.slug,
+        name=category.name,
+        parent=category.parent,
+        breadcrumb=[CategoryRef(slug=c.slug, name=c.name) for c in chain],
+        children=[CategoryRef(slug=c.slug, name=c.name) for c in children],
+        own_attributes=category.attributes,
+        attributes=merge_attributes(chain),
+    )
+
+
+@router.get("/categories", response_model=list[CategoryNode], summary="The category tree")
+async def category_tree() -> list[CategoryNode]:
+    return [CategoryNode.model_validate(n) for n in tree(await Category.find_all().to_list())]
+
+
+@router.get(
+    "/categories/{slug}",
+    response_model=CategoryOut,
+    summary="A category with its breadcrumb and effective attribute schema",
+)
+async def category_detail(slug: str) -> CategoryOut:
+    return await _category_out(await get_category(slug))
+
+
+@router.post(
+    "/categories",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CategoryOut,
+    responses=_ADMIN,
+    summary="Create a category (admin)",
+)
+async def create_category(body: CategoryIn, _: AdminUser) -> CategoryOut:
+    return await _category_out(await categories.create_category(body))
+
+
+@router.patch(
+    "/categories/{slug}",
+    response_model=CategoryOut,
+    responses=_ADMIN,
+    summary="Rename or reorder a category (admin)",
+)
+async def update_category(slug: str, body: CategoryUpdateIn, _: AdminUser) -> CategoryOut:
+    changes = body.model_dump(exclude_unset=True, exclude_none=True)
+    return await _category_out(await categories.update_category(slug, changes))
+
+
+@router.delete(
+    "/categories/{slug}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**_ADMIN, 409: {"description": "Problem: has children or items"}},
+    summary="Delete a category (admin); refused while it has children or items",
+)
+async def delete_category(slug: str, _: AdminUser) -> None:
+    await categories.delete_category(slug)
+
+
+@router.post(
+    "/categories/{slug}/attributes",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CategoryOut,
+    responses=_ADMIN,
+    summary="Add an attribute to a category (admin); inherited by its subcategories",
+)
+async def add_attribute(slug: str, body: AttributeIn, _: AdminUser) -> CategoryOut:
+    return await _category_out(await categories.add_attribute(slug, body))
+
+
+@router.post(
+    "/categories/{slug}/attributes/{name}/values",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CategoryOut,
+    responses=_ADMIN,
+    summary="Allow one more value for an enum attribute (admin)",
+)
+async def add_value(slug: str, name: str, body: ValueIn, _: AdminUser) -> CategoryOut:
+    return await _category_out(await categories.add_value(slug, name, body.label))
+
+
+@router.delete(
+    "/categories/{slug}/attributes/{name}/values/{value}",
+    response_model=CategoryOut,
+    responses={**_ADMIN, 409: {"description": "Problem: items use the value"}},
+    summary="Remove a value (admin); refused while items use it unless force=true",
+)
+async def remove_value(
+    slug: str, name: str, value: str, _: AdminUser, force: bool = False
+) -> CategoryOut:
+    return await _category_out(await categories.remove_value(slug, name, value, force=force))
+
+
+@router.get("/brands", response_model=list[BrandOut], summary="All brands")
+async def list_brands() -> list[BrandOut]:
+    return [BrandOut(slug=b.slug, name=b.name) for b in await categories.list_brands()]
+
+
+@router.post(
+    "/brands",
+    status_code=status.HTTP_201_CREATED,
+    response_model=BrandOut,
+    responses=_ADMIN,
+    summary="Create a brand (admin)",
+)
+async def create_brand(body: BrandIn, _: AdminUser) -> BrandOut:
+    brand = await categories.create_brand(body.name, body.slug)
+    return BrandOut(slug=brand.slug, name=brand.name)
+
+
+@router.patch(
+    "/brands/{slug}", response_model=BrandOut, responses=_ADMIN, summary="Rename a brand (admin)"
+)
+async def rename_brand(slug: str, body: BrandUpdateIn, _: AdminUser) -> BrandOut:
+    brand = await categories.rename_brand(slug, body.name)
+    return BrandOut(slug=brand.slug, name=brand.name)
+
+
+LISTING_DESCRIPTION = """
+Active items, filtered, sorted and paginated with an opaque cursor (keyset: stable while
+items are added). Repeat a filter to OR its values; different filters AND together.
+
+**Attribute filters** use `attr.<name>=<value>` with the attribute names and value slugs of
+the category's schema (`GET /api/v1/categories/{slug}`), e.g.
+`?category=jeans&attr.fit=slim&attr.fit=regular&attr.rise=high`.
+
+`facets=true` adds value counts for every filterable field (disjunctive: a field's counts
+ignore its own filter), price min/max and price buckets, computed in the same aggregation.
+`q` restricts to full-text matches (typo tolerant) and enables `sort=relevance`.
+"""
+
+
+@router.get(
+    "/items",
+    response_model=ItemPage,
+    summary="List and filter items",
+    description=LISTING_DESCRIPTION,
+)
+async def list_items(
+    request: Request,
+    session: DbSession,
+    user: OptionalUser,
+    category: Annotated[
+        str | None, Query(description="Category slug (includes subcategories)")
+    ] = None,
+    brand: Annotated[list[str] | None, Query(description="Brand slug(s)")] = None,
+    size: Annotated[list[str] | None, Query()] = None,
+    colour: Annotated[list[str] | None, Query(description="Colour slug(s)")] = None,
+    condition: Annotated[list[str] | None, Query()] = None,
+    material: Annotated[list[str] | None, Query()] = None,
+    pattern: Annotated[list[str] | None, Query()] = None,
+    price_min: Annotated[int | None, Query(ge=0, description="Minor units")] = None,
+    price_max: Annotated[int | None, Query(ge=0, description="Minor units")] = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    sort: Annotated[listing_service.SortParam | None, Query()] = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 24,
+    facets: bool = False,
+    status_: Annotated[list[str] | None, Query(alias="status", description="Admins only")] = None,
+) -> ItemPage:
+    fields = {
+        "brand": brand,
+        "size": size,
+        "colour": colour,
+        "condition": condition,
+        "material": material,
+        "pattern": pattern,
+    }
+    return await listing_service.list_items(
+        session,
+        request.query_params,
+        fields=fields,
+        category=category,
+        price_min=price_min,
+        price_max=price_max,
+        q=q,
+        sort=sort,
+        cursor=cursor,
+        limit=limit,
+        facets=facets,
+        statuses=status_ if user is not None and user.is_admin else None,
+    )
+
+
+@router.post(
+    "/items",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ItemOut,
+    responses={**_ADMIN, 422: {"description": "Problem: invalid fields or attributes"}},
+    summary="Create an item (admin); attributes are checked against its category",
+)
+async def create_item(
+    body: ItemIn, session: DbSession, _: AdminUser, response: Response
+) -> ItemOut:
+    item = await service.create_item(session, body)
+    response.headers["ETag"] = _etag(item.revision)
+    response.headers["Location"] = f"/api/v1/items/{item.id}"
+    return ItemOut.of(item)
+
+
+@router.get(
+    "/items/{item_id}",
+    response_model=ItemOut,
+    responses={404: {"description": "Problem: no such (active) item"}},
+    summary="One item (non-admins see active items only); ETag = revision",
+)
+async def get_item(item_id: str, user: OptionalUser, response: Response) -> ItemOut:
+    admin = user is not None and user.is_admin
+    item = await service.get_item(item_id, include_inactive=admin)
+    response.headers["ETag"] = _etag(item.revision)
+    return ItemOut.of(item)
+
+
+@router.put(
+    "/items/{item_id}",
+    response_model=ItemOut,
+    responses=_WRITE,
+    summary="Replace an item (admin); needs If-Match",
+)
+async def replace_item(
+    item_id: str,
+    body: ItemIn,
+    session: DbSession,
+    _: AdminUser,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> ItemOut:
+    item = await service.get_item(item_id)
+    updated = await service.update_item(session, item, body.model_dump(), _if_match(if_match))
+    response.headers["ETag"] = _etag(updated.revision)
+    return ItemOut.of(updated)
+
+
+@router.patch(
+    "/items/{item_id}",
+    response_model=ItemOut,
+    responses=_WRITE,
+    summary="Change some fields of an item (admin); needs If-Match",
+)
+async def patch_item(
+    item_id: str,
+    body: ItemPatch,
+    session: DbSession,
+    _: AdminUser,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> ItemOut:
+    item = await service.get_item(item_id)
+    changes = body.model_dump(exclude_unset=True)
+    if "attributes" in changes:
+        merged = {**item.attributes, **(changes["attributes"] or {})}
+        changes["attributes"] = {k: v for k, v in merged.items() if v is not None}
+    updated = await service.update_item(session, item, changes, _if_match(if_match))
+    response.headers["ETag"] = _etag(updated.revision)
+    return ItemOut.of(updated)
+
+
+@router.delete(
+    "/items/{item_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_WRITE,
+    summary="Delete an item (admin); needs If-Match",
+)
+async def delete_item(
+    item_id: str, session: DbSession, _: AdminUser, if_match: Annotated[str | None, Header()] = None
+) -> None:
+    item = await service.get_item(item_id)
+    await service.delete_item(session, item, _if_match(if_match))

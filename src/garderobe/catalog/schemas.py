@@ -1,0 +1,190 @@
+"""Request and response bodies of the catalog API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from garderobe.catalog.documents import (
+    AttributeDefinition,
+    AttributeType,
+    Choice,
+    Item,
+    ItemStatus,
+    Money,
+)
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class CategoryNode(BaseModel):
+    slug: str
+    name: str
+    children: list[CategoryNode] = Field(default_factory=list)
+
+
+class CategoryRef(BaseModel):
+    slug: str
+    name: str
+
+
+class CategoryOut(BaseModel):
+    slug: str
+    name: str
+    parent: str | None
+    breadcrumb: list[CategoryRef]
+    children: list[CategoryRef]
+    own_attributes: list[AttributeDefinition]
+    attributes: list[AttributeDefinition] = Field(
+        description="Effective schema: own attributes plus those inherited from ancestors"
+    )
+
+
+class CategoryIn(Request):
+    name: str = Field(min_length=1, max_length=80)
+    slug: str | None = Field(default=None, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    parent: str | None = None
+    position: int = 0
+
+
+class CategoryUpdateIn(Request):
+    name: str | None = Field(default=None, min_length=1, max_length=80)
+    position: int | None = None
+
+
+class AttributeIn(Request):
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    label: str = Field(min_length=1, max_length=80)
+    type: AttributeType
+    values: list[str] = Field(default_factory=list, description="Labels of enum values")
+    required: bool = False
+    unit: str | None = None
+    min: float | None = None
+    max: float | None = None
+
+
+class ValueIn(Request):
+    label: str = Field(min_length=1, max_length=80)
+
+
+class BrandOut(BaseModel):
+    slug: str
+    name: str
+
+
+class BrandIn(Request):
+    name: str = Field(min_length=1, max_length=80)
+    slug: str | None = Field(default=None, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class BrandUpdateIn(Request):
+    name: str = Field(min_length=1, max_length=80)
+
+
+class ItemIn(Request):
+    """A whole item (POST, PUT). Attribute values may be given as slugs or labels."""
+
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=10_000)
+    category: str = Field(description="Category slug")
+    brand: str | None = Field(default=None, description="Brand slug")
+    size: str | None = Field(default=None, max_length=40)
+    condition: str | None = None
+    material: str | None = Field(default=None, max_length=80)
+    colours: list[str] = Field(default_factory=list, max_length=5)
+    pattern: str | None = None
+    price: Money
+    attributes: dict[str, Any] = Field(default_factory=dict)
+    status: ItemStatus = ItemStatus.DRAFT
+
+
+class ItemPatch(Request):
+    """A partial update (PATCH): only the given fields change; `attributes` is merged, and an
+    attribute set to null is removed."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=10_000)
+    category: str | None = None
+    brand: str | None = None
+    size: str | None = Field(default=None, max_length=40)
+    condition: str | None = None
+    material: str | None = Field(default=None, max_length=80)
+    colours: list[str] | None = Field(default=None, max_length=5)
+    pattern: str | None = None
+    price: Money | None = None
+    attributes: dict[str, Any] | None = None
+    status: ItemStatus | None = None
+
+
+class ImageOut(BaseModel):
+    id: str
+    alt: str
+    width: int
+    height: int
+
+
+class ItemOut(BaseModel):
+    id: str
+    title: str
+    description: str
+    category: str
+    category_path: list[str]
+    brand: str | None
+    size: str | None
+    condition: str | None
+    material: str | None
+    colours: list[str]
+    pattern: str | None
+    price: Money
+    attributes: dict[str, Any]
+    images: list[ImageOut]
+    status: ItemStatus
+    created_at: datetime
+    updated_at: datetime
+    revision: int
+
+    @classmethod
+    def of(cls, item: Item) -> ItemOut:
+        data = item.model_dump(exclude={"id", "images"})
+        images = [ImageOut(id=i.id, alt=i.alt, width=i.width, height=i.height) for i in item.images]
+        return cls(id=str(item.id), images=images, **data)
+
+
+class FacetValue(BaseModel):
+    value: Any
+    count: int
+
+
+class PriceBucket(BaseModel):
+    min: int
+    max: int | None
+    count: int
+
+
+class PriceFacet(BaseModel):
+    min: int | None
+    max: int | None
+    buckets: list[PriceBucket]
+
+
+class Facets(BaseModel):
+    fields: dict[str, list[FacetValue]] = Field(
+        description="Counts per value for each filterable field; a field's counts ignore its "
+        "own filter and apply all the others (disjunctive)"
+    )
+    price: PriceFacet
+
+
+class ItemPage(BaseModel):
+    items: list[ItemOut]
+    next_cursor: str | None
+    facets: Facets | None = None
+
+
+class VocabularyOut(BaseModel):
+    field: str
+    choices: list[Choice]

@@ -1,0 +1,179 @@
+"""Seed data: load the taxonomy file, and generate realistic sample items in bulk."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from beanie import PydanticObjectId
+
+from garderobe.catalog import search
+from garderobe.catalog.documents import (
+    AttributeDefinition,
+    AttributeType,
+    Brand,
+    Category,
+    Item,
+    ItemStatus,
+    Money,
+    Vocabulary,
+)
+from garderobe.catalog.taxonomy import merge_attributes
+
+SIZES = {
+    "clothes": ["XS", "S", "M", "L", "XL", "XXL"],
+    "shoes": [str(n) for n in range(36, 47)],
+    "other": ["One size"],
+}
+MATERIALS = [
+    "cotton",
+    "wool",
+    "denim",
+    "linen",
+    "polyester",
+    "viscose",
+    "leather",
+    "silk",
+    "cashmere",
+    "suede",
+    "nylon",
+    "canvas",
+]
+ADJECTIVES = [
+    "Classic",
+    "Vintage",
+    "Everyday",
+    "Essential",
+    "Relaxed",
+    "Premium",
+    "Summer",
+    "Winter",
+    "Organic",
+    "Soft",
+    "Heritage",
+    "Urban",
+]
+
+
+def taxonomy_file(explicit: Path | None = None) -> Path:
+    """The taxonomy YAML: given, else ./seed/taxonomy.yaml, else the source checkout's."""
+    candidates = [
+        explicit,
+        Path.cwd() / "seed" / "taxonomy.yaml",
+        Path(__file__).resolve().parents[3] / "seed" / "taxonomy.yaml",
+    ]
+    for candidate in candidates:
+        if candidate is not None and candidate.is_file():
+            return candidate
+    raise FileNotFoundError("seed/taxonomy.yaml not found; pass --file")
+
+
+def read_taxonomy(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
+
+@dataclass
+class Leaf:
+    category: Category
+    names: list[str]
+    attributes: list[AttributeDefinition]
+
+
+async def leaves() -> list[Leaf]:
+    """Every category without children, with its path names and effective schema."""
+    everything = {c.slug: c for c in await Category.find_all().to_list()}
+    parents = {c.parent for c in everything.values()}
+    found = []
+    for category in everything.values():
+        if category.slug in parents:
+            continue
+        chain = [everything[s] for s in category.path if s in everything]
+        found.append(Leaf(category, [c.name for c in chain], merge_attributes(chain)))
+    return sorted(found, key=lambda leaf: leaf.category.slug)
+
+
+def _attribute_value(rng: random.Random, definition: AttributeDefinition) -> Any:
+    if definition.type is AttributeType.ENUM:
+        return rng.choice(definition.choices).value
+    if definition.type is AttributeType.MULTI_ENUM:
+        picks = rng.sample(definition.choices, k=min(2, len(definition.choices)))
+        return [c.value for c in picks]
+    if definition.type is AttributeType.BOOLEAN:
+        return rng.random() < 0.5
+    if definition.type is AttributeType.NUMBER:
+        low, high = definition.min or 0, definition.max or 100
+        return round(rng.uniform(low, high))
+    return "hand finished"
+
+
+class ItemFactory:
+    """Deterministic (seeded) random items that pass the catalog's validation."""
+
+    def __init__(
+        self,
+        leaves: Sequence[Leaf],
+        brands: Sequence[Brand],
+        vocabularies: dict[str, Vocabulary],
+        seed: int = 42,
+    ) -> None:
+        self.rng = random.Random(seed)  # noqa: S311 - sample data, not secrets
+        self.leaves, self.brands, self.vocabularies = leaves, brands, vocabularies
+
+    def _choice(self, field: str) -> str:
+        return self.rng.choice(self.vocabularies[field].choices).value
+
+    def item(self) -> tuple[Item, list[str], str]:
+        rng = self.rng
+        leaf = rng.choice(self.leaves)
+        brand = rng.choice(self.brands)
+        attributes = {
+            d.name: _attribute_value(rng, d)
+            for d in leaf.attributes
+            if d.required or rng.random() < 0.8
+        }
+        colours = sorted({self._choice("colours") for _ in range(rng.choice([1, 1, 2]))})
+        colour_label = colours[0].replace("-", " ")
+        title = (
+            f"{brand.name} {rng.choice(ADJECTIVES)} {colour_label} {leaf.category.name.rstrip('s')}"
+        )
+        description = (
+            f"{leaf.category.name} by {brand.name} in {colour_label}. "
+            f"{rng.choice(ADJECTIVES)} cut, {rng.choice(MATERIALS)} blend."
+        )
+        department = leaf.category.path[0]
+        item = Item(
+            id=PydanticObjectId(),
+            title=title,
+            description=description,
+            category=leaf.category.slug,
+            category_path=leaf.category.path,
+            brand=brand.slug,
+            size=rng.choice(SIZES.get(department, SIZES["other"])),
+            condition=self._choice("condition"),
+            material=rng.choice(MATERIALS),
+            colours=colours,
+            pattern=self._choice("pattern"),
+            price=Money(amount=int(rng.lognormvariate(8.2, 0.8)) // 10 * 10 + 90),
+            attributes=attributes,
+            status=ItemStatus.ACTIVE,
+        )
+        return item, leaf.names, brand.name
+
+    def batches(self, count: int, size: int) -> Iterator[list[tuple[Item, list[str], str]]]:
+        while count > 0:
+            batch = min(size, count)
+            yield [self.item() for _ in range(batch)]
+            count -= batch
+
+
+async def insert_batch(session: Any, batch: Sequence[tuple[Item, list[str], str]]) -> None:
+    """Search projection rows (in the caller's transaction), then one insert_many."""
+    await search.index_items_bulk(session, batch)
+    await session.flush()
+    documents = [item.model_dump(by_alias=True, mode="python") for item, _, _ in batch]
+    await Item.get_pymongo_collection().insert_many(documents, ordered=False)

@@ -1,0 +1,147 @@
+"""Catalog items: validated writes with optimistic concurrency, reads for other domains.
+
+Cross-store writes keep one order: PostgreSQL first (flushed, so constraint errors surface),
+MongoDB last. If MongoDB fails, the exception rolls PostgreSQL back at the edge; the only
+window left is a PostgreSQL commit failing after MongoDB succeeded, which the scheduled
+search reconciliation repairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from beanie import PydanticObjectId
+from beanie.operators import In
+from bson.errors import InvalidId
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from garderobe.catalog import search
+from garderobe.catalog.attributes import validate_attributes, validate_fields
+from garderobe.catalog.documents import Brand, Category, Item, ItemStatus
+from garderobe.catalog.schemas import ItemIn
+from garderobe.catalog.taxonomy import ITEM_FIELDS, ancestors, get_category, merge_attributes
+from garderobe.catalog.taxonomy import vocabularies as load_vocabularies
+from garderobe.errors import InvalidInput, NotFound, PreconditionFailed
+
+
+class ItemNotFound(NotFound):
+    slug = "item-not-found"
+    title = "Item not found"
+
+
+class BrandNotFound(InvalidInput):
+    slug = "unknown-brand"
+    title = "Unknown brand"
+
+
+class StaleRevision(PreconditionFailed):
+    slug = "stale-revision"
+    title = "The item changed since you read it"
+
+
+def parse_item_id(item_id: str) -> PydanticObjectId:
+    """An item id from a URL; anything that is no ObjectId is simply not found."""
+    try:
+        return PydanticObjectId(item_id)
+    except (InvalidId, TypeError) as exc:
+        raise ItemNotFound(f"No item {item_id!r}.") from exc
+
+
+async def get_item(item_id: str, *, include_inactive: bool = True) -> Item:
+    """The item, or ItemNotFound; with include_inactive=False only active items are found."""
+    item = await Item.get(parse_item_id(item_id))
+    if item is None or (not include_inactive and item.status is not ItemStatus.ACTIVE):
+        raise ItemNotFound(f"No item {item_id!r}.")
+    return item
+
+
+async def get_items(ids: Sequence[str]) -> dict[str, Item]:
+    """The items that exist among `ids`, by id (for carts and checkout)."""
+    object_ids = [parse_item_id(i) for i in ids]
+    return {str(item.id): item for item in await Item.find(In(Item.id, object_ids)).to_list()}
+
+
+async def mark_items_sold(ids: Sequence[str]) -> None:
+    """Active items become sold (idempotent: sold items stay as they are)."""
+    collection = Item.get_pymongo_collection()
+    await collection.update_many(
+        {"_id": {"$in": [parse_item_id(i) for i in ids]}, "status": ItemStatus.ACTIVE.value},
+        {
+            "$set": {"status": ItemStatus.SOLD.value, "updated_at": datetime.now(UTC)},
+            "$inc": {"revision": 1},
+        },
+    )
+
+
+async def category_names(slugs: Sequence[str]) -> dict[str, str]:
+    found = await Category.find(In(Category.slug, list(slugs))).to_list()
+    return {c.slug: c.name for c in found}
+
+
+async def brand_names(slugs: Sequence[str]) -> dict[str, str]:
+    found = await Brand.find(In(Brand.slug, list(slugs))).to_list()
+    return {b.slug: b.name for b in found}
+
+
+async def _validated(data: dict[str, Any]) -> tuple[dict[str, Any], list[str], str | None]:
+    """Fields checked against the category's effective schema and the vocabularies;
+    returns the stored form, the category names on the path and the brand name."""
+    category = await get_category(data["category"])
+    chain = await ancestors(category)
+    attributes = validate_attributes(merge_attributes(chain), data.get("attributes") or {})
+    fields = validate_fields(
+        await load_vocabularies(), {f: data.get(f) for f in ITEM_FIELDS if f in data}
+    )
+    brand_name = None
+    if data.get("brand"):
+        brand = await Brand.find_one(Brand.slug == data["brand"])
+        if brand is None:
+            raise BrandNotFound(f"No brand {data['brand']!r}; create it first.")
+        brand_name = brand.name
+    clean = {**data, **fields, "attributes": attributes, "category_path": category.path}
+    return clean, [c.name for c in chain], brand_name
+
+
+async def create_item(session: AsyncSession, body: ItemIn) -> Item:
+    """Validate, write the search projection, then insert the item document."""
+    data, names, brand_name = await _validated(body.model_dump())
+    item = Item(id=PydanticObjectId(), **data)
+    await search.index_item(session, item, category_names=names, brand_name=brand_name)
+    await session.flush()
+    await item.insert()
+    return item
+
+
+async def update_item(
+    session: AsyncSession, item: Item, changes: dict[str, Any], expected_revision: int
+) -> Item:
+    """Apply `changes` if the item is still at `expected_revision`, else StaleRevision (412)."""
+    if item.revision != expected_revision:
+        raise StaleRevision(f"The item is at revision {item.revision}, not {expected_revision}.")
+    merged = {**item.model_dump(exclude={"id", "images", "revision", "created_at"}), **changes}
+    data, names, brand_name = await _validated(merged)
+    data.update(updated_at=datetime.now(UTC), revision=expected_revision + 1)
+    updated: Item = Item.model_validate({**item.model_dump(), **data, "id": item.id})
+    await search.index_item(session, updated, category_names=names, brand_name=brand_name)
+    await session.flush()
+    result = await Item.get_pymongo_collection().update_one(
+        {"_id": item.id, "revision": expected_revision},
+        {"$set": updated.model_dump(mode="python", exclude={"id", "images"})},
+    )
+    if result.matched_count == 0:  # someone else wrote between our read and our write
+        raise StaleRevision("The item was changed by someone else meanwhile; read it again.")
+    return updated
+
+
+async def delete_item(session: AsyncSession, item: Item, expected_revision: int) -> None:
+    if item.revision != expected_revision:
+        raise StaleRevision(f"The item is at revision {item.revision}, not {expected_revision}.")
+    await search.remove_item(session, str(item.id))
+    await session.flush()
+    result = await Item.get_pymongo_collection().delete_one(
+        {"_id": item.id, "revision": expected_revision}
+    )
+    if result.deleted_count == 0:
+        raise StaleRevision("The item was changed by someone else meanwhile; read it again.")

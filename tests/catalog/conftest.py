@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import pytest
+
+from garderobe.accounts.models import Role
+from garderobe.catalog import seeding, taxonomy
+from garderobe.infra.stores import Stores
+from garderobe.settings import Settings
+from tests.factories import auth_headers, create_user
+
+
+@pytest.fixture
+async def shop(stores: Stores) -> Stores:
+    """The stores with the real taxonomy file loaded (categories, brands, vocabularies)."""
+    await taxonomy.load(taxonomy.parse(seeding.read_taxonomy(seeding.taxonomy_file())))
+    return stores
+
+
+@pytest.fixture
+async def admin(shop: Stores, settings: Settings) -> dict[str, str]:
+    return auth_headers(settings, await create_user(shop.sessionmaker, role=Role.ADMIN))
+
+
+@pytest.fixture
+async def customer(shop: Stores, settings: Settings) -> dict[str, str]:
+    return auth_headers(settings, await create_user(shop.sessionmaker))
