@@ -12,19 +12,25 @@ from garderobe import registry
 from garderobe.catalog import seeding, taxonomy
 from garderobe.catalog.documents import Brand, Vocabulary
 from garderobe.infra.stores import Stores, open_stores
+from garderobe.settings import Settings
 from garderobe.uow import unit_of_work
 
 
-async def _open() -> Stores:
+def _checked_settings() -> Settings:
+    """Settings whose stores answer: a bad URL ends here with one line, before any loop runs."""
     from garderobe.cli import load_settings, preflight
 
     settings = load_settings()
     preflight(settings)
+    return settings
+
+
+async def _open(settings: Settings) -> Stores:
     return await open_stores(settings, registry.document_models())
 
 
-async def _seed(path: Path, items: int, batch_size: int) -> None:
-    stores = await _open()
+async def _seed(settings: Settings, path: Path, items: int, batch_size: int) -> None:
+    stores = await _open(settings)
     try:
         report = await taxonomy.load(taxonomy.parse(seeding.read_taxonomy(path)))
         if report.changed:
@@ -69,7 +75,8 @@ async def _generate(stores: Stores, count: int, batch_size: int) -> None:
 @click.option("--batch-size", default=1000, show_default=True)
 def seed(path: Path | None, items: int, batch_size: int) -> None:
     """Load the taxonomy (idempotent) and optionally generate sample items."""
-    asyncio.run(_seed(seeding.taxonomy_file(path), items, batch_size))
+    settings = _checked_settings()
+    asyncio.run(_seed(settings, seeding.taxonomy_file(path), items, batch_size))
 
 
 @click.group(name="search")
@@ -82,8 +89,10 @@ def reindex() -> None:
     """Rebuild the search projection from MongoDB and drop rows of vanished items."""
     from garderobe.catalog import reconcile
 
+    settings = _checked_settings()
+
     async def run() -> None:
-        stores = await _open()
+        stores = await _open(settings)
         try:
             report = await reconcile.reconcile(stores)
         finally:
