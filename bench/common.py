@@ -1,0 +1,216 @@
+"""What the benchmarks share: stores, a served app, a load generator, a report of the server.
+
+Stores come from the environment (DATABASE_URL, MONGODB_URL, REDIS_URL, S3_ENDPOINT_URL,
+SMTP_HOST) when all are set; otherwise the missing ones are started embedded on free ports
+in a throwaway directory, exactly as the test suite does (nx-27017 stands in for MongoDB).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+from pymongo import AsyncMongoClient
+from sqlalchemy.engine import make_url
+
+from garderobe import migrate
+from garderobe.infra.devstack import free_port
+from garderobe.infra.embedded import EmbeddedStack
+from garderobe.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+GARDEROBE = str(Path(sys.executable).parent / "garderobe")
+
+
+async def _admin_sql(server_url: str, statement: str) -> None:
+    url = make_url(server_url)
+    conn = await asyncpg.connect(
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        database="postgres",
+    )
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+async def _drop_mongo_database(url: str, name: str) -> None:
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(url)
+    try:
+        await client.drop_database(name)
+    finally:
+        await client.close()
+
+
+@contextlib.contextmanager
+def stores() -> Iterator[tuple[Settings, list[str]]]:
+    """Settings with every store reachable, and the names of the embedded ones started.
+
+    The run gets its own PostgreSQL and MongoDB databases (dropped afterwards), so pointing
+    the benchmark at a developer's stores never touches their data.
+    """
+    run = f"garderobe_bench_{uuid.uuid4().hex[:8]}"
+    base = Settings(environment="test", log_level="WARNING", log_http=False)
+    with tempfile.TemporaryDirectory(prefix="garderobe-bench-") as tmp:
+        stack = EmbeddedStack(Path(tmp), persistent=False, free_ports=True)
+        try:
+            provided = stack.provide(base)
+            assert provided.database_url is not None
+            assert provided.mongodb_url is not None
+            server_url = provided.database_url
+            asyncio.run(_admin_sql(server_url, f'CREATE DATABASE "{run}"'))
+            database_url = make_url(server_url).set(database=run)
+            settings = provided.model_copy(
+                update={
+                    "database_url": database_url.render_as_string(hide_password=False),
+                    "mongodb_database": run,
+                    "arq_queue_name": f"garderobe:{run}",
+                }
+            )
+            try:
+                migrate.upgrade(str(settings.database_url))
+                yield settings, stack.started
+            finally:
+                asyncio.run(_drop_mongo_database(provided.mongodb_url, run))
+                asyncio.run(_admin_sql(server_url, f'DROP DATABASE IF EXISTS "{run}" WITH (FORCE)'))
+        finally:
+            stack.close()
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    """The environment for a `garderobe` subprocess talking to these stores."""
+    keep = {k: v for k, v in os.environ.items() if not k.endswith("_URL")}
+    return {
+        **keep,
+        "ENVIRONMENT": "test",
+        "LOG_LEVEL": "WARNING",
+        "DATABASE_URL": str(settings.database_url),
+        "MONGODB_URL": str(settings.mongodb_url),
+        "MONGODB_DATABASE": settings.mongodb_database,
+        "REDIS_URL": str(settings.redis_url),
+        "S3_ENDPOINT_URL": str(settings.s3_endpoint_url),
+        "S3_ACCESS_KEY": settings.s3_access_key,
+        "S3_SECRET_KEY": settings.s3_secret_key.get_secret_value(),
+        "S3_BUCKET": settings.s3_bucket,
+        "SMTP_HOST": str(settings.smtp_host),
+        "SMTP_PORT": str(settings.smtp_port),
+        "SMTP_TLS_MODE": settings.smtp_tls_mode,
+    }
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server at {url} exited with {process.returncode}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=1).status_code < 500:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up within {timeout:.0f} s")
+
+
+@contextlib.contextmanager
+def serving(argv: Sequence[str], env: dict[str, str], probe_path: str) -> Iterator[str]:
+    """Run a server process on a free port ({port} in argv); yields its base URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [part.replace("{port}", str(port)) for part in argv]
+    process = subprocess.Popen(command, env=env, cwd=ROOT)
+    try:
+        wait_until_up(base + probe_path, process)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@dataclass
+class Figures:
+    requests: int
+    seconds: float
+    latencies: list[float]
+    payload_bytes: int
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+    def line(self, name: str) -> str:
+        return (
+            f"{name:<28} {self.per_second:9.1f} req/s   p50 {self.percentile(50) * 1000:8.1f} ms"
+            f"   p99 {self.percentile(99) * 1000:8.1f} ms   ({self.requests} requests, "
+            f"{self.payload_bytes:,} bytes each)"
+        )
+
+
+async def load(
+    url: str,
+    *,
+    params: httpx.QueryParams | None = None,
+    concurrency: int = 16,
+    seconds: float = 10.0,
+    warmup: int = 2,
+) -> Figures:
+    """`concurrency` clients looping on GET url for `seconds` (each finishes at least one)."""
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(timeout=600, limits=limits) as client:
+        for _ in range(warmup):
+            first = await client.get(url, params=params)
+            first.raise_for_status()
+        latencies: list[float] = []
+        started = time.perf_counter()
+        deadline = started + seconds
+
+        async def worker() -> None:
+            while True:
+                sent = time.perf_counter()
+                response = await client.get(url, params=params)
+                response.raise_for_status()
+                latencies.append(time.perf_counter() - sent)
+                if time.perf_counter() >= deadline:
+                    return
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return Figures(len(latencies), elapsed, latencies, len(first.content))
+
+
+async def mongodb_server(url: str, embedded: bool) -> str:
+    """Which MongoDB answered: its buildInfo version, and whether it is the nx-27017 stand-in."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(url)
+    try:
+        info = await client.admin.command("buildInfo")
+    finally:
+        await client.close()
+    version = info.get("version", "?")
+    if embedded:
+        return f"nx-27017 stand-in (SQLite; reports MongoDB {version})"
+    return f"MongoDB {version} at {url.split('@')[-1]}"
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else float("nan")
