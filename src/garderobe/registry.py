@@ -15,6 +15,7 @@ def import_models() -> None:
     """Import every SQLAlchemy model so Base.metadata knows all tables (Alembic needs this)."""
     import garderobe.accounts.models
     import garderobe.catalog.search_models
+    import garderobe.commerce.models
     import garderobe.outbox.models  # noqa: F401
 
 
@@ -30,13 +31,26 @@ def routers() -> list[APIRouter]:
     from garderobe.api.health import router as health_router
     from garderobe.catalog.router import router as catalog_router
     from garderobe.catalog.search_router import router as search_router
+    from garderobe.commerce.cart_router import router as cart_router
+    from garderobe.commerce.orders_router import router as orders_router
 
-    return [health_router, auth_router, users_router, catalog_router, search_router]
+    return [
+        health_router,
+        auth_router,
+        users_router,
+        catalog_router,
+        search_router,
+        cart_router,
+        orders_router,
+    ]
 
 
 def outbox_handlers() -> dict[str, Any]:
     """Outbox topic -> handler(ctx, payload), beyond mail (which the worker owns)."""
-    return {}
+    from garderobe.commerce import jobs as commerce_jobs
+    from garderobe.commerce.orders import MARK_SOLD_TOPIC, RELIST_TOPIC
+
+    return {MARK_SOLD_TOPIC: commerce_jobs.mark_sold, RELIST_TOPIC: commerce_jobs.relist}
 
 
 def job_functions() -> list[Any]:
@@ -49,8 +63,12 @@ def cron_jobs() -> list[Any]:
     from arq import cron
 
     from garderobe.catalog.reconcile import reconcile_search
+    from garderobe.commerce.jobs import cancel_unpaid_orders
 
-    return [cron(reconcile_search, minute={17}, second={0})]
+    return [
+        cron(reconcile_search, minute={17}, second={0}),
+        cron(cancel_unpaid_orders, second={30}),
+    ]
 
 
 def cli_commands() -> list[Any]:

@@ -62,6 +62,11 @@ class Settings(BaseSettings):
 
     store_check_timeout_seconds: float = 2.0
 
+    cart_token_ttl_days: int = Field(default=30, gt=0)
+    shipping_fee: int = Field(default=495, ge=0, description="Minor units per order")
+    unpaid_order_ttl_minutes: int = Field(default=30, gt=0)
+    payment_webhook_secret: SecretStr = SecretStr("dev-only-webhook-secret")
+
     dev_data_dir: Path = Path(".garderobe")
     dev_postgres_port: int = 55432
     dev_redis_port: int = 56379

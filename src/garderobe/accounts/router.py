@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request, status
+from fastapi import APIRouter, Body, Header, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import ValidationError
@@ -25,6 +25,7 @@ from garderobe.accounts.schemas import (
     UserOut,
 )
 from garderobe.api.deps import DbSession, RedisDep, SettingsDep
+from garderobe.commerce import cart as carts
 from garderobe.errors import InvalidInput, Unauthorized
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -105,7 +106,8 @@ async def _login_credentials(request: Request) -> tuple[str, str]:
     "/login",
     response_model=TokenOut,
     responses=_PROBLEMS,
-    summary="Log in with the OAuth2 password form or JSON {email, password}",
+    summary="Log in with the OAuth2 password form or JSON {email, password}; an "
+    "X-Cart-Token header merges that guest cart into the user's",
     openapi_extra={
         "requestBody": {
             "content": {
@@ -125,11 +127,17 @@ async def _login_credentials(request: Request) -> tuple[str, str]:
     },
 )
 async def login(
-    request: Request, session: DbSession, redis: RedisDep, settings: SettingsDep
+    request: Request,
+    session: DbSession,
+    redis: RedisDep,
+    settings: SettingsDep,
+    x_cart_token: Annotated[str | None, Header()] = None,
 ) -> TokenOut:
     email, password = await _login_credentials(request)
     ip = request.client.host if request.client else "unknown"
     user = await service.authenticate(session, redis, email=email, password=password, ip=ip)
+    if x_cart_token:  # the guest's cart joins the user's, capped by stock
+        await carts.merge_guest_cart(session, settings, user.id, x_cart_token)
     return _tokens(await sessions.start(settings, redis, user.id))
 
 

@@ -40,9 +40,8 @@ async def reconcile(stores: Stores) -> ReconcileReport:
         )
     }
     async with stores.sessionmaker() as session:
-        indexed = dict(
-            (await session.execute(select(ItemSearch.item_id, ItemSearch.revision))).tuples().all()
-        )
+        indexed_rows = await session.execute(select(ItemSearch.item_id, ItemSearch.revision))
+        indexed: dict[str, int] = dict(indexed_rows.all())
     stale = [i for i, revision in active.items() if indexed.get(i) != revision]
     orphans = [i for i in indexed if i not in active]
     categories = {c.slug: c.name for c in await Category.find_all().to_list()}

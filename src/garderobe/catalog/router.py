@@ -20,6 +20,7 @@ from garderobe.catalog.schemas import (
     CategoryOut,
     CategoryRef,
     CategoryUpdateIn,
+    ItemCreate,
     ItemIn,
     ItemOut,
     ItemPage,
@@ -250,7 +251,7 @@ async def list_items(
     summary="Create an item (admin); attributes are checked against its category",
 )
 async def create_item(
-    body: ItemIn, session: DbSession, _: AdminUser, response: Response
+    body: ItemCreate, session: DbSession, _: AdminUser, response: Response
 ) -> ItemOut:
     item = await service.create_item(session, body)
     response.headers["ETag"] = _etag(item.revision)

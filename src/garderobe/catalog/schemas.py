@@ -102,6 +102,12 @@ class ItemIn(Request):
     status: ItemStatus = ItemStatus.DRAFT
 
 
+class ItemCreate(ItemIn):
+    stock: int = Field(
+        default=1, ge=0, le=1_000_000, description="Units on hand (one-off resale items: 1)"
+    )
+
+
 class ItemPatch(Request):
     """A partial update (PATCH): only the given fields change; `attributes` is merged, and an
     attribute set to null is removed."""

@@ -23,6 +23,7 @@ from garderobe.catalog.documents import (
     Vocabulary,
 )
 from garderobe.catalog.taxonomy import merge_attributes
+from garderobe.commerce import stock as stock_service
 
 SIZES = {
     "clothes": ["XS", "S", "M", "L", "XL", "XXL"],
@@ -174,6 +175,7 @@ class ItemFactory:
 async def insert_batch(session: Any, batch: Sequence[tuple[Item, list[str], str]]) -> None:
     """Search projection rows (in the caller's transaction), then one insert_many."""
     await search.index_items_bulk(session, batch)
+    await stock_service.create_for_items(session, [(str(item.id), 1) for item, _, _ in batch])
     await session.flush()
     documents = [item.model_dump(by_alias=True, mode="python") for item, _, _ in batch]
     await Item.get_pymongo_collection().insert_many(documents, ordered=False)

@@ -20,9 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from garderobe.catalog import search
 from garderobe.catalog.attributes import validate_attributes, validate_fields
 from garderobe.catalog.documents import Brand, Category, Item, ItemStatus
-from garderobe.catalog.schemas import ItemIn
+from garderobe.catalog.schemas import ItemCreate
 from garderobe.catalog.taxonomy import ITEM_FIELDS, ancestors, get_category, merge_attributes
 from garderobe.catalog.taxonomy import vocabularies as load_vocabularies
+from garderobe.commerce import stock as stock_service
 from garderobe.errors import InvalidInput, NotFound, PreconditionFailed
 
 
@@ -75,6 +76,18 @@ async def mark_items_sold(ids: Sequence[str]) -> None:
     )
 
 
+async def mark_items_available(ids: Sequence[str]) -> None:
+    """Sold items whose stock came back (a cancelled order) are active again (idempotent)."""
+    collection = Item.get_pymongo_collection()
+    await collection.update_many(
+        {"_id": {"$in": [parse_item_id(i) for i in ids]}, "status": ItemStatus.SOLD.value},
+        {
+            "$set": {"status": ItemStatus.ACTIVE.value, "updated_at": datetime.now(UTC)},
+            "$inc": {"revision": 1},
+        },
+    )
+
+
 async def category_names(slugs: Sequence[str]) -> dict[str, str]:
     found = await Category.find(In(Category.slug, list(slugs))).to_list()
     return {c.slug: c.name for c in found}
@@ -104,10 +117,11 @@ async def _validated(data: dict[str, Any]) -> tuple[dict[str, Any], list[str], s
     return clean, [c.name for c in chain], brand_name
 
 
-async def create_item(session: AsyncSession, body: ItemIn) -> Item:
-    """Validate, write the search projection, then insert the item document."""
-    data, names, brand_name = await _validated(body.model_dump())
+async def create_item(session: AsyncSession, body: ItemCreate) -> Item:
+    """Validate, write the stock row and the search projection, then insert the document."""
+    data, names, brand_name = await _validated(body.model_dump(exclude={"stock"}))
     item = Item(id=PydanticObjectId(), **data)
+    await stock_service.create_for_item(session, str(item.id), body.stock)
     await search.index_item(session, item, category_names=names, brand_name=brand_name)
     await session.flush()
     await item.insert()

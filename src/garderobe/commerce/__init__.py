@@ -1,0 +1,1 @@
+"""Stock, carts, checkout, orders and payments: everything that moves money or stock."""

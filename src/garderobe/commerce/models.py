@@ -1,0 +1,197 @@
+"""Tables for stock, carts, orders, payments and idempotency (PostgreSQL).
+
+Items live in MongoDB; here they are referenced by their id as text (24 hex characters).
+Money is integer minor units with an ISO 4217 currency.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    Sequence,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from garderobe.infra.postgres import Base, TimestampMixin, utcnow
+
+ITEM_ID = String(24)
+order_number_seq = Sequence("order_number_seq", metadata=Base.metadata)
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
+
+
+class OrderStatus(enum.StrEnum):
+    PENDING_PAYMENT = "pending_payment"
+    PAID = "paid"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
+
+class TransactionKind(enum.StrEnum):
+    CHARGE = "charge"
+    REFUND = "refund"
+
+
+class TransactionStatus(enum.StrEnum):
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class Stock(Base):
+    """Units on hand, and units reserved by orders awaiting payment (available = the rest)."""
+
+    __tablename__ = "stock"
+
+    item_id: Mapped[str] = mapped_column(ITEM_ID, primary_key=True)
+    on_hand: Mapped[int] = mapped_column(Integer)
+    reserved: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow, server_default=text("now()")
+    )
+
+    __table_args__ = (
+        CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
+        CheckConstraint("reserved >= 0 AND reserved <= on_hand", name="reserved_within_on_hand"),
+    )
+
+
+class Cart(TimestampMixin, Base):
+    """A user's cart (one per user) or a guest's (no user, found through a signed token)."""
+
+    __tablename__ = "carts"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), unique=True
+    )
+
+
+class CartItem(Base):
+    __tablename__ = "cart_items"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    cart_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("carts.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[str] = mapped_column(ITEM_ID)
+    quantity: Mapped[int] = mapped_column(Integer)
+    added_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, server_default=text("now()")
+    )
+
+    __table_args__ = (
+        UniqueConstraint("cart_id", "item_id"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+    )
+
+
+class Order(TimestampMixin, Base):
+    __tablename__ = "orders"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id"), index=True
+    )
+    status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus, "order_status"))
+    currency: Mapped[str] = mapped_column(String(3))
+    subtotal: Mapped[int] = mapped_column(Integer)
+    shipping: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer)
+    shipping_address: Mapped[dict[str, Any]] = mapped_column(JSONB)
+
+    __table_args__ = (CheckConstraint("total = subtotal + shipping", name="total_adds_up"),)
+
+
+class OrderItem(Base):
+    """What was bought, as it was then: title, brand, size, image and price are snapshots."""
+
+    __tablename__ = "order_items"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    order_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("orders.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[str] = mapped_column(ITEM_ID)
+    title: Mapped[str] = mapped_column(Text)
+    brand: Mapped[str | None] = mapped_column(Text)
+    size: Mapped[str | None] = mapped_column(String(40))
+    image: Mapped[str | None] = mapped_column(Text)
+    unit_price: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(Integer)
+
+
+class OrderEvent(Base):
+    """One status transition; the order's history."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    order_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("orders.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[OrderStatus | None] = mapped_column(_enum(OrderStatus, "order_status"))
+    to_status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus, "order_status"))
+    actor: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, server_default=text("now()")
+    )
+
+
+class PaymentTransaction(Base):
+    __tablename__ = "payment_transactions"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    order_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("orders.id"), index=True
+    )
+    kind: Mapped[TransactionKind] = mapped_column(_enum(TransactionKind, "transaction_kind"))
+    status: Mapped[TransactionStatus] = mapped_column(
+        _enum(TransactionStatus, "transaction_status")
+    )
+    amount: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3))
+    provider: Mapped[str] = mapped_column(String(32))
+    provider_reference: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, server_default=text("now()")
+    )
+
+    # A provider's reference is seen once: webhooks delivered twice change nothing.
+    __table_args__ = (UniqueConstraint("provider", "provider_reference"),)
+
+
+class IdempotencyKey(Base):
+    """A checkout request's key: the same key and body return the order made the first time."""
+
+    __tablename__ = "idempotency_keys"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    order_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("orders.id", ondelete="CASCADE")
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, server_default=text("now()")
+    )

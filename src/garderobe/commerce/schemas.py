@@ -1,0 +1,151 @@
+"""Request and response bodies of the cart, order and payment API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from garderobe.commerce.models import OrderStatus, TransactionKind, TransactionStatus
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class CartItemIn(Request):
+    item_id: str = Field(min_length=24, max_length=24)
+    quantity: int = Field(default=1, ge=1, le=100)
+
+
+class CartItemUpdate(Request):
+    quantity: int = Field(ge=1, le=100)
+
+
+class CartLineOut(BaseModel):
+    id: uuid.UUID
+    item_id: str
+    title: str
+    unit_price: int
+    currency: str
+    quantity: int
+    line_total: int
+    available: int
+    purchasable: bool = Field(description="Still active and in stock for this quantity")
+
+
+class CartOut(BaseModel):
+    lines: list[CartLineOut]
+    subtotal: int
+    currency: str | None
+    cart_token: str | None = Field(
+        description="Guests: send back as X-Cart-Token (and at login, to merge the cart)"
+    )
+
+
+class OrderIn(Request):
+    address_id: uuid.UUID
+
+
+class OrderItemOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    item_id: str
+    title: str
+    brand: str | None
+    size: str | None
+    image: str | None
+    unit_price: int
+    quantity: int
+
+
+class OrderEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    from_status: OrderStatus | None
+    to_status: OrderStatus
+    actor: str
+    note: str
+    created_at: datetime
+
+
+class OrderOut(BaseModel):
+    id: uuid.UUID
+    number: str
+    user_id: uuid.UUID
+    status: OrderStatus
+    currency: str
+    subtotal: int
+    shipping: int
+    total: int
+    shipping_address: dict[str, Any]
+    created_at: datetime
+    items: list[OrderItemOut]
+    history: list[OrderEventOut]
+
+
+class OrderSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    number: str
+    user_id: uuid.UUID
+    status: OrderStatus
+    currency: str
+    total: int
+    created_at: datetime
+
+
+class OrderPage(BaseModel):
+    items: list[OrderSummary]
+    next_cursor: str | None
+
+
+class StatusIn(Request):
+    status: OrderStatus
+    note: str = Field(default="", max_length=500)
+
+
+class PayIn(Request):
+    card_number: str = Field(
+        pattern=r"^\d{12,19}$",
+        description="Test cards: 4242424242424242 is approved, 4000000000000002 declined",
+    )
+
+
+class TransactionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    kind: TransactionKind
+    status: TransactionStatus
+    amount: int
+    currency: str
+    provider: str
+    provider_reference: str
+
+
+class PaymentOut(BaseModel):
+    approved: bool
+    order: OrderOut
+
+
+class StockIn(Request):
+    on_hand: int = Field(ge=0, le=1_000_000)
+
+
+class StockOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    item_id: str
+    on_hand: int
+    reserved: int
+
+
+class WebhookEvent(BaseModel):
+    event_id: str = Field(min_length=1, max_length=128)
+    order_id: uuid.UUID
+    status: str = Field(pattern=r"^(succeeded|failed)$")
+    amount: int = Field(ge=0)

@@ -1,0 +1,83 @@
+"""Shoppers with carts and addresses, and items with stock, for the commerce tests."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+
+from garderobe.accounts import addresses
+from garderobe.catalog.documents import Item
+from garderobe.commerce import stock
+from garderobe.commerce.models import Stock
+from garderobe.infra.stores import Stores
+from garderobe.settings import Settings
+from tests.factories import auth_headers, create_item, create_user
+
+ADDRESS = {
+    "recipient": "Ann Smith",
+    "line1": "1 Main St",
+    "city": "Berlin",
+    "postal_code": "10115",
+    "country": "DE",
+}
+
+
+async def stocked_item(stores: Stores, on_hand: int = 1, **fields: Any) -> Item:
+    item = await create_item(**fields)
+    async with stores.sessionmaker() as session, session.begin():
+        await stock.create_for_item(session, str(item.id), on_hand)
+    return item
+
+
+async def stock_of(stores: Stores, item: Item) -> Stock:
+    async with stores.sessionmaker() as session:
+        row = await session.get(Stock, str(item.id))
+        assert row is not None
+        return row
+
+
+class Shopper:
+    """A confirmed customer with a default address, talking to the API."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        headers: dict[str, str],
+        user_id: uuid.UUID,
+        address_id: uuid.UUID,
+    ) -> None:
+        self.client, self.headers, self.user_id, self.address_id = (
+            client,
+            headers,
+            user_id,
+            address_id,
+        )
+
+    async def add(self, item: Item, quantity: int = 1) -> httpx.Response:
+        return await self.client.post(
+            "/api/v1/cart/items",
+            headers=self.headers,
+            json={"item_id": str(item.id), "quantity": quantity},
+        )
+
+    async def order(self, key: str | None = None) -> httpx.Response:
+        headers = {**self.headers, "Idempotency-Key": key or uuid.uuid4().hex}
+        return await self.client.post(
+            "/api/v1/orders", headers=headers, json={"address_id": str(self.address_id)}
+        )
+
+
+async def shopper(
+    client: httpx.AsyncClient,
+    stores: Stores,
+    settings: Settings,
+    *,
+    confirmed: bool = True,
+    **user: Any,
+) -> Shopper:
+    account = await create_user(stores.sessionmaker, confirmed=confirmed, **user)
+    async with stores.sessionmaker() as session, session.begin():
+        address = await addresses.create_address(session, account.id, dict(ADDRESS))
+    return Shopper(client, auth_headers(settings, account), account.id, address.id)
