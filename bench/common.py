@@ -150,6 +150,7 @@ class Figures:
     seconds: float
     latencies: list[float]
     payload_bytes: int
+    errors: int = 0
 
     @property
     def per_second(self) -> float:
@@ -163,7 +164,9 @@ class Figures:
         return (
             f"{name:<28} {self.per_second:9.1f} req/s   p50 {self.percentile(50) * 1000:8.1f} ms"
             f"   p99 {self.percentile(99) * 1000:8.1f} ms   ({self.requests} requests, "
-            f"{self.payload_bytes:,} bytes each)"
+            f"{self.payload_bytes:,} bytes each"
+            + (f", {self.errors} FAILED" if self.errors else "")
+            + ")"
         )
 
 
@@ -182,21 +185,25 @@ async def load(
             first = await client.get(url, params=params)
             first.raise_for_status()
         latencies: list[float] = []
+        errors = 0
         started = time.perf_counter()
         deadline = started + seconds
 
         async def worker() -> None:
+            nonlocal errors
             while True:
                 sent = time.perf_counter()
                 response = await client.get(url, params=params)
-                response.raise_for_status()
-                latencies.append(time.perf_counter() - sent)
+                if response.is_success:
+                    latencies.append(time.perf_counter() - sent)
+                else:  # counted and reported: a failed request is no measurement
+                    errors += 1
                 if time.perf_counter() >= deadline:
                     return
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
-    return Figures(len(latencies), elapsed, latencies, len(first.content))
+    return Figures(len(latencies), elapsed, latencies, len(first.content), errors)
 
 
 async def mongodb_server(url: str, embedded: bool) -> str:
