@@ -1,0 +1,105 @@
+"""Item writes reach PostgreSQL (stock, search projection) in the same request, or not at all."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from garderobe.catalog import search, service
+from garderobe.catalog.documents import Item, ItemStatus
+from garderobe.catalog.search_models import ItemSearch
+from garderobe.commerce import stock
+from garderobe.commerce.models import Stock
+from garderobe.infra.stores import Stores
+from tests.catalog.helpers import TSHIRT, create
+from tests.factories import create_item
+
+ITEMS = "/api/v1/items"
+
+
+async def _search_revision(shop: Stores, item_id: str) -> int | None:
+    async with shop.sessionmaker() as session:
+        revision: int | None = await session.scalar(
+            select(ItemSearch.revision).where(ItemSearch.item_id == item_id)
+        )
+    return revision
+
+
+async def _available(shop: Stores, item_id: str) -> int:
+    async with shop.sessionmaker() as session:
+        return (await stock.available(session, [item_id]))[item_id]
+
+
+async def test_creating_an_item_writes_its_stock_row_and_search_row(
+    client: httpx.AsyncClient, admin: dict[str, str], shop: Stores
+) -> None:
+    three = await create(client, admin, stock=3)
+    one = await create(client, admin)
+    assert await _available(shop, three["id"]) == 3
+    assert await _available(shop, one["id"]) == 1  # one-off resale items by default
+    assert await _search_revision(shop, three["id"]) == 1
+
+
+async def test_updates_and_deletes_keep_the_search_row_in_step(
+    client: httpx.AsyncClient, admin: dict[str, str], shop: Stores
+) -> None:
+    item = await create(client, admin)
+    url = f"{ITEMS}/{item['id']}"
+    await client.patch(url, json={"title": "Renamed"}, headers={**admin, "If-Match": '"1"'})
+    assert await _search_revision(shop, item["id"]) == 2
+    await client.patch(url, json={"status": "draft"}, headers={**admin, "If-Match": '"2"'})
+    assert await _search_revision(shop, item["id"]) is None  # only active items are searchable
+    await client.delete(url, headers={**admin, "If-Match": '"3"'})
+    assert await _search_revision(shop, item["id"]) is None
+
+
+async def test_a_failing_mongodb_write_leaves_nothing_in_postgresql(
+    client: httpx.AsyncClient, admin: dict[str, str], shop: Stores, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def refuse(self: Item, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("MongoDB went away")
+
+    monkeypatch.setattr(Item, "insert", refuse)
+    response = await client.post(ITEMS, json=TSHIRT, headers=admin)
+    assert response.status_code == 500
+    async with shop.sessionmaker() as session:
+        assert (await session.execute(select(ItemSearch))).all() == []
+        assert (await session.execute(select(Stock))).all() == []
+    assert await Item.find_all().count() == 0
+
+
+async def test_a_failing_postgresql_write_leaves_nothing_in_mongodb(
+    client: httpx.AsyncClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def refuse(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("PostgreSQL went away")
+
+    monkeypatch.setattr(search, "index_item", refuse)
+    response = await client.post(ITEMS, json=TSHIRT, headers=admin)
+    assert response.status_code == 500
+    assert await Item.find_all().count() == 0
+
+
+async def test_mark_items_sold_is_idempotent_and_bumps_the_revision(shop: Stores) -> None:
+    active = await create_item()
+    draft = await create_item(status=ItemStatus.DRAFT)
+    await service.mark_items_sold([str(active.id), str(draft.id)])
+    await service.mark_items_sold([str(active.id)])
+    sold = await service.get_item(str(active.id))
+    assert (sold.status, sold.revision) == (ItemStatus.SOLD, 2)
+    assert (await service.get_item(str(draft.id))).status is ItemStatus.DRAFT
+    await service.mark_items_available([str(active.id)])
+    relisted = await service.get_item(str(active.id))
+    assert (relisted.status, relisted.revision) == (ItemStatus.ACTIVE, 3)
+
+
+async def test_other_domains_read_items_names_and_brands_through_the_service(
+    shop: Stores,
+) -> None:
+    item = await create_item()
+    assert list(await service.get_items([str(item.id)])) == [str(item.id)]
+    assert await service.category_names(["t-shirts", "nope"]) == {"t-shirts": "T-shirts"}
+    assert await service.brand_names(["levis"]) == {"levis": "Levi's"}
+    with pytest.raises(service.ItemNotFound):
+        await service.get_item("0123456789abcdef01234567")
