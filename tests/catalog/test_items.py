@@ -158,3 +158,19 @@ async def test_put_replaces_and_delete_removes(
     assert (await client.delete(url, headers={**admin, "If-Match": '"1"'})).status_code == 412
     assert (await client.delete(url, headers={**admin, "If-Match": '"2"'})).status_code == 204
     assert (await client.get(url, headers=admin)).status_code == 404
+
+
+async def test_items_belong_in_a_leaf_category(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    response = await client.post(ITEMS, json={**TSHIRT, "category": "tops"}, headers=admin)
+    assert response.status_code == 422
+    assert response.json()["type"].endswith("/category-not-a-leaf")
+
+
+async def test_a_price_beyond_what_postgresql_stores_is_422_not_500(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    price = {"amount": 2**31, "currency": "EUR"}
+    response = await client.post(ITEMS, json={**TSHIRT, "price": price}, headers=admin)
+    assert response.status_code == 422

@@ -88,10 +88,15 @@ class Vocabulary(Document):
         name = "vocabularies"
 
 
+# Prices are copied into PostgreSQL integer columns (search projection, orders, payments):
+# a larger amount must be refused at the edge (422), not fail there as a 500.
+MAX_AMOUNT = 2**31 - 1
+
+
 class Money(BaseModel):
     """An amount in minor units (cents, kopecks) and its ISO 4217 currency."""
 
-    amount: int = Field(ge=0, description="Minor units, e.g. 1999 = 19.99")
+    amount: int = Field(ge=0, le=MAX_AMOUNT, description="Minor units, e.g. 1999 = 19.99")
     currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
 
 

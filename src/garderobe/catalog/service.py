@@ -37,6 +37,11 @@ class BrandNotFound(InvalidInput):
     title = "Unknown brand"
 
 
+class CategoryNotALeaf(InvalidInput):
+    slug = "category-not-a-leaf"
+    title = "Items belong in a leaf category"
+
+
 class StaleRevision(PreconditionFailed):
     slug = "stale-revision"
     title = "The item changed since you read it"
@@ -102,6 +107,8 @@ async def _validated(data: dict[str, Any]) -> tuple[dict[str, Any], list[str], s
     """Fields checked against the category's effective schema and the vocabularies;
     returns the stored form, the category names on the path and the brand name."""
     category = await get_category(data["category"])
+    if await Category.find_one(Category.parent == category.slug):
+        raise CategoryNotALeaf(f"{category.slug!r} has subcategories; pick one of them.")
     chain = await ancestors(category)
     attributes = validate_attributes(merge_attributes(chain), data.get("attributes") or {})
     fields = validate_fields(
