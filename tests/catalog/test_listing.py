@@ -215,3 +215,20 @@ async def test_facet_counts_match_brute_force(
     prices = [r["price"] for r in matching]
     assert response["facets"]["price"]["min"] == (min(prices) if prices else None)
     assert sum(b["count"] for b in response["facets"]["price"]["buckets"]) == len(prices)
+
+
+async def test_category_facet_counts_the_subcategories_of_the_chosen_one(
+    client: httpx.AsyncClient, shop: Stores
+) -> None:
+    await _jeans("slim", ["blue"], "levis", 1000)
+    await _jeans("slim", ["black"], "levis", 1000)
+    await create_item(category="trousers", category_path=["clothes", "bottoms", "trousers"])
+    await create_item(category="t-shirts")
+    params = {"category": "bottoms", "colour": "blue", "facets": "true"}
+    fields = (await client.get(ITEMS, params=params)).json()["facets"]["fields"]
+    counts = {f["value"]: f["count"] for f in fields["category"]}
+    assert counts == {"clothes": 1, "bottoms": 1, "jeans": 1}
+    params.pop("colour")
+    fields = (await client.get(ITEMS, params=params)).json()["facets"]["fields"]
+    counts = {f["value"]: f["count"] for f in fields["category"]}
+    assert counts == {"clothes": 3, "bottoms": 3, "jeans": 2, "trousers": 1}

@@ -195,8 +195,13 @@ def facet_stages(
 def facet_fields_for(
     schema_types: Mapping[str, AttributeType], listing: Listing
 ) -> list[tuple[str, str, bool]]:
-    """(facet name, document path, is an array) for the fixed fields and the attributes."""
+    """(facet name, document path, is an array) for the fixed fields and the attributes.
+
+    `category` counts every category on the matching items' paths (within the chosen
+    category, if any): the counts to show next to its subcategories.
+    """
     fixed = [(name, path, name == "colour") for name, path in FIELD_FILTERS.items()]
+    fixed.append(("category", "category_path", True))
     names = dict(schema_types)
     for name in listing.attributes:
         names.setdefault(name, AttributeType.ENUM)

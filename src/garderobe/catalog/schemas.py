@@ -180,7 +180,8 @@ class PriceFacet(BaseModel):
 class Facets(BaseModel):
     fields: dict[str, list[FacetValue]] = Field(
         description="Counts per value for each filterable field; a field's counts ignore its "
-        "own filter and apply all the others (disjunctive)"
+        "own filter and apply all the others (disjunctive). `category` counts the categories "
+        "on the matching items' paths, within the chosen category"
     )
     price: PriceFacet
 
