@@ -103,3 +103,15 @@ async def test_other_domains_read_items_names_and_brands_through_the_service(
     assert await service.brand_names(["levis"]) == {"levis": "Levi's"}
     with pytest.raises(service.ItemNotFound):
         await service.get_item("0123456789abcdef01234567")
+
+
+async def test_sold_items_leave_search_and_relisted_ones_return(
+    client: httpx.AsyncClient, admin: dict[str, str], shop: Stores
+) -> None:
+    item = await create(client, admin)
+    async with shop.sessionmaker() as session, session.begin():
+        await service.mark_items_sold([item["id"]], session=session)
+    assert await _search_revision(shop, item["id"]) is None
+    async with shop.sessionmaker() as session, session.begin():
+        await service.mark_items_available([item["id"]], session=session)
+    assert await _search_revision(shop, item["id"]) == 3

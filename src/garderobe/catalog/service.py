@@ -69,28 +69,46 @@ async def get_items(ids: Sequence[str]) -> dict[str, Item]:
     return {str(item.id): item for item in await Item.find(In(Item.id, object_ids)).to_list()}
 
 
-async def mark_items_sold(ids: Sequence[str]) -> None:
-    """Active items become sold (idempotent: sold items stay as they are)."""
-    collection = Item.get_pymongo_collection()
-    await collection.update_many(
-        {"_id": {"$in": [parse_item_id(i) for i in ids]}, "status": ItemStatus.ACTIVE.value},
-        {
-            "$set": {"status": ItemStatus.SOLD.value, "updated_at": datetime.now(UTC)},
-            "$inc": {"revision": 1},
-        },
+async def _move_status(ids: Sequence[str], old: ItemStatus, new: ItemStatus) -> None:
+    await Item.get_pymongo_collection().update_many(
+        {"_id": {"$in": [parse_item_id(i) for i in ids]}, "status": old.value},
+        {"$set": {"status": new.value, "updated_at": datetime.now(UTC)}, "$inc": {"revision": 1}},
     )
 
 
-async def mark_items_available(ids: Sequence[str]) -> None:
-    """Sold items whose stock came back (a cancelled order) are active again (idempotent)."""
-    collection = Item.get_pymongo_collection()
-    await collection.update_many(
-        {"_id": {"$in": [parse_item_id(i) for i in ids]}, "status": ItemStatus.SOLD.value},
-        {
-            "$set": {"status": ItemStatus.ACTIVE.value, "updated_at": datetime.now(UTC)},
-            "$inc": {"revision": 1},
-        },
-    )
+async def _reindex(session: AsyncSession, ids: Sequence[str]) -> None:
+    """Bring the search rows of `ids` in line with their documents (active: upsert, else drop)."""
+    items = list((await get_items(ids)).values())
+    names = await category_names(sorted({s for item in items for s in item.category_path}))
+    brands = await brand_names(sorted({item.brand for item in items if item.brand}))
+    for item in items:
+        await search.index_item(
+            session,
+            item,
+            category_names=[names.get(s, s) for s in item.category_path],
+            brand_name=brands.get(item.brand) if item.brand else None,
+        )
+
+
+async def mark_items_sold(ids: Sequence[str], session: AsyncSession | None = None) -> None:
+    """Active items become sold (idempotent: sold items stay as they are).
+
+    Called from an outbox job, so MongoDB goes first here: a retry after a failed PostgreSQL
+    write finds the items sold already and only redoes the search rows. With `session`, the
+    sold items leave the search projection in that transaction; without, the scheduled
+    reconciliation drops them within the hour.
+    """
+    await _move_status(ids, ItemStatus.ACTIVE, ItemStatus.SOLD)
+    if session is not None:
+        await _reindex(session, ids)
+
+
+async def mark_items_available(ids: Sequence[str], session: AsyncSession | None = None) -> None:
+    """Sold items whose stock came back (a cancelled order) are active again (idempotent);
+    `session` as for mark_items_sold."""
+    await _move_status(ids, ItemStatus.SOLD, ItemStatus.ACTIVE)
+    if session is not None:
+        await _reindex(session, ids)
 
 
 async def category_names(slugs: Sequence[str]) -> dict[str, str]:
