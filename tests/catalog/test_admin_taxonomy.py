@@ -98,3 +98,25 @@ async def test_taxonomy_writes_are_admin_only(
     assert (
         await client.post(f"{CATEGORIES}/tops/attributes", json=body, headers=customer)
     ).status_code == 403
+
+
+async def test_reloading_the_taxonomy_keeps_what_admins_added(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    from garderobe.catalog import seeding, taxonomy
+
+    await client.post(
+        f"{CATEGORIES}/t-shirts/attributes/collar/values", headers=admin, json={"label": "Mandarin"}
+    )
+    await client.post(
+        f"{CATEGORIES}/tops/attributes",
+        headers=admin,
+        json={"name": "season", "label": "Season", "type": "enum", "values": ["Summer"]},
+    )
+    report = await taxonomy.load(taxonomy.parse(seeding.read_taxonomy(seeding.taxonomy_file())))
+    assert not report.changed
+    schema = {
+        a["name"]: a for a in (await client.get(f"{CATEGORIES}/t-shirts")).json()["attributes"]
+    }
+    assert "mandarin" in [c["value"] for c in schema["collar"]["choices"]]
+    assert "season" in schema

@@ -102,10 +102,34 @@ async def _upsert(
             report.updated.append(f"{kind} {getattr(doc, key)}")
 
 
+def keep_admin_additions(wanted: Category, current: Category) -> Category:
+    """`wanted` (from the file) plus the attributes and enum values admins added through the
+    API since: loading the file again must not silently take those away."""
+    by_name = {a.name: a for a in wanted.attributes}
+    attributes = []
+    for definition in wanted.attributes:
+        live = next((a for a in current.attributes if a.name == definition.name), None)
+        known = {c.value for c in definition.choices}
+        extra = [c for c in live.choices if c.value not in known] if live else []
+        attributes.append(definition.model_copy(update={"choices": definition.choices + extra}))
+    attributes += [a for a in current.attributes if a.name not in by_name]
+    merged: Category = wanted.model_copy(update={"attributes": attributes})
+    return merged
+
+
 async def load(taxonomy: Taxonomy) -> LoadReport:
-    """Insert what is missing and update what differs; a second run changes nothing."""
+    """Insert what is missing and update what differs; a second run changes nothing.
+
+    The file adds and updates but never removes: categories, brands, attributes and values
+    created through the admin API survive a reload.
+    """
     report = LoadReport()
-    await _upsert(Category, "slug", taxonomy.categories, report, "category")
+    current = {c.slug: c async for c in Category.find_all()}
+    categories = [
+        keep_admin_additions(c, current[c.slug]) if c.slug in current else c
+        for c in taxonomy.categories
+    ]
+    await _upsert(Category, "slug", categories, report, "category")
     await _upsert(Brand, "slug", taxonomy.brands, report, "brand")
     await _upsert(Vocabulary, "field", taxonomy.vocabularies, report, "vocabulary")
     return report
