@@ -120,3 +120,20 @@ async def test_reloading_the_taxonomy_keeps_what_admins_added(
     }
     assert "mandarin" in [c["value"] for c in schema["collar"]["choices"]]
     assert "season" in schema
+
+
+async def test_inconsistent_attribute_definitions_are_422(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    url = f"{CATEGORIES}/tops/attributes"
+    for body in (
+        {"name": "chest", "label": "Chest", "type": "number", "min": 50, "max": 10},
+        {"name": "lined", "label": "Lined", "type": "boolean", "values": ["Yes"]},
+        {"name": "tone", "label": "Tone", "type": "enum", "values": ["Warm", "warm"]},
+        {"name": "tone", "label": "Tone", "type": "enum", "values": []},
+    ):
+        assert (await client.post(url, json=body, headers=admin)).status_code == 422, body
+    value = await client.post(
+        f"{CATEGORIES}/t-shirts/attributes/collar/values", json={"label": "!!"}, headers=admin
+    )
+    assert value.status_code == 422

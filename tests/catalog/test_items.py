@@ -174,3 +174,14 @@ async def test_a_price_beyond_what_postgresql_stores_is_422_not_500(
     price = {"amount": 2**31, "currency": "EUR"}
     response = await client.post(ITEMS, json={**TSHIRT, "price": price}, headers=admin)
     assert response.status_code == 422
+
+
+async def test_nan_is_not_a_number_attribute(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    body = '{"title": "Jeans", "category": "jeans", "price": {"amount": 100}, '
+    body += '"attributes": {"fit": "slim", "inseam": NaN}}'
+    headers = {**admin, "Content-Type": "application/json"}
+    response = await client.post(ITEMS, content=body, headers=headers)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["attribute"] == "inseam"

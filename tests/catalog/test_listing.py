@@ -232,3 +232,13 @@ async def test_category_facet_counts_the_subcategories_of_the_chosen_one(
     fields = (await client.get(ITEMS, params=params)).json()["facets"]["fields"]
     counts = {f["value"]: f["count"] for f in fields["category"]}
     assert counts == {"clothes": 3, "bottoms": 3, "jeans": 2, "trousers": 1}
+
+
+async def test_a_cursor_with_a_key_of_the_wrong_type_is_422(
+    client: httpx.AsyncClient, shop: Stores
+) -> None:
+    from garderobe.catalog.listing import encode_cursor
+
+    cursor = encode_cursor("price_asc", "cheap", "0123456789abcdef01234567")
+    response = await client.get(ITEMS, params={"sort": "price_asc", "cursor": cursor})
+    assert response.status_code == 422

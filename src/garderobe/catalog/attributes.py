@@ -6,6 +6,7 @@ Values may be given as the stored slug or as the label, in any case ("Button dow
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -46,7 +47,8 @@ def _match_choice(value: Any, choices: Sequence[Choice]) -> str | None:
 
 
 def _check_number(definition: AttributeDefinition, value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    # JSON bodies may carry NaN/Infinity (Python's parser accepts them); they are no measure.
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return "must be a number" + (f" (in {definition.unit})" if definition.unit else "")
     if definition.min is not None and value < definition.min:
         return f"must be at least {definition.min:g}"

@@ -102,6 +102,8 @@ async def add_value(slug: str, name: str, label: str) -> Category:
     if definition.type not in (AttributeType.ENUM, AttributeType.MULTI_ENUM):
         raise InvalidInput(f"{name!r} is a {definition.type} attribute and has no values.")
     value = slugify(label)
+    if not value:
+        raise InvalidInput("A value needs at least one letter or digit.")
     if any(c.value == value for c in definition.choices):
         raise Conflict(f"{name!r} already allows {value!r}.")
     definition.choices.append(Choice(value=value, label=label))

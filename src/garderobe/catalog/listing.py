@@ -116,6 +116,8 @@ def _decode_cursor(cursor: str, sort: str) -> tuple[Any, Any]:
             raise ValueError("cursor of another sort order")
         if sort == "newest":
             key = datetime.fromisoformat(key)
+        elif type(key) is not int:  # price sorts key on minor units, relevance on an offset
+            raise ValueError("cursor key of the wrong type")
         return key, item_id if sort == "relevance" else PydanticObjectId(item_id)
     except (ValueError, TypeError, KeyError) as exc:
         raise InvalidCursor("The cursor is not valid for this listing.") from exc

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from garderobe.catalog.documents import (
     AttributeDefinition,
@@ -14,6 +14,7 @@ from garderobe.catalog.documents import (
     Item,
     ItemStatus,
     Money,
+    slugify,
 )
 
 
@@ -65,6 +66,18 @@ class AttributeIn(Request):
     unit: str | None = None
     min: float | None = None
     max: float | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AttributeIn:
+        enum_like = self.type in (AttributeType.ENUM, AttributeType.MULTI_ENUM)
+        if self.values and not enum_like:
+            raise ValueError(f"a {self.type} attribute takes no values")
+        slugs = [slugify(v) for v in self.values]
+        if "" in slugs or len(set(slugs)) != len(slugs):
+            raise ValueError("values must be distinct and contain letters or digits")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min must not exceed max")
+        return self
 
 
 class ValueIn(Request):
