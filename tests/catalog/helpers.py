@@ -27,3 +27,8 @@ async def create(
     assert response.status_code == 201, response.text
     item: dict[str, Any] = response.json()
     return item
+
+
+def etag(item: dict[str, Any], revision: int) -> str:
+    """The ETag the API gives `item` at `revision` (what If-Match must carry)."""
+    return f'"{item["id"]}-{revision}"'

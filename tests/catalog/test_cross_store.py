@@ -12,7 +12,7 @@ from garderobe.catalog.search_models import ItemSearch
 from garderobe.commerce import stock
 from garderobe.commerce.models import Stock
 from garderobe.infra.stores import Stores
-from tests.catalog.helpers import TSHIRT, create
+from tests.catalog.helpers import TSHIRT, create, etag
 from tests.factories import create_item
 
 ITEMS = "/api/v1/items"
@@ -46,11 +46,11 @@ async def test_updates_and_deletes_keep_the_search_row_in_step(
 ) -> None:
     item = await create(client, admin)
     url = f"{ITEMS}/{item['id']}"
-    await client.patch(url, json={"title": "Renamed"}, headers={**admin, "If-Match": '"1"'})
+    await client.patch(url, json={"title": "Renamed"}, headers={**admin, "If-Match": etag(item, 1)})
     assert await _search_revision(shop, item["id"]) == 2
-    await client.patch(url, json={"status": "draft"}, headers={**admin, "If-Match": '"2"'})
+    await client.patch(url, json={"status": "draft"}, headers={**admin, "If-Match": etag(item, 2)})
     assert await _search_revision(shop, item["id"]) is None  # only active items are searchable
-    await client.delete(url, headers={**admin, "If-Match": '"3"'})
+    await client.delete(url, headers={**admin, "If-Match": etag(item, 3)})
     assert await _search_revision(shop, item["id"]) is None
 
 

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from garderobe.infra.stores import Stores
-from tests.catalog.helpers import TSHIRT, create
+from tests.catalog.helpers import TSHIRT, create, etag
 
 ITEMS = "/api/v1/items"
 
@@ -16,8 +16,8 @@ async def test_admin_creates_an_item_with_canonical_attribute_values(
 ) -> None:
     response = await client.post(ITEMS, json=TSHIRT, headers=admin)
     assert response.status_code == 201
-    assert response.headers["etag"] == '"1"'
     item = response.json()
+    assert response.headers["etag"] == etag(item, 1)
     assert item["attributes"] == {"fit": "slim", "sleeves": "short", "collar": "polo"}
     assert item["category_path"] == ["clothes", "tops", "t-shirts"]
     assert item["price"] == {"amount": 1999, "currency": "EUR"}
@@ -89,9 +89,9 @@ async def test_writes_are_admin_only(
     assert (await client.post(ITEMS, json=TSHIRT, headers=customer)).status_code == 403
     item = await create(client, admin)
     url = f"{ITEMS}/{item['id']}"
-    headers = {**customer, "If-Match": '"1"'}
+    headers = {**customer, "If-Match": etag(item, 1)}
     assert (await client.patch(url, json={"title": "x"}, headers=headers)).status_code == 403
-    assert (await client.delete(url, headers={"If-Match": '"1"'})).status_code == 401
+    assert (await client.delete(url, headers={"If-Match": etag(item, 1)})).status_code == 401
 
 
 async def test_drafts_are_hidden_from_non_admins(
@@ -115,13 +115,13 @@ async def test_update_needs_if_match_and_refuses_a_stale_revision(
     first = await client.patch(
         url,
         json={"title": "New", "attributes": {"collar": "v"}},
-        headers={**admin, "If-Match": '"1"'},
+        headers={**admin, "If-Match": etag(item, 1)},
     )
     assert first.status_code == 200
-    assert first.headers["etag"] == '"2"'
+    assert first.headers["etag"] == etag(item, 2)
     assert first.json()["attributes"] == {"fit": "slim", "sleeves": "short", "collar": "v"}
     stale = await client.patch(
-        url, json={"title": "Lost update"}, headers={**admin, "If-Match": '"1"'}
+        url, json={"title": "Lost update"}, headers={**admin, "If-Match": etag(item, 1)}
     )
     assert stale.status_code == 412
     assert (await client.get(url)).json()["title"] == "New"
@@ -136,7 +136,9 @@ async def test_concurrent_writers_on_one_revision_only_one_wins(
     url = f"{ITEMS}/{item['id']}"
     responses = await asyncio.gather(
         *(
-            client.patch(url, json={"title": f"writer {i}"}, headers={**admin, "If-Match": '"1"'})
+            client.patch(
+                url, json={"title": f"writer {i}"}, headers={**admin, "If-Match": etag(item, 1)}
+            )
             for i in range(5)
         )
     )
@@ -151,12 +153,16 @@ async def test_put_replaces_and_delete_removes(
     replaced = await client.put(
         url,
         json={**TSHIRT, "title": "Replaced", "attributes": {"fit": "regular"}},
-        headers={**admin, "If-Match": '"1"'},
+        headers={**admin, "If-Match": etag(item, 1)},
     )
     assert replaced.status_code == 200
     assert replaced.json()["attributes"] == {"fit": "regular"}
-    assert (await client.delete(url, headers={**admin, "If-Match": '"1"'})).status_code == 412
-    assert (await client.delete(url, headers={**admin, "If-Match": '"2"'})).status_code == 204
+    assert (
+        await client.delete(url, headers={**admin, "If-Match": etag(item, 1)})
+    ).status_code == 412
+    assert (
+        await client.delete(url, headers={**admin, "If-Match": etag(item, 2)})
+    ).status_code == 204
     assert (await client.get(url, headers=admin)).status_code == 404
 
 
@@ -185,3 +191,18 @@ async def test_nan_is_not_a_number_attribute(
     response = await client.post(ITEMS, content=body, headers=headers)
     assert response.status_code == 422
     assert response.json()["errors"][0]["attribute"] == "inseam"
+
+
+async def test_if_match_star_matches_and_another_items_etag_never_does(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    item, other = await create(client, admin), await create(client, admin)
+    url = f"{ITEMS}/{item['id']}"
+    assert (await client.get(url)).headers["etag"] == etag(item, 1)
+    foreign = await client.patch(
+        url, json={"title": "x"}, headers={**admin, "If-Match": etag(other, 1)}
+    )
+    assert foreign.status_code == 412
+    star = await client.patch(url, json={"title": "y"}, headers={**admin, "If-Match": "*"})
+    assert star.status_code == 200
+    assert star.headers["etag"] == etag(item, 2)

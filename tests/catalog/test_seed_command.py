@@ -77,7 +77,7 @@ async def test_seed_is_idempotent_and_generates_valid_items(
         response = await client.patch(
             f"/api/v1/items/{item.id}",
             json={"title": item.title},
-            headers={**admin, "If-Match": f'"{item.revision}"'},
+            headers={**admin, "If-Match": f'"{item.id}-{item.revision}"'},
         )
         assert response.status_code == 200, response.text
     found = (await client.get("/api/v1/search", params={"q": "jeans"})).json()["items"]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 from garderobe.accounts.dependencies import AdminUser, OptionalUser
 from garderobe.api.deps import DbSession
 from garderobe.catalog import categories, listing_service, service
-from garderobe.catalog.documents import Category
+from garderobe.catalog.documents import Category, Item
 from garderobe.catalog.schemas import (
     AttributeIn,
     BrandIn,
@@ -44,18 +44,25 @@ _WRITE: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _etag(revision: int) -> str:
-    return f'"{revision}"'
+def _etag(item: Item) -> str:
+    """A strong ETag naming the item and its revision: `"<id>-<revision>"`."""
+    return f'"{item.id}-{item.revision}"'
 
 
-def _if_match(value: str | None) -> int:
-    """The revision an If-Match header names ("3" or W/"3")."""
+def _if_match(value: str | None, item: Item) -> int:
+    """The revision an If-Match header names; `*` means whatever is current. An ETag of
+    another item can never match, so it is answered like a stale one (412)."""
     if value is None:
         raise PreconditionRequired("Send If-Match with the item's ETag to change it.")
-    try:
-        return int(value.removeprefix("W/").strip().strip('"'))
-    except ValueError as exc:
-        raise PreconditionRequired("If-Match must be an ETag this API returned.") from exc
+    if value.strip() == "*":
+        return item.revision
+    tag = value.strip().removeprefix("W/").strip('"')
+    item_id, _, revision = tag.rpartition("-")
+    if not item_id or not revision.isdigit():
+        raise PreconditionRequired("If-Match must be an ETag this API returned.")
+    if item_id != str(item.id):
+        raise service.StaleRevision("That ETag belongs to another item.")
+    return int(revision)
 
 
 async def _category_out(category: Category) -> CategoryOut:
@@ -254,7 +261,7 @@ async def create_item(
     body: ItemCreate, session: DbSession, _: AdminUser, response: Response
 ) -> ItemOut:
     item = await service.create_item(session, body)
-    response.headers["ETag"] = _etag(item.revision)
+    response.headers["ETag"] = _etag(item)
     response.headers["Location"] = f"/api/v1/items/{item.id}"
     return ItemOut.of(item)
 
@@ -263,12 +270,12 @@ async def create_item(
     "/items/{item_id}",
     response_model=ItemOut,
     responses={404: {"description": "Problem: no such (active) item"}},
-    summary="One item (non-admins see active items only); ETag = revision",
+    summary='One item (non-admins see active items only); ETag: "<id>-<revision>"',
 )
 async def get_item(item_id: str, user: OptionalUser, response: Response) -> ItemOut:
     admin = user is not None and user.is_admin
     item = await service.get_item(item_id, include_inactive=admin)
-    response.headers["ETag"] = _etag(item.revision)
+    response.headers["ETag"] = _etag(item)
     return ItemOut.of(item)
 
 
@@ -287,8 +294,8 @@ async def replace_item(
     if_match: Annotated[str | None, Header()] = None,
 ) -> ItemOut:
     item = await service.get_item(item_id)
-    updated = await service.update_item(session, item, body.model_dump(), _if_match(if_match))
-    response.headers["ETag"] = _etag(updated.revision)
+    updated = await service.update_item(session, item, body.model_dump(), _if_match(if_match, item))
+    response.headers["ETag"] = _etag(updated)
     return ItemOut.of(updated)
 
 
@@ -311,8 +318,8 @@ async def patch_item(
     if "attributes" in changes:
         merged = {**item.attributes, **(changes["attributes"] or {})}
         changes["attributes"] = {k: v for k, v in merged.items() if v is not None}
-    updated = await service.update_item(session, item, changes, _if_match(if_match))
-    response.headers["ETag"] = _etag(updated.revision)
+    updated = await service.update_item(session, item, changes, _if_match(if_match, item))
+    response.headers["ETag"] = _etag(updated)
     return ItemOut.of(updated)
 
 
@@ -326,4 +333,4 @@ async def delete_item(
     item_id: str, session: DbSession, _: AdminUser, if_match: Annotated[str | None, Header()] = None
 ) -> None:
     item = await service.get_item(item_id)
-    await service.delete_item(session, item, _if_match(if_match))
+    await service.delete_item(session, item, _if_match(if_match, item))
