@@ -112,11 +112,13 @@ async def mark_items_available(ids: Sequence[str], session: AsyncSession | None 
 
 
 async def category_names(slugs: Sequence[str]) -> dict[str, str]:
+    """Display names of the categories among `slugs` (unknown slugs are left out)."""
     found = await Category.find(In(Category.slug, list(slugs))).to_list()
     return {c.slug: c.name for c in found}
 
 
 async def brand_names(slugs: Sequence[str]) -> dict[str, str]:
+    """Display names of the brands among `slugs` (unknown slugs are left out)."""
     found = await Brand.find(In(Brand.slug, list(slugs))).to_list()
     return {b.slug: b.name for b in found}
 
@@ -175,6 +177,7 @@ async def update_item(
 
 
 async def delete_item(session: AsyncSession, item: Item, expected_revision: int) -> None:
+    """Remove the search row, then the document, if the item is still at `expected_revision`."""
     if item.revision != expected_revision:
         raise StaleRevision(f"The item is at revision {item.revision}, not {expected_revision}.")
     await search.remove_item(session, str(item.id))
