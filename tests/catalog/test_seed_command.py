@@ -80,5 +80,9 @@ async def test_seed_is_idempotent_and_generates_valid_items(
             headers={**admin, "If-Match": f'"{item.id}-{item.revision}"'},
         )
         assert response.status_code == 200, response.text
-    found = (await client.get("/api/v1/search", params={"q": "jeans"})).json()["items"]
-    assert all("Jean" in hit["title"] or "Jean" in " ".join(hit["categories"]) for hit in found)
+    # Generated items are searchable. The sample is random: with no jeans among 60 items,
+    # "jeans" would be typo-corrected to some other word, so only check when there are some.
+    if await Item.find(Item.category == "jeans").count():
+        found = (await client.get("/api/v1/search", params={"q": "jeans"})).json()["items"]
+        assert found
+        assert all("Jean" in hit["title"] or "Jean" in " ".join(hit["categories"]) for hit in found)
