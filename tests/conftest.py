@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
@@ -34,11 +36,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, EmbeddedStack]]:
-    with test_stack(Path(tmp_path_factory.mktemp("stores"))) as (settings, embedded):
-        assert settings.database_url is not None
-        migrate.upgrade(settings.database_url)
-        yield settings, embedded
+def stack() -> Iterator[tuple[Settings, EmbeddedStack]]:
+    # Not under pytest's tmp_path: its root is 0700 and reset by every pytest run, and the
+    # embedded PostgreSQL runs as its own system user, which must be able to reach its data.
+    data_dir = Path(tempfile.mkdtemp(prefix="garderobe-test-"))
+    try:
+        with test_stack(data_dir) as (settings, embedded):
+            assert settings.database_url is not None
+            migrate.upgrade(settings.database_url)
+            yield settings, embedded
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

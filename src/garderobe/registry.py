@@ -33,6 +33,7 @@ def routers() -> list[APIRouter]:
     from garderobe.catalog.search_router import router as search_router
     from garderobe.commerce.cart_router import router as cart_router
     from garderobe.commerce.orders_router import router as orders_router
+    from garderobe.media.router import router as media_router
 
     return [
         health_router,
@@ -42,6 +43,7 @@ def routers() -> list[APIRouter]:
         search_router,
         cart_router,
         orders_router,
+        media_router,
     ]
 
 
@@ -49,8 +51,16 @@ def outbox_handlers() -> dict[str, Any]:
     """Outbox topic -> handler(ctx, payload), beyond mail (which the worker owns)."""
     from garderobe.commerce import jobs as commerce_jobs
     from garderobe.commerce.orders import MARK_SOLD_TOPIC, RELIST_TOPIC
+    from garderobe.media import cleanup as media_cleanup
+    from garderobe.media import service as media
 
-    return {MARK_SOLD_TOPIC: commerce_jobs.mark_sold, RELIST_TOPIC: commerce_jobs.relist}
+    return {
+        MARK_SOLD_TOPIC: commerce_jobs.mark_sold,
+        RELIST_TOPIC: commerce_jobs.relist,
+        media.THUMBNAILS_TOPIC: media.make_thumbnails,
+        media.DELETE_OBJECTS_TOPIC: media.delete_objects,
+        media_cleanup.DELETE_PREFIX_TOPIC: media.delete_prefix,
+    }
 
 
 def job_functions() -> list[Any]:

@@ -62,6 +62,13 @@ class Settings(BaseSettings):
 
     store_check_timeout_seconds: float = 2.0
 
+    media_max_file_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    media_max_images_per_item: int = Field(default=12, gt=0)
+    media_max_pixels: int = Field(default=40_000_000, gt=0)
+    media_thumbnail_widths: list[int] = Field(default=[200, 600])
+    media_orphan_grace_hours: float = Field(default=24, ge=0)
+    media_url_expires_seconds: int = Field(default=3600, gt=0)
+
     cart_token_ttl_days: int = Field(default=30, gt=0)
     shipping_fee: int = Field(default=495, ge=0, description="Minor units per order")
     unpaid_order_ttl_minutes: int = Field(default=30, gt=0)

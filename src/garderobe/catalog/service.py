@@ -25,6 +25,7 @@ from garderobe.catalog.taxonomy import ITEM_FIELDS, ancestors, get_category, mer
 from garderobe.catalog.taxonomy import vocabularies as load_vocabularies
 from garderobe.commerce import stock as stock_service
 from garderobe.errors import InvalidInput, NotFound, PreconditionFailed
+from garderobe.media import cleanup as media_cleanup
 
 
 class ItemNotFound(NotFound):
@@ -181,6 +182,7 @@ async def delete_item(session: AsyncSession, item: Item, expected_revision: int)
     if item.revision != expected_revision:
         raise StaleRevision(f"The item is at revision {item.revision}, not {expected_revision}.")
     await search.remove_item(session, str(item.id))
+    media_cleanup.schedule_item_media_deletion(session, str(item.id))
     await session.flush()
     result = await Item.get_pymongo_collection().delete_one(
         {"_id": item.id, "revision": expected_revision}

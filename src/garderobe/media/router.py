@@ -1,0 +1,164 @@
+"""/api/v1/items/{id}/images: admin uploads and management of an item's images."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from garderobe.accounts.dependencies import AdminUser
+from garderobe.api.deps import DbSession, SettingsDep, StorageDep
+from garderobe.catalog import item_images
+from garderobe.catalog import service as catalog
+from garderobe.media import service
+from garderobe.media.uploads import parse_multipart
+
+router = APIRouter(prefix="/api/v1/items/{item_id}/images", tags=["media"])
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Problem: not logged in"},
+    403: {"description": "Problem: admin role needed"},
+    404: {"description": "Problem: no such item or image"},
+}
+
+
+class ImageOut(BaseModel):
+    id: str
+    alt: str
+    width: int
+    height: int
+    content_type: str
+    urls: dict[str, str] = Field(description="`original` plus one per thumbnail width")
+
+
+class AltIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    alt: Annotated[str, Field(max_length=300)]
+
+
+class OrderIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    image_ids: list[str]
+
+
+async def _out(storage: StorageDep, settings: SettingsDep, item_id: str) -> list[ImageOut]:
+    item = await catalog.get_item(item_id)
+    return [
+        ImageOut(
+            id=i.id,
+            alt=i.alt,
+            width=i.width,
+            height=i.height,
+            content_type=i.content_type,
+            urls=await service.image_urls(storage, settings, i),
+        )
+        for i in item.images
+    ]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=list[ImageOut],
+    summary="Upload images (admin): multipart `files` (one or more) and optional `alt` fields",
+    description="The type is read from the bytes (JPEG, PNG, WebP). Metadata such as EXIF/GPS "
+    "is stripped and the orientation applied; the same image twice is stored once. "
+    "Thumbnails are made by a background job.",
+    responses={
+        **_ERRORS,
+        413: {"description": "Problem: file or image count over the limit"},
+        415: {"description": "Problem: not a JPEG, PNG or WebP"},
+        422: {"description": "Problem: corrupt image or too many pixels"},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["files"],
+                        "properties": {
+                            "files": {
+                                "type": "array",
+                                "items": {"type": "string", "format": "binary"},
+                            },
+                            "alt": {"type": "array", "items": {"type": "string"}},
+                        },
+                    }
+                }
+            },
+        }
+    },
+)
+async def upload_images(
+    item_id: str,
+    request: Request,
+    _: AdminUser,
+    session: DbSession,
+    storage: StorageDep,
+    settings: SettingsDep,
+) -> list[ImageOut]:
+    item = await catalog.get_item(item_id)  # 404 before reading a byte of the body
+    form = await parse_multipart(
+        request.headers.get("content-type", ""),
+        request.stream(),
+        max_file_bytes=settings.media_max_file_bytes,
+        max_files=settings.media_max_images_per_item,
+    )
+    try:
+        await service.upload(session, storage, settings, item, form)
+    finally:
+        form.close()
+    return await _out(storage, settings, item_id)
+
+
+@router.get(
+    "",
+    response_model=list[ImageOut],
+    responses=_ERRORS,
+    summary="An item's images with their URLs (public or presigned)",
+)
+async def list_images(item_id: str, storage: StorageDep, settings: SettingsDep) -> list[ImageOut]:
+    return await _out(storage, settings, item_id)
+
+
+@router.put(
+    "/order",
+    response_model=list[ImageOut],
+    responses=_ERRORS,
+    summary="Reorder an item's images (admin): every image id exactly once",
+)
+async def reorder_images(
+    item_id: str, body: OrderIn, _: AdminUser, storage: StorageDep, settings: SettingsDep
+) -> list[ImageOut]:
+    await item_images.reorder(item_id, body.image_ids)
+    return await _out(storage, settings, item_id)
+
+
+@router.patch(
+    "/{image_id}",
+    response_model=list[ImageOut],
+    responses=_ERRORS,
+    summary="Change an image's alt text (admin)",
+)
+async def update_alt(
+    item_id: str,
+    image_id: str,
+    body: AltIn,
+    _: AdminUser,
+    storage: StorageDep,
+    settings: SettingsDep,
+) -> list[ImageOut]:
+    await item_images.set_alt(item_id, image_id, body.alt)
+    return await _out(storage, settings, item_id)
+
+
+@router.delete(
+    "/{image_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_ERRORS,
+    summary="Remove an image (admin); its objects are deleted by a job",
+)
+async def delete_image(item_id: str, image_id: str, _: AdminUser, session: DbSession) -> None:
+    await service.delete_image(session, item_id, image_id)
