@@ -220,6 +220,28 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    # A store that is down or too slow is not the client's fault, and not a bug either.
+    log.warning("store unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return problem_response(
+        request,
+        status=503,
+        slug="service-unavailable",
+        title="Service unavailable",
+        detail="A data store did not answer in time; nothing was changed. Try again shortly.",
+        headers={"Retry-After": "5"},
+    )
+
+
+def store_outage_errors() -> tuple[type[Exception], ...]:
+    """Driver errors that mean "the store is unreachable", not "the request was wrong"."""
+    from pymongo.errors import ConnectionFailure
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    return (ConnectionFailure, RedisConnectionError, RedisTimeoutError, ConnectionRefusedError)
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     # The traceback goes to the log (with the request id); the client only gets the id.
     log.exception("unhandled error on %s %s", request.method, request.url.path)
@@ -236,4 +258,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    for outage in store_outage_errors():
+        app.add_exception_handler(outage, _store_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -85,3 +85,25 @@ async def test_malformed_request_id_is_replaced(client: httpx.AsyncClient) -> No
     response = await client.get("/health/live", headers={"X-Request-ID": "bad id\twith spaces"})
     assert response.headers["x-request-id"] != "bad id\twith spaces"
     assert len(response.headers["x-request-id"]) == 32
+
+
+async def test_an_unreachable_store_is_503_not_500() -> None:
+    from pymongo import AsyncMongoClient
+
+    from garderobe.infra.devstack import free_port
+
+    app = FastAPI()
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+    dead = AsyncMongoClient(f"mongodb://127.0.0.1:{free_port()}", serverSelectionTimeoutMS=200)
+
+    @app.get("/items")
+    async def items() -> None:
+        await dead.shop.items.find_one({})
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://probe") as http:
+        response = await http.get("/items")
+    await dead.close()
+    assert_problem(response, 503, "service-unavailable")
+    assert response.headers["retry-after"] == "5"

@@ -12,11 +12,15 @@ from garderobe.uow import unit_of_work
 
 
 async def mark_sold(ctx: dict[str, Any], payload: dict[str, Any]) -> None:
-    await catalog.mark_items_sold(payload["item_ids"])
+    """Outbox handler: the sold-out items leave the catalog listing and the search index."""
+    async with unit_of_work(ctx["stores"]) as session:
+        await catalog.mark_items_sold(payload["item_ids"], session=session)
 
 
 async def relist(ctx: dict[str, Any], payload: dict[str, Any]) -> None:
-    await catalog.mark_items_available(payload["item_ids"])
+    """Outbox handler: items whose stock came back are listed and searchable again."""
+    async with unit_of_work(ctx["stores"]) as session:
+        await catalog.mark_items_available(payload["item_ids"], session=session)
 
 
 async def cancel_unpaid_orders(ctx: dict[str, Any]) -> int:
