@@ -213,6 +213,10 @@ async def test_thumbnails_are_made_by_the_job(
     small = Image.open(io.BytesIO(await stores.storage.get(sorted(thumbs)[0])))
     assert small.format == "WEBP"
     assert small.width in (200, 600)
+    shown = (await client.get(f"/api/v1/items/{item.id}")).json()["images"][0]
+    assert set(shown["urls"]) == {"original", "200", "600"}  # the item itself shows them too
+    listed = (await client.get("/api/v1/items")).json()["items"][0]["images"][0]
+    assert set(listed["urls"]) == {"original", "200", "600"}
     async with httpx.AsyncClient() as raw:  # the presigned URL really serves the object
         fetched = await raw.get(image["urls"]["original"])
     assert fetched.status_code == 200

@@ -7,18 +7,19 @@ from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.catalog import listing, search
+from garderobe.catalog import listing, search, views
 from garderobe.catalog.documents import AttributeType, ItemStatus
 from garderobe.catalog.schemas import (
     Facets,
     FacetValue,
-    ItemOut,
     ItemPage,
     PriceBucket,
     PriceFacet,
 )
 from garderobe.catalog.taxonomy import effective_attributes, get_category
 from garderobe.errors import InvalidInput
+from garderobe.infra.storage import ObjectStorage
+from garderobe.settings import Settings
 
 SortParam = Literal["newest", "price_asc", "price_desc", "relevance"]
 ATTRIBUTE_PREFIX = "attr."
@@ -75,6 +76,8 @@ async def list_items(
     limit: int,
     facets: bool,
     statuses: list[str] | None,
+    storage: ObjectStorage,
+    settings: Settings,
 ) -> ItemPage:
     """One page of items (and facets) for the listing's query parameters."""
     if sort == "relevance" and not q:
@@ -101,7 +104,7 @@ async def list_items(
     facet_fields = listing.facet_fields_for(schema_types, query) if facets else None
     result = await listing.run(query, facet_fields)
     return ItemPage(
-        items=[ItemOut.of(i) for i in result.items],
+        items=[await views.item_out(i, storage, settings) for i in result.items],
         next_cursor=result.next_cursor,
         facets=_facets(result) if facets else None,
     )

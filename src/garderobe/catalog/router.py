@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from garderobe.accounts.dependencies import AdminUser, OptionalUser
-from garderobe.api.deps import DbSession
-from garderobe.catalog import categories, listing_service, service
+from garderobe.api.deps import DbSession, SettingsDep, StorageDep
+from garderobe.catalog import categories, listing_service, service, views
 from garderobe.catalog.documents import Category, Item
 from garderobe.catalog.schemas import (
     AttributeIn,
@@ -208,6 +208,8 @@ async def list_items(
     request: Request,
     session: DbSession,
     user: OptionalUser,
+    storage: StorageDep,
+    settings: SettingsDep,
     category: Annotated[
         str | None, Query(description="Category slug (includes subcategories)")
     ] = None,
@@ -247,6 +249,8 @@ async def list_items(
         limit=limit,
         facets=facets,
         statuses=status_ if user is not None and user.is_admin else None,
+        storage=storage,
+        settings=settings,
     )
 
 
@@ -258,12 +262,17 @@ async def list_items(
     summary="Create an item (admin); attributes are checked against its category",
 )
 async def create_item(
-    body: ItemCreate, session: DbSession, _: AdminUser, response: Response
+    body: ItemCreate,
+    session: DbSession,
+    _: AdminUser,
+    response: Response,
+    storage: StorageDep,
+    settings: SettingsDep,
 ) -> ItemOut:
     item = await service.create_item(session, body)
     response.headers["ETag"] = _etag(item)
     response.headers["Location"] = f"/api/v1/items/{item.id}"
-    return ItemOut.of(item)
+    return await views.item_out(item, storage, settings)
 
 
 @router.get(
@@ -272,11 +281,13 @@ async def create_item(
     responses={404: {"description": "Problem: no such (active) item"}},
     summary='One item (non-admins see active items only); ETag: "<id>-<revision>"',
 )
-async def get_item(item_id: str, user: OptionalUser, response: Response) -> ItemOut:
+async def get_item(
+    item_id: str, user: OptionalUser, response: Response, storage: StorageDep, settings: SettingsDep
+) -> ItemOut:
     admin = user is not None and user.is_admin
     item = await service.get_item(item_id, include_inactive=admin)
     response.headers["ETag"] = _etag(item)
-    return ItemOut.of(item)
+    return await views.item_out(item, storage, settings)
 
 
 @router.put(
@@ -290,13 +301,15 @@ async def replace_item(
     body: ItemIn,
     session: DbSession,
     _: AdminUser,
+    storage: StorageDep,
+    settings: SettingsDep,
     response: Response,
     if_match: Annotated[str | None, Header()] = None,
 ) -> ItemOut:
     item = await service.get_item(item_id)
     updated = await service.update_item(session, item, body.model_dump(), _if_match(if_match, item))
     response.headers["ETag"] = _etag(updated)
-    return ItemOut.of(updated)
+    return await views.item_out(updated, storage, settings)
 
 
 @router.patch(
@@ -310,6 +323,8 @@ async def patch_item(
     body: ItemPatch,
     session: DbSession,
     _: AdminUser,
+    storage: StorageDep,
+    settings: SettingsDep,
     response: Response,
     if_match: Annotated[str | None, Header()] = None,
 ) -> ItemOut:
@@ -320,7 +335,7 @@ async def patch_item(
         changes["attributes"] = {k: v for k, v in merged.items() if v is not None}
     updated = await service.update_item(session, item, changes, _if_match(if_match, item))
     response.headers["ETag"] = _etag(updated)
-    return ItemOut.of(updated)
+    return await views.item_out(updated, storage, settings)
 
 
 @router.delete(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -144,6 +145,9 @@ class ImageOut(BaseModel):
     alt: str
     width: int
     height: int
+    urls: dict[str, str] = Field(
+        default_factory=dict, description="`original` plus one URL per thumbnail width"
+    )
 
 
 class ItemOut(BaseModel):
@@ -167,9 +171,15 @@ class ItemOut(BaseModel):
     revision: int
 
     @classmethod
-    def of(cls, item: Item) -> ItemOut:
+    def of(cls, item: Item, urls: Mapping[str, dict[str, str]] | None = None) -> ItemOut:
+        """The item's body; `urls` maps image ids to their URLs (see media.urls)."""
         data = item.model_dump(exclude={"id", "images"})
-        images = [ImageOut(id=i.id, alt=i.alt, width=i.width, height=i.height) for i in item.images]
+        images = [
+            ImageOut(
+                id=i.id, alt=i.alt, width=i.width, height=i.height, urls=(urls or {}).get(i.id, {})
+            )
+            for i in item.images
+        ]
         return cls(id=str(item.id), images=images, **data)
 
 

@@ -13,6 +13,7 @@ from garderobe.catalog import item_images
 from garderobe.catalog import service as catalog
 from garderobe.media import service
 from garderobe.media.uploads import parse_multipart
+from garderobe.media.urls import image_urls
 
 router = APIRouter(prefix="/api/v1/items/{item_id}/images", tags=["media"])
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -50,7 +51,7 @@ async def _out(storage: StorageDep, settings: SettingsDep, item_id: str) -> list
             width=i.width,
             height=i.height,
             content_type=i.content_type,
-            urls=await service.image_urls(storage, settings, i),
+            urls=await image_urls(storage, settings, i),
         )
         for i in item.images
     ]

@@ -89,16 +89,6 @@ async def delete_image(session: AsyncSession, item_id: str, image_id: str) -> No
     await item_images.remove_image(item_id, image_id)
 
 
-async def image_urls(
-    storage: ObjectStorage, settings: Settings, image: ItemImage
-) -> dict[str, str]:
-    expires = timedelta(seconds=settings.media_url_expires_seconds)
-    urls = {"original": await storage.url_for(image.key, expires=expires)}
-    for width, key in sorted(image.thumbnails.items(), key=lambda kv: int(kv[0])):
-        urls[width] = await storage.url_for(key, expires=expires)
-    return urls
-
-
 async def make_thumbnails(ctx: dict[str, Any], payload: dict[str, Any]) -> None:
     """Outbox handler: WebP thumbnails of each new image, recorded on the item."""
     storage: ObjectStorage = ctx["stores"].storage
