@@ -1,0 +1,268 @@
+"""Checkout throughput against a real uvicorn process, and a floor measured in the same run.
+
+    python bench/checkout.py [--buyers 32] [--orders-per-buyer 10]
+
+Each buyer puts an item in its cart and places an order (with a fresh Idempotency-Key), over
+and over. Before that, every buyer races once for one scarce item: the oversell count
+(orders beyond its stock) must be 0. The floor is the same number of bare three-statement
+PostgreSQL transactions (conditional UPDATE, INSERT, SELECT) through asyncpg at the same
+concurrency: what the database alone allows, with no HTTP, JSON, MongoDB or ORM.
+Stores come from the environment or start embedded (see bench/common.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+import httpx
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import GARDEROBE, environment, serving, stores
+from garderobe import registry
+from garderobe.accounts import addresses
+from garderobe.accounts.models import User
+from garderobe.accounts.security import hash_password, issue_token
+from garderobe.catalog.documents import Item, ItemStatus, Money
+from garderobe.commerce import stock
+from garderobe.commerce.models import Order, OrderItem, Stock
+from garderobe.infra.stores import Stores, open_stores
+from garderobe.settings import Settings
+
+SCARCE_UNITS = 10
+ADDRESS = {
+    "recipient": "Bench Buyer",
+    "line1": "1 Main St",
+    "city": "Berlin",
+    "postal_code": "10115",
+    "country": "DE",
+}
+
+
+@dataclass
+class Buyer:
+    headers: dict[str, str]
+    address_id: str
+
+
+@dataclass
+class Run:
+    latencies: list[float] = field(default_factory=list)
+    refused: int = 0
+    seconds: float = 0.0
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
+
+
+async def _prepare(
+    settings: Settings, buyers: int, items: int
+) -> tuple[list[Buyer], list[str], str]:
+    store = await open_stores(settings, registry.document_models())
+    try:
+        ids = await _items(store, items)
+        scarce = ids.pop()
+        people = [await _buyer(store, settings, n) for n in range(buyers)]
+        return people, ids, scarce
+    finally:
+        await store.close()
+
+
+async def _items(store: Stores, count: int) -> list[str]:
+    docs = [
+        Item(
+            title=f"Bench tee {n}",
+            category="t-shirts",
+            category_path=["clothes", "tops", "t-shirts"],
+            price=Money(amount=1990),
+            status=ItemStatus.ACTIVE,
+        )
+        for n in range(count + 1)
+    ]
+    for doc in docs:
+        await doc.insert()
+    ids = [str(d.id) for d in docs]
+    async with store.sessionmaker() as session, session.begin():
+        await stock.create_for_items(session, [(i, 100_000) for i in ids[:-1]])
+        await stock.create_for_items(session, [(ids[-1], SCARCE_UNITS)])
+    return ids
+
+
+async def _buyer(store: Stores, settings: Settings, n: int) -> Buyer:
+    user = User(
+        id=uuid.uuid4(),
+        email=f"buyer{n}-{uuid.uuid4().hex[:6]}@bench.example",
+        password_hash=hash_password("bench-password"),
+        email_confirmed_at=datetime.now(UTC),
+    )
+    async with store.sessionmaker() as session, session.begin():
+        session.add(user)
+        await session.flush()
+        address = await addresses.create_address(session, user.id, dict(ADDRESS))
+    token, _ = issue_token(settings, user.id, "access")
+    return Buyer({"Authorization": f"Bearer {token}"}, str(address.id))
+
+
+async def _checkout(client: httpx.AsyncClient, buyer: Buyer, item_id: str) -> httpx.Response:
+    added = await client.post(
+        "/api/v1/cart/items", headers=buyer.headers, json={"item_id": item_id, "quantity": 1}
+    )
+    if added.status_code != 201:
+        return added
+    return await client.post(
+        "/api/v1/orders",
+        json={"address_id": buyer.address_id},
+        headers={**buyer.headers, "Idempotency-Key": uuid.uuid4().hex},
+    )
+
+
+async def _race_for_scarce(base: str, buyers: list[Buyer], scarce: str) -> int:
+    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+        responses = await asyncio.gather(*(_checkout(client, b, scarce) for b in buyers))
+        for buyer, response in zip(buyers, responses, strict=True):
+            if response.status_code != 201:  # the losers' carts still hold the scarce item
+                await client.delete("/api/v1/cart", headers=buyer.headers)
+    return sum(r.status_code == 201 for r in responses)
+
+
+async def _load(base: str, buyers: list[Buyer], items: list[str], rounds: int) -> Run:
+    run = Run()
+    limits = httpx.Limits(max_connections=len(buyers))
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
+
+        async def shop(buyer: Buyer) -> None:
+            for _ in range(rounds):
+                sent = time.perf_counter()
+                response = await _checkout(client, buyer, random.choice(items))
+                if response.status_code == 201:
+                    run.latencies.append(time.perf_counter() - sent)
+                else:
+                    run.refused += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(shop(b) for b in buyers))
+        run.seconds = time.perf_counter() - started
+    return run
+
+
+async def _floor(settings: Settings, concurrency: int, total: int) -> Run:
+    """Bare three-statement transactions: conditional UPDATE, INSERT, SELECT."""
+    url = make_url(str(settings.database_url))
+    pool = await asyncpg.create_pool(
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        database=url.database,
+        min_size=concurrency,
+        max_size=concurrency,
+    )
+    async with pool.acquire() as conn:
+        await conn.execute("CREATE TEMP TABLE IF NOT EXISTS bench_floor_probe (x int)")
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS bench_floor (id uuid primary key, "
+            "item_id text, at timestamptz default now())"
+        )
+        await conn.execute(
+            "INSERT INTO stock (item_id, on_hand) VALUES ('floor', $1) ON CONFLICT DO NOTHING",
+            total * 2,
+        )
+    run = Run()
+
+    async def worker(count: int) -> None:
+        async with pool.acquire() as conn:
+            for _ in range(count):
+                sent = time.perf_counter()
+                async with conn.transaction():
+                    await conn.execute(
+                        "UPDATE stock SET reserved = reserved + 1 WHERE "
+                        "item_id = 'floor' AND on_hand - reserved >= 1"
+                    )
+                    await conn.execute(
+                        "INSERT INTO bench_floor (id, item_id) VALUES ($1, 'floor')", uuid.uuid4()
+                    )
+                    await conn.fetchval(
+                        "SELECT on_hand - reserved FROM stock WHERE item_id = 'floor'"
+                    )
+                run.latencies.append(time.perf_counter() - sent)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(total // concurrency) for _ in range(concurrency)))
+    run.seconds = time.perf_counter() - started
+    async with pool.acquire() as conn:
+        await conn.execute("DROP TABLE bench_floor")
+        await conn.execute("DELETE FROM stock WHERE item_id = 'floor'")
+    await pool.close()
+    return run
+
+
+async def _oversold(settings: Settings, scarce: str, sold: int) -> tuple[int, int]:
+    """(orders beyond the scarce item's stock, units below zero anywhere) from the database."""
+    store = await open_stores(settings, registry.document_models())
+    try:
+        async with store.sessionmaker() as session:
+            ordered = await session.scalar(
+                select(func.coalesce(func.sum(OrderItem.quantity), 0))
+                .join(Order, Order.id == OrderItem.order_id)
+                .where(OrderItem.item_id == scarce)
+            )
+            negative = await session.scalar(
+                select(func.count())
+                .select_from(Stock)
+                .where((Stock.on_hand < 0) | (Stock.reserved > Stock.on_hand))
+            )
+        assert int(ordered or 0) == sold
+        return max(0, int(ordered or 0) - SCARCE_UNITS), int(negative or 0)
+    finally:
+        await store.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--buyers", type=int, default=32)
+    parser.add_argument("--orders-per-buyer", type=int, default=10)
+    parser.add_argument("--items", type=int, default=50)
+    args = parser.parse_args()
+    with stores() as (settings, embedded):
+        print(f"stores: {'embedded ' + ', '.join(embedded) if embedded else 'from environment'}")
+        buyers, items, scarce = asyncio.run(_prepare(settings, args.buyers, args.items))
+        argv = [GARDEROBE, "serve", "--host", "127.0.0.1", "--port", "{port}"]
+        with serving(argv, environment(settings), "/health/live") as base:
+            sold = asyncio.run(_race_for_scarce(base, buyers, scarce))
+            run = asyncio.run(_load(base, buyers, items, args.orders_per_buyer))
+        total = len(run.latencies)
+        floor = asyncio.run(_floor(settings, args.buyers, max(total, args.buyers)))
+        oversold, negative = asyncio.run(_oversold(settings, scarce, sold))
+    orders_per_s = total / run.seconds
+    floor_per_s = len(floor.latencies) / floor.seconds
+    print(f"race: {len(buyers)} buyers for {SCARCE_UNITS} units -> {sold} orders")
+    print(
+        f"checkout  {args.buyers} buyers  {orders_per_s:8.1f} orders/s   p50 "
+        f"{run.percentile(50):7.1f} ms   p99 {run.percentile(99):7.1f} ms   "
+        f"({total} orders, {run.refused} refused)"
+    )
+    print(
+        f"floor     {args.buyers} conns   {floor_per_s:8.1f} tx/s       p50 "
+        f"{floor.percentile(50):7.1f} ms   p99 {floor.percentile(99):7.1f} ms   "
+        f"(bare UPDATE+INSERT+SELECT through asyncpg)"
+    )
+    print(f"ratio     checkout / floor = {orders_per_s / floor_per_s:.3f}")
+    print(f"oversell  {oversold} (must be 0); stock rows below zero: {negative}")
+    if oversold or negative:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
