@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 from pymongo import AsyncMongoClient
 from sqlalchemy.engine import make_url
@@ -29,25 +28,18 @@ from sqlalchemy.engine import make_url
 from garderobe import migrate
 from garderobe.infra.devstack import free_port
 from garderobe.infra.embedded import EmbeddedStack
-from garderobe.settings import Settings
+from garderobe.infra.postgres import run_admin_statement
+from garderobe.settings import Settings, store_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 GARDEROBE = str(Path(sys.executable).parent / "garderobe")
 
 
 async def _admin_sql(server_url: str, statement: str) -> None:
-    url = make_url(server_url)
-    conn = await asyncpg.connect(
-        host=url.host,
-        port=url.port or 5432,
-        user=url.username,
-        password=url.password,
-        database="postgres",
+    await run_admin_statement(
+        make_url(server_url).set(database="postgres").render_as_string(hide_password=False),
+        statement,
     )
-    try:
-        await conn.execute(statement)
-    finally:
-        await conn.close()
 
 
 async def _drop_mongo_database(url: str, name: str) -> None:
@@ -96,22 +88,7 @@ def stores() -> Iterator[tuple[Settings, list[str]]]:
 def environment(settings: Settings) -> dict[str, str]:
     """The environment for a `garderobe` subprocess talking to these stores."""
     keep = {k: v for k, v in os.environ.items() if not k.endswith("_URL")}
-    return {
-        **keep,
-        "ENVIRONMENT": "test",
-        "LOG_LEVEL": "WARNING",
-        "DATABASE_URL": str(settings.database_url),
-        "MONGODB_URL": str(settings.mongodb_url),
-        "MONGODB_DATABASE": settings.mongodb_database,
-        "REDIS_URL": str(settings.redis_url),
-        "S3_ENDPOINT_URL": str(settings.s3_endpoint_url),
-        "S3_ACCESS_KEY": settings.s3_access_key,
-        "S3_SECRET_KEY": settings.s3_secret_key.get_secret_value(),
-        "S3_BUCKET": settings.s3_bucket,
-        "SMTP_HOST": str(settings.smtp_host),
-        "SMTP_PORT": str(settings.smtp_port),
-        "SMTP_TLS_MODE": settings.smtp_tls_mode,
-    }
+    return {**keep, **store_environment(settings), "LOG_LEVEL": "WARNING"}
 
 
 def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:

@@ -22,6 +22,7 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from garderobe.infra.embedded import EmbeddedStack
+from garderobe.infra.postgres import run_admin_statement
 from garderobe.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -80,19 +81,8 @@ def _from_environment() -> dict[str, Any]:
 
 
 async def _create_database(server_url: str, name: str) -> str:
-    url = make_url(server_url)
-    conn = await asyncpg.connect(
-        host=url.host,
-        port=url.port or 5432,
-        user=url.username,
-        password=url.password,
-        database=url.database or "postgres",
-    )
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return url.set(database=name).render_as_string(hide_password=False)
+    await run_admin_statement(server_url, f'CREATE DATABASE "{name}"')
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
 def _drop_database_quietly(server_url: str, name: str) -> None:
@@ -107,18 +97,7 @@ def _drop_database_quietly(server_url: str, name: str) -> None:
 
 
 async def _drop_database(server_url: str, name: str) -> None:
-    url = make_url(server_url)
-    conn = await asyncpg.connect(
-        host=url.host,
-        port=url.port or 5432,
-        user=url.username,
-        password=url.password,
-        database=url.database or "postgres",
-    )
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
+    await run_admin_statement(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextlib.contextmanager

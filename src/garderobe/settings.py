@@ -116,6 +116,27 @@ class Settings(BaseSettings):
         return [key for key, value in wanted.items() if not value]
 
 
+def store_environment(settings: Settings) -> dict[str, str]:
+    """The environment variables that point a `garderobe` child process at the same stores."""
+    values = {
+        "ENVIRONMENT": settings.environment,
+        "DATABASE_URL": settings.database_url,
+        "MONGODB_URL": settings.mongodb_url,
+        "MONGODB_DATABASE": settings.mongodb_database,
+        "REDIS_URL": settings.redis_url,
+        "ARQ_QUEUE_NAME": settings.arq_queue_name,
+        "S3_ENDPOINT_URL": settings.s3_endpoint_url,
+        "S3_ACCESS_KEY": settings.s3_access_key,
+        "S3_SECRET_KEY": settings.s3_secret_key.get_secret_value(),
+        "S3_BUCKET": settings.s3_bucket,
+        "SMTP_HOST": settings.smtp_host,
+        "SMTP_PORT": str(settings.smtp_port),
+        "SMTP_TLS_MODE": settings.smtp_tls_mode,
+        "JWT_SECRET": settings.jwt_secret.get_secret_value(),
+    }
+    return {key: value for key, value in values.items() if value is not None}
+
+
 def redact_url(url: str) -> str:
     """The URL with its password replaced, fit for error messages and logs."""
     parts = urlsplit(url)

@@ -12,27 +12,14 @@ import httpx
 
 from garderobe.catalog.documents import Item
 from garderobe.infra.stores import Stores
-from garderobe.settings import Settings
+from garderobe.settings import Settings, store_environment
 
 GARDEROBE = str(Path(sys.executable).parent / "garderobe")
 
 
 def _env(settings: Settings) -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if not k.endswith("_URL")}
-    return {
-        **keep,
-        "DATABASE_URL": str(settings.database_url),
-        "MONGODB_URL": str(settings.mongodb_url),
-        "MONGODB_DATABASE": settings.mongodb_database,
-        "REDIS_URL": str(settings.redis_url),
-        "S3_ENDPOINT_URL": str(settings.s3_endpoint_url),
-        "S3_ACCESS_KEY": settings.s3_access_key,
-        "S3_SECRET_KEY": settings.s3_secret_key.get_secret_value(),
-        "S3_BUCKET": settings.s3_bucket,
-        "SMTP_HOST": str(settings.smtp_host),
-        "SMTP_PORT": str(settings.smtp_port),
-        "ENVIRONMENT": "test",
-    }
+    return {**keep, **store_environment(settings)}
 
 
 async def test_seed_is_idempotent_and_generates_valid_items(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import asyncpg
 from sqlalchemy import DateTime, MetaData, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -53,6 +55,23 @@ def create_engine(url: str, *, pool_size: int = 10, connect_timeout: float = 5.0
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     # expire_on_commit=False: objects stay readable after the edge commits (responses, jobs).
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def run_admin_statement(server_url: str, statement: str) -> None:
+    """Run one statement that cannot run inside a transaction (CREATE/DROP DATABASE) on the
+    server of `server_url`, connected to that URL's database (default `postgres`)."""
+    url = make_url(server_url)
+    conn = await asyncpg.connect(
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        database=url.database or "postgres",
+    )
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
 
 
 async def ping(engine: AsyncEngine) -> None:
