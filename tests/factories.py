@@ -9,8 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from garderobe.accounts.models import Role, User
 from garderobe.accounts.security import hash_password, issue_token
+from garderobe.catalog import cache, index
 from garderobe.catalog.documents import Item, ItemStatus, Money
+from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
+from garderobe.uow import unit_of_work
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 
@@ -66,4 +69,20 @@ async def create_item(
         **fields,  # type: ignore[arg-type]
     )
     await item.insert()
+    return item
+
+
+async def index_items(stores: Stores, *items: Item) -> None:
+    """Write the items' read-index rows as every catalog write does (category and brand
+    names are their slugs here), and make the cached catalog pages obsolete."""
+    async with unit_of_work(stores) as session:
+        rows = [(item, list(item.category_path), item.brand) for item in items]
+        await index.index_items_bulk(session, rows)
+        cache.changed(session)
+
+
+async def create_listed_item(stores: Stores, **fields: object) -> Item:
+    """An item in MongoDB and in the read index, as listings and search see it."""
+    item = await create_item(**fields)  # type: ignore[arg-type]
+    await index_items(stores, item)
     return item

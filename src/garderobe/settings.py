@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     media_orphan_grace_hours: float = Field(default=24, ge=0)
     media_url_expires_seconds: int = Field(default=3600, gt=0)
 
+    catalog_cache_ttl_seconds: int = Field(default=300, gt=0)
+
     cart_token_ttl_days: int = Field(default=30, gt=0)
     shipping_fee: int = Field(default=495, ge=0, description="Minor units per order")
     unpaid_order_ttl_minutes: int = Field(default=30, gt=0)

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from sqlalchemy import delete, select, update
 
-from garderobe.catalog import reconcile, search
+from garderobe.catalog import index, reconcile
 from garderobe.catalog.documents import Item, ItemStatus
 from garderobe.catalog.search_models import ItemSearch
 from garderobe.infra.stores import Stores
@@ -31,7 +31,7 @@ async def _indexed(stores: Stores, **fields: object) -> Item:
     }[category]
     item = await create_item(category_path=path, **fields)  # type: ignore[arg-type]
     async with stores.sessionmaker() as session, session.begin():
-        await search.index_item(
+        await index.index_item(
             session, item, category_names=NAMES[category], brand_name=BRANDS.get(item.brand or "")
         )
     return item

@@ -1,28 +1,27 @@
-"""From query parameters to an ItemPage: search, schema lookup, listing, facet shaping."""
+"""From query parameters to a listing page body: normalize, cache, query the index, shape."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from beanie import PydanticObjectId
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.catalog import listing, search, views
-from garderobe.catalog.documents import AttributeType, ItemStatus
-from garderobe.catalog.schemas import (
-    Facets,
-    FacetValue,
-    ItemPage,
-    PriceBucket,
-    PriceFacet,
-)
+from garderobe.catalog import cache, listing, search, views
+from garderobe.catalog.documents import AttributeType, Item, ItemStatus
+from garderobe.catalog.schemas import Facets, FacetValue, ItemPage, PriceBucket, PriceFacet
 from garderobe.catalog.taxonomy import effective_attributes, get_category
 from garderobe.errors import InvalidInput
+from garderobe.infra.cache import Cached, digested
 from garderobe.infra.storage import ObjectStorage
 from garderobe.settings import Settings
 
 SortParam = Literal["newest", "price_asc", "price_desc", "relevance"]
 ATTRIBUTE_PREFIX = "attr."
+FACETABLE = (AttributeType.ENUM, AttributeType.MULTI_ENUM, AttributeType.BOOLEAN)
 
 
 def attribute_filters(params: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -40,71 +39,146 @@ def _statuses(requested: list[str] | None) -> tuple[ItemStatus, ...]:
     if not requested:
         return (ItemStatus.ACTIVE,)
     try:
-        return tuple(ItemStatus(s) for s in requested)
+        return tuple(sorted({ItemStatus(s) for s in requested}))
     except ValueError as exc:
         raise InvalidInput(f"status must be one of {[s.value for s in ItemStatus]}.") from exc
 
 
-def _facets(result: listing.ListingResult) -> Facets:
-    assert result.facets is not None
-    assert result.price is not None
-    buckets = []
+def _normalized(values: Sequence[str] | None) -> list[str]:
+    return sorted(set(values or []))
+
+
+@dataclass(frozen=True)
+class ListingQuery:
+    """The listing's parameters, parsed and normalized: equal queries are equal objects."""
+
+    category: str | None = None
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    attributes: dict[str, list[str]] = field(default_factory=dict)
+    price_min: int | None = None
+    price_max: int | None = None
+    q: str | None = None
+    sort: SortParam = "newest"
+    cursor: str | None = None
+    limit: int = 24
+    facets: bool = False
+    statuses: tuple[ItemStatus, ...] = (ItemStatus.ACTIVE,)
+
+    @classmethod
+    def parse(
+        cls,
+        params: Mapping[str, Any],
+        *,
+        fields: Mapping[str, list[str] | None],
+        q: str | None,
+        sort: SortParam | None,
+        statuses: list[str] | None,
+        **rest: Any,
+    ) -> ListingQuery:
+        """`params` is the raw query string (for `attr.*`); the rest come parsed."""
+        words = " ".join(q.split()) if q else None
+        if sort == "relevance" and not words:
+            raise InvalidInput("sort=relevance needs a search query `q`.")
+        return cls(
+            fields={k: _normalized(v) for k, v in sorted(fields.items()) if v},
+            attributes={k: _normalized(v) for k, v in sorted(attribute_filters(params).items())},
+            q=words,
+            sort=sort or ("relevance" if words else "newest"),
+            statuses=_statuses(statuses),
+            **rest,
+        )
+
+    def cache_key(self) -> str:
+        return cache.key("items", asdict(self))
+
+
+async def _facet_names(query: ListingQuery) -> tuple[list[str], set[str]]:
+    """The facets to count (fixed fields, category, the category's facetable attributes and
+    any filtered attribute) and which of them hold booleans."""
+    schema: dict[str, AttributeType] = {}
+    if query.category:
+        definitions = await effective_attributes(await get_category(query.category))
+        schema = {d.name: d.type for d in definitions if d.type in FACETABLE}
+    for name in query.attributes:
+        schema.setdefault(name, AttributeType.ENUM)
+    names = [*listing.FIELD_FACETS, "category", *(f"attr.{n}" for n in sorted(schema))]
+    booleans = {f"attr.{n}" for n, kind in schema.items() if kind is AttributeType.BOOLEAN}
+    return names, booleans
+
+
+def _facets_out(counts: listing.FacetCounts) -> Facets:
     bounds = listing.PRICE_BOUNDARIES
-    for i, low in enumerate(bounds):
-        high = bounds[i + 1] if i + 1 < len(bounds) else None
-        buckets.append(PriceBucket(min=low, max=high, count=result.price["buckets"].get(low, 0)))
+    buckets = [
+        PriceBucket(
+            min=low,
+            max=bounds[i + 1] if i + 1 < len(bounds) else None,
+            count=counts.price_buckets.get(low, 0),
+        )
+        for i, low in enumerate(bounds)
+    ]
     return Facets(
         fields={
             name: [FacetValue(value=v, count=c) for v, c in values]
-            for name, values in result.facets.items()
+            for name, values in counts.fields.items()
         },
-        price=PriceFacet(min=result.price["min"], max=result.price["max"], buckets=buckets),
+        price=PriceFacet(min=counts.price_min, max=counts.price_max, buckets=buckets),
     )
+
+
+async def documents(item_ids: Sequence[str]) -> list[Item]:
+    """The items of a page from MongoDB (the system of record), in the page's order; an id
+    the index still lists but MongoDB no longer has is left out."""
+    found = await Item.find({"_id": {"$in": [PydanticObjectId(i) for i in item_ids]}}).to_list()
+    by_id = {str(item.id): item for item in found}
+    return [by_id[i] for i in item_ids if i in by_id]
+
+
+async def _listing(session: AsyncSession, query: ListingQuery) -> listing.Listing:
+    tsquery = None
+    if query.q:
+        tsquery = search.to_tsquery(await search.query_terms(session, query.q), "&")
+    return listing.Listing(
+        category_path=query.category,
+        fields=query.fields,
+        attributes=query.attributes,
+        price_min=query.price_min,
+        price_max=query.price_max,
+        tsquery=tsquery,
+        sort=query.sort,
+        cursor=query.cursor,
+        limit=query.limit,
+        statuses=query.statuses,
+    )
+
+
+async def page_body(
+    session: AsyncSession, query: ListingQuery, storage: ObjectStorage, settings: Settings
+) -> tuple[bytes, str]:
+    """The JSON body of one page (and its facets), computed from the index and MongoDB."""
+    names: tuple[list[str], set[str]] | None = None
+    if query.facets:  # first: an unknown category is a 404 before any query runs
+        names = await _facet_names(query)
+    elif query.category:
+        await get_category(query.category)
+    spec = await _listing(session, query)
+    found = await listing.page(session, spec)
+    facets = None
+    if names is not None:
+        facets = _facets_out(await listing.facets(session, spec, *names))
+    items = [await views.item_out(i, storage, settings) for i in await documents(found.item_ids)]
+    body = ItemPage(items=items, next_cursor=found.next_cursor, facets=facets)
+    return digested(body.model_dump_json().encode())
 
 
 async def list_items(
     session: AsyncSession,
-    params: Mapping[str, Any],
-    *,
-    fields: dict[str, list[str] | None],
-    category: str | None,
-    price_min: int | None,
-    price_max: int | None,
-    q: str | None,
-    sort: SortParam | None,
-    cursor: str | None,
-    limit: int,
-    facets: bool,
-    statuses: list[str] | None,
+    redis: Redis,
+    query: ListingQuery,
     storage: ObjectStorage,
     settings: Settings,
-) -> ItemPage:
-    """One page of items (and facets) for the listing's query parameters."""
-    if sort == "relevance" and not q:
-        raise InvalidInput("sort=relevance needs a search query `q`.")
-    schema_types: dict[str, AttributeType] = {}
-    if category:
-        definitions = await effective_attributes(await get_category(category))
-        schema_types = {d.name: d.type for d in definitions}
-    ranked = None
-    if q:
-        ranked = [item_id for item_id, _ in await search.matching_item_ids(session, q)]
-    query = listing.Listing(
-        category_path=category,
-        fields={k: v for k, v in fields.items() if v},
-        attributes=attribute_filters(params),
-        price_min=price_min,
-        price_max=price_max,
-        ranked_ids=ranked,
-        sort=sort or ("relevance" if q else "newest"),
-        cursor=cursor,
-        limit=limit,
-        statuses=_statuses(statuses),
-    )
-    facet_fields = listing.facet_fields_for(schema_types, query) if facets else None
-    result = await listing.run(query, facet_fields)
-    return ItemPage(
-        items=[await views.item_out(i, storage, settings) for i in result.items],
-        next_cursor=result.next_cursor,
-        facets=_facets(result) if facets else None,
+) -> Cached:
+    """One page of items (and facets), from the cache when this query was answered since
+    the catalog last changed."""
+    return await cache.response_cache(redis, settings).get_or_compute(
+        query.cache_key(), lambda: page_body(session, query, storage, settings)
     )

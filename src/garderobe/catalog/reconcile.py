@@ -1,7 +1,8 @@
-"""Repair the search projection from MongoDB (the source of truth).
+"""Repair the catalog's read index (`item_search`) from MongoDB (the source of truth).
 
-Run by `garderobe search reindex` and hourly by the worker: item writes update the projection
-in the same request, so this only mends what a crash between the two stores left behind.
+Run by `garderobe search reindex`, by the worker at start and hourly: item writes update the
+index in the same request, so this only mends what a crash between the two stores left
+behind (or rows an older schema of the index wrote: those carry revision 0).
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from beanie import PydanticObjectId
 from beanie.operators import In
 from sqlalchemy import delete, select
 
-from garderobe.catalog import search
-from garderobe.catalog.documents import Brand, Category, Item, ItemStatus
+from garderobe.catalog import cache, index
+from garderobe.catalog.documents import Brand, Category, Item
 from garderobe.catalog.search_models import ItemSearch
 from garderobe.infra.stores import Stores
 from garderobe.uow import unit_of_work
@@ -32,18 +33,16 @@ class ReconcileReport:
 
 
 async def reconcile(stores: Stores) -> ReconcileReport:
-    """Upsert rows missing or stale (by revision), delete rows of items not active anymore."""
-    active = {
+    """Upsert rows missing or stale (by revision), delete rows of items that are gone."""
+    documents = {
         str(doc["_id"]): doc["revision"]
-        async for doc in Item.get_pymongo_collection().find(
-            {"status": ItemStatus.ACTIVE.value}, {"revision": 1}
-        )
+        async for doc in Item.get_pymongo_collection().find({}, {"revision": 1})
     }
     async with stores.sessionmaker() as session:
         indexed_rows = await session.execute(select(ItemSearch.item_id, ItemSearch.revision))
         indexed: dict[str, int] = dict(indexed_rows.all())
-    stale = [i for i, revision in active.items() if indexed.get(i) != revision]
-    orphans = [i for i in indexed if i not in active]
+    stale = [i for i, revision in documents.items() if indexed.get(i) != revision]
+    orphans = [i for i in indexed if i not in documents]
     categories = {c.slug: c.name for c in await Category.find_all().to_list()}
     brands = {b.slug: b.name for b in await Brand.find_all().to_list()}
     for start in range(0, len(stale), BATCH):
@@ -58,13 +57,15 @@ async def reconcile(stores: Stores) -> ReconcileReport:
             for item in items
         ]
         async with unit_of_work(stores) as session:
-            await search.index_items_bulk(session, rows)
+            await index.index_items_bulk(session, rows)
+            cache.changed(session)
     if orphans:
         async with unit_of_work(stores) as session:
             await session.execute(delete(ItemSearch).where(ItemSearch.item_id.in_(orphans)))
-    report = ReconcileReport(len(stale), len(orphans), len(active) - len(stale))
+            cache.changed(session)
+    report = ReconcileReport(len(stale), len(orphans), len(documents) - len(stale))
     if stale or orphans:
-        log.info("search projection repaired", extra=vars(report))
+        log.info("catalog index repaired", extra=vars(report))
     return report
 
 

@@ -7,9 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from garderobe.accounts.dependencies import AdminUser, OptionalUser
-from garderobe.api.deps import DbSession, SettingsDep, StorageDep
-from garderobe.catalog import categories, listing_service, service, views
-from garderobe.catalog.documents import Category, Item
+from garderobe.api.conditional import cached_json
+from garderobe.api.deps import DbSession, SettingsDep, StorageDep, StoresDep
+from garderobe.catalog import cache, categories, listing_service, service, views
+from garderobe.catalog.dependencies import CatalogWrite
+from garderobe.catalog.documents import MAX_AMOUNT, Category, Item
 from garderobe.catalog.schemas import (
     AttributeIn,
     BrandIn,
@@ -27,14 +29,18 @@ from garderobe.catalog.schemas import (
     ItemPatch,
     ValueIn,
 )
-from garderobe.catalog.taxonomy import ancestors, get_category, merge_attributes, tree
+from garderobe.catalog.taxonomy import ancestors, get_category, merge_attributes
 from garderobe.errors import PreconditionRequired
+from garderobe.infra.cache import digested
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
 
 _ADMIN: dict[int | str, dict[str, Any]] = {
     401: {"description": "Problem: not logged in"},
     403: {"description": "Problem: admin role needed"},
+}
+_READ: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: the If-None-Match ETag is still current"},
 }
 _WRITE: dict[int | str, dict[str, Any]] = {
     **_ADMIN,
@@ -79,18 +85,36 @@ async def _category_out(category: Category) -> CategoryOut:
     )
 
 
-@router.get("/categories", response_model=list[CategoryNode], summary="The category tree")
-async def category_tree() -> list[CategoryNode]:
-    return [CategoryNode.model_validate(n) for n in tree(await Category.find_all().to_list())]
+@router.get(
+    "/categories",
+    response_model=list[CategoryNode],
+    responses=_READ,
+    summary="The category tree",
+)
+async def category_tree(request: Request, stores: StoresDep, settings: SettingsDep) -> Response:
+    cached = await cache.response_cache(stores.redis, settings).get_or_compute(
+        "categories", views.category_tree_body
+    )
+    return cached_json(request, cached)
+
+
+async def _category_body(slug: str) -> tuple[bytes, str]:
+    return digested((await _category_out(await get_category(slug))).model_dump_json().encode())
 
 
 @router.get(
     "/categories/{slug}",
     response_model=CategoryOut,
+    responses=_READ,
     summary="A category with its breadcrumb and effective attribute schema",
 )
-async def category_detail(slug: str) -> CategoryOut:
-    return await _category_out(await get_category(slug))
+async def category_detail(
+    slug: str, request: Request, stores: StoresDep, settings: SettingsDep
+) -> Response:
+    cached = await cache.response_cache(stores.redis, settings).get_or_compute(
+        cache.key("category", {"slug": slug}), lambda: _category_body(slug)
+    )
+    return cached_json(request, cached)
 
 
 @router.post(
@@ -99,6 +123,7 @@ async def category_detail(slug: str) -> CategoryOut:
     response_model=CategoryOut,
     responses=_ADMIN,
     summary="Create a category (admin)",
+    dependencies=[CatalogWrite],
 )
 async def create_category(body: CategoryIn, _: AdminUser) -> CategoryOut:
     return await _category_out(await categories.create_category(body))
@@ -109,6 +134,7 @@ async def create_category(body: CategoryIn, _: AdminUser) -> CategoryOut:
     response_model=CategoryOut,
     responses=_ADMIN,
     summary="Rename or reorder a category (admin)",
+    dependencies=[CatalogWrite],
 )
 async def update_category(slug: str, body: CategoryUpdateIn, _: AdminUser) -> CategoryOut:
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
@@ -120,6 +146,7 @@ async def update_category(slug: str, body: CategoryUpdateIn, _: AdminUser) -> Ca
     status_code=status.HTTP_204_NO_CONTENT,
     responses={**_ADMIN, 409: {"description": "Problem: has children or items"}},
     summary="Delete a category (admin); refused while it has children or items",
+    dependencies=[CatalogWrite],
 )
 async def delete_category(slug: str, _: AdminUser) -> None:
     await categories.delete_category(slug)
@@ -131,6 +158,7 @@ async def delete_category(slug: str, _: AdminUser) -> None:
     response_model=CategoryOut,
     responses=_ADMIN,
     summary="Add an attribute to a category (admin); inherited by its subcategories",
+    dependencies=[CatalogWrite],
 )
 async def add_attribute(slug: str, body: AttributeIn, _: AdminUser) -> CategoryOut:
     return await _category_out(await categories.add_attribute(slug, body))
@@ -142,6 +170,7 @@ async def add_attribute(slug: str, body: AttributeIn, _: AdminUser) -> CategoryO
     response_model=CategoryOut,
     responses=_ADMIN,
     summary="Allow one more value for an enum attribute (admin)",
+    dependencies=[CatalogWrite],
 )
 async def add_value(slug: str, name: str, body: ValueIn, _: AdminUser) -> CategoryOut:
     return await _category_out(await categories.add_value(slug, name, body.label))
@@ -152,6 +181,7 @@ async def add_value(slug: str, name: str, body: ValueIn, _: AdminUser) -> Catego
     response_model=CategoryOut,
     responses={**_ADMIN, 409: {"description": "Problem: items use the value"}},
     summary="Remove a value (admin); refused while items use it unless force=true",
+    dependencies=[CatalogWrite],
 )
 async def remove_value(
     slug: str, name: str, value: str, _: AdminUser, force: bool = False
@@ -170,6 +200,7 @@ async def list_brands() -> list[BrandOut]:
     response_model=BrandOut,
     responses=_ADMIN,
     summary="Create a brand (admin)",
+    dependencies=[CatalogWrite],
 )
 async def create_brand(body: BrandIn, _: AdminUser) -> BrandOut:
     brand = await categories.create_brand(body.name, body.slug)
@@ -177,7 +208,11 @@ async def create_brand(body: BrandIn, _: AdminUser) -> BrandOut:
 
 
 @router.patch(
-    "/brands/{slug}", response_model=BrandOut, responses=_ADMIN, summary="Rename a brand (admin)"
+    "/brands/{slug}",
+    response_model=BrandOut,
+    responses=_ADMIN,
+    summary="Rename a brand (admin)",
+    dependencies=[CatalogWrite],
 )
 async def rename_brand(slug: str, body: BrandUpdateIn, _: AdminUser) -> BrandOut:
     brand = await categories.rename_brand(slug, body.name)
@@ -193,14 +228,18 @@ the category's schema (`GET /api/v1/categories/{slug}`), e.g.
 `?category=jeans&attr.fit=slim&attr.fit=regular&attr.rise=high`.
 
 `facets=true` adds value counts for every filterable field (disjunctive: a field's counts
-ignore its own filter), price min/max and price buckets, computed in the same aggregation.
+ignore its own filter), price min/max and price buckets, all from one query.
 `q` restricts to full-text matches (typo tolerant) and enables `sort=relevance`.
+
+Answers are cached until the catalog next changes (any acknowledged write is visible in the
+very next listing) and carry an `ETag`: send it back in `If-None-Match` to get `304`.
 """
 
 
 @router.get(
     "/items",
     response_model=ItemPage,
+    responses=_READ,
     summary="List and filter items",
     description=LISTING_DESCRIPTION,
 )
@@ -208,7 +247,7 @@ async def list_items(
     request: Request,
     session: DbSession,
     user: OptionalUser,
-    storage: StorageDep,
+    stores: StoresDep,
     settings: SettingsDep,
     category: Annotated[
         str | None, Query(description="Category slug (includes subcategories)")
@@ -219,39 +258,37 @@ async def list_items(
     condition: Annotated[list[str] | None, Query()] = None,
     material: Annotated[list[str] | None, Query()] = None,
     pattern: Annotated[list[str] | None, Query()] = None,
-    price_min: Annotated[int | None, Query(ge=0, description="Minor units")] = None,
-    price_max: Annotated[int | None, Query(ge=0, description="Minor units")] = None,
+    price_min: Annotated[int | None, Query(ge=0, le=MAX_AMOUNT, description="Minor units")] = None,
+    price_max: Annotated[int | None, Query(ge=0, le=MAX_AMOUNT, description="Minor units")] = None,
     q: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     sort: Annotated[listing_service.SortParam | None, Query()] = None,
-    cursor: str | None = None,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 24,
     facets: bool = False,
     status_: Annotated[list[str] | None, Query(alias="status", description="Admins only")] = None,
-) -> ItemPage:
-    fields = {
-        "brand": brand,
-        "size": size,
-        "colour": colour,
-        "condition": condition,
-        "material": material,
-        "pattern": pattern,
-    }
-    return await listing_service.list_items(
-        session,
+) -> Response:
+    query = listing_service.ListingQuery.parse(
         request.query_params,
-        fields=fields,
+        fields={
+            "brand": brand,
+            "size": size,
+            "colour": colour,
+            "condition": condition,
+            "material": material,
+            "pattern": pattern,
+        },
+        q=q,
+        sort=sort,
+        statuses=status_ if user is not None and user.is_admin else None,
         category=category,
         price_min=price_min,
         price_max=price_max,
-        q=q,
-        sort=sort,
         cursor=cursor,
         limit=limit,
         facets=facets,
-        statuses=status_ if user is not None and user.is_admin else None,
-        storage=storage,
-        settings=settings,
     )
+    page = await listing_service.list_items(session, stores.redis, query, stores.storage, settings)
+    return cached_json(request, page)
 
 
 @router.post(
@@ -278,16 +315,22 @@ async def create_item(
 @router.get(
     "/items/{item_id}",
     response_model=ItemOut,
-    responses={404: {"description": "Problem: no such (active) item"}},
+    responses={**_READ, 404: {"description": "Problem: no such (active) item"}},
     summary='One item (non-admins see active items only); ETag: "<id>-<revision>"',
 )
 async def get_item(
-    item_id: str, user: OptionalUser, response: Response, storage: StorageDep, settings: SettingsDep
-) -> ItemOut:
+    item_id: str, request: Request, user: OptionalUser, stores: StoresDep, settings: SettingsDep
+) -> Response:
     admin = user is not None and user.is_admin
-    item = await service.get_item(item_id, include_inactive=admin)
-    response.headers["ETag"] = _etag(item)
-    return await views.item_out(item, storage, settings)
+
+    async def body() -> tuple[bytes, str]:
+        item = await service.get_item(item_id, include_inactive=admin)
+        out = await views.item_out(item, stores.storage, settings)
+        return out.model_dump_json().encode(), _etag(item)
+
+    key = cache.key("item", {"id": item_id, "admin": admin})
+    cached = await cache.response_cache(stores.redis, settings).get_or_compute(key, body)
+    return cached_json(request, cached)
 
 
 @router.put(

@@ -1,22 +1,37 @@
-"""The PostgreSQL search projection of active catalog items (MongoDB stays the source)."""
+"""The catalog's read index in PostgreSQL (MongoDB stays the source of the documents)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import DateTime, Index, Integer, String, Text, text
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from garderobe.infra.postgres import Base, utcnow
 
 
 class ItemSearch(Base):
-    """One row per active item: weighted tsvector plus text for trigram typo tolerance."""
+    """One row per item, whatever its status: what listings filter, sort and facet on, and
+    the weighted tsvector plus text for full-text search with typo tolerance."""
 
     __tablename__ = "item_search"
 
     item_id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), server_default="active")
+    category: Mapped[str] = mapped_column(Text, server_default="")
+    category_path: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    brand: Mapped[str | None] = mapped_column(Text)
+    size: Mapped[str | None] = mapped_column(Text)
+    colours: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    condition: Mapped[str | None] = mapped_column(Text)
+    material: Mapped[str | None] = mapped_column(Text)
+    pattern: Mapped[str | None] = mapped_column(Text)
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+    # "<facet>=<value>" for every filterable value (catalog.index.facet_tokens).
+    facet_values: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     title: Mapped[str] = mapped_column(Text)
     brand_name: Mapped[str] = mapped_column(Text, default="")
     category_names: Mapped[str] = mapped_column(Text, default="")
@@ -31,7 +46,19 @@ class ItemSearch(Base):
         DateTime(timezone=True), default=utcnow, server_default=text("now()")
     )
 
-    __table_args__ = (Index("ix_item_search_document", "document", postgresql_using="gin"),)
+    __table_args__ = (
+        Index("ix_item_search_document", "document", postgresql_using="gin"),
+        Index("ix_item_search_facet_values", "facet_values", postgresql_using="gin"),
+        Index(
+            "ix_item_search_attributes",
+            "attributes",
+            postgresql_using="gin",
+            postgresql_ops={"attributes": "jsonb_path_ops"},
+        ),
+        # The keyset sorts: newest first, and price both ways (a btree reads backwards too).
+        Index("ix_item_search_newest", text("created_at DESC"), text("item_id DESC")),
+        Index("ix_item_search_price", "price_amount", "item_id"),
+    )
 
 
 class SearchTerm(Base):

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from garderobe.api.deps import DbSession
-from garderobe.catalog import search
+from garderobe.catalog import index, search
 from garderobe.catalog.documents import Money
 
 router = APIRouter(prefix="/api/v1/search", tags=["search"])
@@ -54,7 +54,7 @@ async def search_items(
                 id=h.item_id,
                 title=h.title,
                 brand=h.brand_name,
-                categories=h.category_names.split(search.CATEGORY_SEPARATOR),
+                categories=h.category_names.split(index.CATEGORY_SEPARATOR),
                 price=Money(amount=h.price_amount, currency=h.currency),
                 snippet=h.snippet,
                 score=round(h.score, 4),

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from beanie import PydanticObjectId
 
-from garderobe.catalog import search
+from garderobe.catalog import cache, index
 from garderobe.catalog.documents import (
     AttributeDefinition,
     AttributeType,
@@ -173,8 +173,9 @@ class ItemFactory:
 
 
 async def insert_batch(session: Any, batch: Sequence[tuple[Item, list[str], str]]) -> None:
-    """Search projection rows (in the caller's transaction), then one insert_many."""
-    await search.index_items_bulk(session, batch)
+    """Index rows and stock rows (in the caller's transaction), then one insert_many."""
+    await index.index_items_bulk(session, batch)
+    cache.changed(session)
     await stock_service.create_for_items(session, [(str(item.id), 1) for item, _, _ in batch])
     await session.flush()
     documents = [item.model_dump(by_alias=True, mode="python") for item, _, _ in batch]

@@ -17,7 +17,7 @@ from beanie.operators import In
 from bson.errors import InvalidId
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.catalog import search
+from garderobe.catalog import cache, index
 from garderobe.catalog.attributes import validate_attributes, validate_fields
 from garderobe.catalog.documents import Brand, Category, Item, ItemStatus
 from garderobe.catalog.schemas import ItemCreate
@@ -78,26 +78,29 @@ async def _move_status(ids: Sequence[str], old: ItemStatus, new: ItemStatus) -> 
 
 
 async def _reindex(session: AsyncSession, ids: Sequence[str]) -> None:
-    """Bring the search rows of `ids` in line with their documents (active: upsert, else drop)."""
+    """Bring the index rows of `ids` in line with their documents."""
     items = list((await get_items(ids)).values())
     names = await category_names(sorted({s for item in items for s in item.category_path}))
     brands = await brand_names(sorted({item.brand for item in items if item.brand}))
-    for item in items:
-        await search.index_item(
-            session,
+    rows = [
+        (
             item,
-            category_names=[names.get(s, s) for s in item.category_path],
-            brand_name=brands.get(item.brand) if item.brand else None,
+            [names.get(s, s) for s in item.category_path],
+            brands.get(item.brand) if item.brand else None,
         )
+        for item in items
+    ]
+    await index.index_items_bulk(session, rows)
+    cache.changed(session)
 
 
 async def mark_items_sold(ids: Sequence[str], session: AsyncSession | None = None) -> None:
     """Active items become sold (idempotent: sold items stay as they are).
 
     Called from an outbox job, so MongoDB goes first here: a retry after a failed PostgreSQL
-    write finds the items sold already and only redoes the search rows. With `session`, the
-    sold items leave the search projection in that transaction; without, the scheduled
-    reconciliation drops them within the hour.
+    write finds the items sold already and only redoes the index rows. With `session`, the
+    sold items leave the listing and search in that transaction (and the cached pages with
+    its commit); without, the scheduled reconciliation mends the index within the hour.
     """
     await _move_status(ids, ItemStatus.ACTIVE, ItemStatus.SOLD)
     if session is not None:
@@ -150,7 +153,8 @@ async def create_item(session: AsyncSession, body: ItemCreate) -> Item:
     data, names, brand_name = await _validated(body.model_dump(exclude={"stock"}))
     item = Item(id=PydanticObjectId(), **data)
     await stock_service.create_for_item(session, str(item.id), body.stock)
-    await search.index_item(session, item, category_names=names, brand_name=brand_name)
+    await index.index_item(session, item, category_names=names, brand_name=brand_name)
+    cache.changed(session)
     await session.flush()
     await item.insert()
     return item
@@ -166,7 +170,8 @@ async def update_item(
     data, names, brand_name = await _validated(merged)
     data.update(updated_at=datetime.now(UTC), revision=expected_revision + 1)
     updated: Item = Item.model_validate({**item.model_dump(), **data, "id": item.id})
-    await search.index_item(session, updated, category_names=names, brand_name=brand_name)
+    await index.index_item(session, updated, category_names=names, brand_name=brand_name)
+    cache.changed(session)
     await session.flush()
     result = await Item.get_pymongo_collection().update_one(
         {"_id": item.id, "revision": expected_revision},
@@ -181,7 +186,8 @@ async def delete_item(session: AsyncSession, item: Item, expected_revision: int)
     """Remove the search row, then the document, if the item is still at `expected_revision`."""
     if item.revision != expected_revision:
         raise StaleRevision(f"The item is at revision {item.revision}, not {expected_revision}.")
-    await search.remove_item(session, str(item.id))
+    await index.remove_item(session, str(item.id))
+    cache.changed(session)
     media_cleanup.schedule_item_media_deletion(session, str(item.id))
     await session.flush()
     result = await Item.get_pymongo_collection().delete_one(

@@ -1,14 +1,27 @@
-"""Item bodies with their image URLs (public base URL or presigned, by configuration)."""
+"""Response bodies: items with their image URLs (public base URL or presigned, by
+configuration), the category tree."""
 
 from __future__ import annotations
 
-from garderobe.catalog.documents import Item
-from garderobe.catalog.schemas import ItemOut
+from pydantic import TypeAdapter
+
+from garderobe.catalog.documents import Category, Item
+from garderobe.catalog.schemas import CategoryNode, ItemOut
+from garderobe.catalog.taxonomy import tree
+from garderobe.infra.cache import digested
 from garderobe.infra.storage import ObjectStorage
 from garderobe.media.urls import image_urls
 from garderobe.settings import Settings
+
+_CATEGORY_TREE = TypeAdapter(list[CategoryNode])
 
 
 async def item_out(item: Item, storage: ObjectStorage, settings: Settings) -> ItemOut:
     urls = {image.id: await image_urls(storage, settings, image) for image in item.images}
     return ItemOut.of(item, urls)
+
+
+async def category_tree_body() -> tuple[bytes, str]:
+    """The whole category tree as JSON, with its digest ETag."""
+    nodes = [CategoryNode.model_validate(n) for n in tree(await Category.find_all().to_list())]
+    return digested(_CATEGORY_TREE.dump_json(nodes))

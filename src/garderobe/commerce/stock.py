@@ -12,6 +12,7 @@ from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from garderobe.catalog import cache as catalog_cache
 from garderobe.commerce.models import Stock
 from garderobe.errors import Conflict
 
@@ -54,6 +55,7 @@ async def set_on_hand(session: AsyncSession, item_id: str, on_hand: int) -> Stoc
         )
     else:
         row.on_hand = on_hand
+    catalog_cache.changed(session)
     await session.flush()
     return row
 

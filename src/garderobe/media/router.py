@@ -11,6 +11,7 @@ from garderobe.accounts.dependencies import AdminUser
 from garderobe.api.deps import DbSession, SettingsDep, StorageDep
 from garderobe.catalog import item_images
 from garderobe.catalog import service as catalog
+from garderobe.catalog.dependencies import CatalogWrite
 from garderobe.media import service
 from garderobe.media.uploads import parse_multipart
 from garderobe.media.urls import image_urls
@@ -129,6 +130,7 @@ async def list_images(item_id: str, storage: StorageDep, settings: SettingsDep) 
     response_model=list[ImageOut],
     responses=_ERRORS,
     summary="Reorder an item's images (admin): every image id exactly once",
+    dependencies=[CatalogWrite],
 )
 async def reorder_images(
     item_id: str, body: OrderIn, _: AdminUser, storage: StorageDep, settings: SettingsDep
@@ -142,6 +144,7 @@ async def reorder_images(
     response_model=list[ImageOut],
     responses=_ERRORS,
     summary="Change an image's alt text (admin)",
+    dependencies=[CatalogWrite],
 )
 async def update_alt(
     item_id: str,

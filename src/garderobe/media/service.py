@@ -14,6 +14,7 @@ from typing import Any
 from anyio import to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from garderobe.catalog import cache as catalog_cache
 from garderobe.catalog import item_images
 from garderobe.catalog import service as catalog
 from garderobe.catalog.documents import Item
@@ -75,6 +76,7 @@ async def upload(
             {"item_id": str(item.id), "image_ids": [r.id for r in records]},
         )
         await session.flush()
+    catalog_cache.changed(session)
     return await item_images.add_images(str(item.id), records, settings.media_max_images_per_item)
 
 
@@ -85,6 +87,7 @@ def _keys(image: ItemImage) -> list[str]:
 async def delete_image(session: AsyncSession, item_id: str, image_id: str) -> None:
     image = await item_images.find_image(item_id, image_id)
     outbox.add(session, DELETE_OBJECTS_TOPIC, {"keys": _keys(image)})
+    catalog_cache.changed(session)
     await session.flush()
     await item_images.remove_image(item_id, image_id)
 
@@ -109,6 +112,7 @@ async def make_thumbnails(ctx: dict[str, Any], payload: dict[str, Any]) -> None:
             await storage.put(key, data, "image/webp")
             thumbs[str(width)] = key
         await item_images.set_thumbnails(item_id, image.id, thumbs)
+        await catalog_cache.bump(ctx["stores"].redis)
 
 
 async def delete_objects(ctx: dict[str, Any], payload: dict[str, Any]) -> None:
