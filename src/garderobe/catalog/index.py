@@ -16,7 +16,7 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, text
@@ -134,8 +134,10 @@ def _attribute_words(item: Item) -> str:
 
 
 def to_millis(moment: datetime) -> datetime:
-    """BSON dates keep milliseconds: the index keeps the same instant, so both stores sort
-    items alike and a cursor taken from one names the same place in the other."""
+    """BSON dates keep milliseconds (and PyMongo reads them back naive, in UTC): the index
+    keeps the same instant, so both stores sort items alike."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 

@@ -175,7 +175,8 @@ async def update_item(
     await session.flush()
     result = await Item.get_pymongo_collection().update_one(
         {"_id": item.id, "revision": expected_revision},
-        {"$set": updated.model_dump(mode="python", exclude={"id", "images"})},
+        # created_at never changes, and images change only through catalog.item_images.
+        {"$set": updated.model_dump(mode="python", exclude={"id", "images", "created_at"})},
     )
     if result.matched_count == 0:  # someone else wrote between our read and our write
         raise StaleRevision("The item was changed by someone else meanwhile; read it again.")
