@@ -139,6 +139,10 @@ class RequestContextMiddleware:
             "status": state["status"],
             "duration_ms": elapsed_ms,
         }
+        # Cached reads say whether they were a hit, a miss or answered without the cache.
+        cache = next((v for k, v in state["headers"] if k == b"x-cache"), None)
+        if cache is not None:
+            extra["cache"] = bytes(cache).decode("latin-1")
         if self.log_http:
             extra["request_headers"] = json.dumps(_masked_headers(scope.get("headers", [])))
             extra["request_body"] = req_body.text()

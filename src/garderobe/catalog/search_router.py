@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, TypeAdapter
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.api.deps import DbSession
-from garderobe.catalog import index, search
+from garderobe.api.conditional import cached_json
+from garderobe.api.deps import DbSession, SettingsDep, StoresDep
+from garderobe.catalog import cache, index, search
 from garderobe.catalog.documents import Money
+from garderobe.infra.cache import digested
 
 router = APIRouter(prefix="/api/v1/search", tags=["search"])
 Q = Annotated[
@@ -30,6 +33,9 @@ class SearchItem(BaseModel):
     score: float
 
 
+_SUGGESTIONS = TypeAdapter(list[str])
+
+
 class SearchOut(BaseModel):
     query_terms: list[str]
     items: list[SearchItem]
@@ -37,17 +43,10 @@ class SearchOut(BaseModel):
     brands: list[str]
 
 
-@router.get(
-    "",
-    response_model=SearchOut,
-    summary="Ranked items with highlighted snippets, plus matching categories and brands",
-)
-async def search_items(
-    q: Q, session: DbSession, limit: Annotated[int, Query(ge=1, le=100)] = 20
-) -> SearchOut:
+async def _search_body(session: AsyncSession, q: str, limit: int) -> tuple[bytes, str]:
     terms, hits = await search.search(session, q, limit)
     suggestions = await search.suggest_names(session, q)
-    return SearchOut(
+    out = SearchOut(
         query_terms=terms,
         items=[
             SearchItem(
@@ -64,10 +63,52 @@ async def search_items(
         categories=suggestions["category"],
         brands=suggestions["brand"],
     )
+    return digested(out.model_dump_json().encode())
 
 
-@router.get("/suggest", response_model=list[str], summary="Autocomplete suggestions")
+async def _suggest_body(session: AsyncSession, q: str, limit: int) -> tuple[bytes, str]:
+    return digested(_SUGGESTIONS.dump_json(await search.suggest(session, q, limit)))
+
+
+_READ: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: the If-None-Match ETag is still current"},
+}
+
+
+@router.get(
+    "",
+    response_model=SearchOut,
+    responses=_READ,
+    summary="Ranked items with highlighted snippets, plus matching categories and brands",
+)
+async def search_items(
+    q: Q,
+    request: Request,
+    session: DbSession,
+    stores: StoresDep,
+    settings: SettingsDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Response:
+    key = cache.key("search", {"q": " ".join(q.split()), "limit": limit})
+    cached = await cache.response_cache(stores.redis, settings).get_or_compute(
+        key, lambda: _search_body(session, q, limit)
+    )
+    return cached_json(request, cached)
+
+
+@router.get(
+    "/suggest", response_model=list[str], responses=_READ, summary="Autocomplete suggestions"
+)
 async def suggest(
-    q: Q, session: DbSession, limit: Annotated[int, Query(ge=1, le=20)] = 10
-) -> list[str]:
-    return await search.suggest(session, q, limit)
+    q: Q,
+    request: Request,
+    session: DbSession,
+    stores: StoresDep,
+    settings: SettingsDep,
+    limit: Annotated[int, Query(ge=1, le=20)] = 10,
+) -> Response:
+    key = cache.key("suggest", {"q": " ".join(q.split()), "limit": limit})
+    cached = await cache.response_cache(stores.redis, settings).get_or_compute(
+        key, lambda: _suggest_body(session, q, limit)
+    )
+    return cached_json(request, cached)
