@@ -15,7 +15,7 @@ from garderobe.catalog.documents import Item
 from garderobe.infra.stores import Stores
 from garderobe.media import service
 from garderobe.settings import Settings
-from tests.factories import auth_headers, create_item, create_user
+from tests.factories import auth_headers, create_item, create_listed_item, create_user
 
 RunJobs = Callable[[], Awaitable[int]]
 GPS_IFD = 0x8825
@@ -203,7 +203,7 @@ async def test_gps_is_stripped_and_orientation_applied(
 async def test_thumbnails_are_made_by_the_job(
     client: httpx.AsyncClient, stores: Stores, admin: dict[str, str], run_jobs: RunJobs
 ) -> None:
-    item = await create_item()
+    item = await create_listed_item(stores)
     await _upload(client, admin, item, ("big.png", picture("PNG", size=(900, 450)), "image/png"))
     await run_jobs()
     [image] = (await client.get(_url(item))).json()

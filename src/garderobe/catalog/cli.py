@@ -5,15 +5,18 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
 from garderobe import registry
 from garderobe.catalog import seeding, taxonomy
-from garderobe.catalog.documents import Brand, Vocabulary
+from garderobe.catalog.documents import Brand, Item, Vocabulary
 from garderobe.infra.stores import Stores, open_stores
 from garderobe.settings import Settings
 from garderobe.uow import unit_of_work
+
+BATCHES_IN_FLIGHT = 3
 
 
 def _checked_settings() -> Settings:
@@ -54,11 +57,26 @@ async def _generate(stores: Stores, count: int, batch_size: int) -> None:
         seed=int(time.time()),
     )
     started = time.perf_counter()
+    # Batches overlap: while MongoDB stores one, PostgreSQL writes the next and Python
+    # builds the one after. Each batch is still its own unit of work, in the stated order.
+    in_flight: dict[asyncio.Task[None], int] = {}
+
+    async def store(batch: list[tuple[Item, list[str], str]]) -> None:
+        async with unit_of_work(stores) as session:
+            await seeding.insert_batch(session, batch)
+
+    async def settle(limit: int, bar: Any) -> None:
+        while len(in_flight) > limit:
+            done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                task.result()  # a failed batch stops the seed with its error
+                bar.update(in_flight.pop(task))
+
     with click.progressbar(length=count, label="items", show_pos=True) as bar:
         for batch in factory.batches(count, batch_size):
-            async with unit_of_work(stores) as session:
-                await seeding.insert_batch(session, batch)
-            bar.update(len(batch))
+            await settle(BATCHES_IN_FLIGHT - 1, bar)
+            in_flight[asyncio.create_task(store(batch))] = len(batch)
+        await settle(0, bar)
     elapsed = time.perf_counter() - started
     click.echo(f"{count} items in {elapsed:.1f} s: {count / elapsed:,.0f} items/s")
 

@@ -32,20 +32,31 @@ TOKEN_SEPARATOR = "="  # noqa: S105 - not a password
 # the tokens (they stay filterable by nothing but full-text search, as text attributes are).
 MAX_TOKEN_VALUE = 200
 
+# One statement for a whole batch: the rows travel as one JSON array (a single round trip,
+# no per-row statement), and PostgreSQL builds the arrays and the weighted tsvector.
 _UPSERT = text("""
 INSERT INTO item_search (item_id, status, category, category_path, brand, size, colours,
                          condition, material, pattern, attributes, facet_values, created_at,
                          title, brand_name, category_names, attributes_text, description,
                          price_amount, currency, revision, document, updated_at)
-VALUES (:item_id, :status, :category, :category_path, :brand, :size, :colours, :condition,
-        :material, :pattern, CAST(:attributes AS jsonb), :facet_values, :created_at,
-        :title, :brand_name, :category_names, :attributes_text, :description,
-        :price_amount, :currency, :revision,
-        setweight(to_tsvector('simple', unaccent(:title_words)), 'A')
-        || setweight(to_tsvector('simple', unaccent(:brand_category_words)), 'B')
-        || setweight(to_tsvector('simple', unaccent(:attribute_words)), 'C')
-        || setweight(to_tsvector('simple', unaccent(:description_words)), 'D'),
-        now())
+SELECT r.item_id, r.status, r.category, ARRAY(SELECT jsonb_array_elements_text(r.category_path)),
+       r.brand, r.size, ARRAY(SELECT jsonb_array_elements_text(r.colours)), r.condition,
+       r.material, r.pattern, r.attributes,
+       ARRAY(SELECT jsonb_array_elements_text(r.facet_values)), r.created_at,
+       r.title, r.brand_name, r.category_names, r.attributes_text, r.description,
+       r.price_amount, r.currency, r.revision,
+       setweight(to_tsvector('simple', unaccent(r.title_words)), 'A')
+       || setweight(to_tsvector('simple', unaccent(r.brand_category_words)), 'B')
+       || setweight(to_tsvector('simple', unaccent(r.attribute_words)), 'C')
+       || setweight(to_tsvector('simple', unaccent(r.description_words)), 'D'),
+       now()
+FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(
+    item_id text, status text, category text, category_path jsonb, brand text, size text,
+    colours jsonb, condition text, material text, pattern text, attributes jsonb,
+    facet_values jsonb, created_at timestamptz, title text, brand_name text,
+    category_names text, attributes_text text, description text, price_amount int,
+    currency text, revision int, title_words text, brand_category_words text,
+    attribute_words text, description_words text)
 ON CONFLICT (item_id) DO UPDATE SET
     status = EXCLUDED.status, category = EXCLUDED.category,
     category_path = EXCLUDED.category_path, brand = EXCLUDED.brand, size = EXCLUDED.size,
@@ -61,8 +72,8 @@ ON CONFLICT (item_id) DO UPDATE SET
 
 _TERMS = text("""
 INSERT INTO search_terms (term, kind, label)
-SELECT DISTINCT ON (lower(unaccent(t))) lower(unaccent(t)), :kind, t
-FROM unnest(CAST(:terms AS text[])) AS t
+SELECT DISTINCT ON (lower(unaccent(t)), k) lower(unaccent(t)), k, t
+FROM unnest(CAST(:terms AS text[]), CAST(:kinds AS text[])) AS found(t, k)
 ON CONFLICT (term, kind) DO NOTHING
 """)
 
@@ -155,9 +166,9 @@ def _row(item: Item, category_names: Sequence[str], brand_name: str | None) -> d
         "condition": item.condition,
         "material": item.material,
         "pattern": item.pattern,
-        "attributes": json.dumps(item.attributes, allow_nan=False, default=str),
+        "attributes": item.attributes,
         "facet_values": facet_tokens(item),
-        "created_at": to_millis(item.created_at),
+        "created_at": to_millis(item.created_at).isoformat(),
         "title": item.title,
         "brand_name": brand_name or "",
         "category_names": CATEGORY_SEPARATOR.join(category_names),
@@ -183,25 +194,26 @@ async def index_items_bulk(
     """
     if not rows:
         return
-    params = [_row(item, names, brand) for item, names, brand in rows]
-    await session.execute(_UPSERT, params)
+    # The last row of an item wins: one statement may not touch the same row twice.
+    latest = list({str(item.id): (item, names, brand) for item, names, brand in rows}.values())
+    params = [_row(item, names, brand) for item, names, brand in latest]
+    await session.execute(_UPSERT, {"rows": json.dumps(params, allow_nan=False, default=str)})
     active = [
         (p, names, brand)
-        for p, (item, names, brand) in zip(params, rows, strict=True)
+        for p, (item, names, brand) in zip(params, latest, strict=True)
         if item.status is ItemStatus.ACTIVE
     ]
     if not active:
         return
-    terms = {
+    words_found = {
         w
         for p, _, _ in active
         for w in f"{p['title_words']} {p['brand_category_words']} {p['attribute_words']}".split()
     }
-    brands = {brand for _, _, brand in active if brand}
-    categories = {name for _, names, _ in active for name in names}
-    await session.execute(_TERMS, {"terms": sorted(terms), "kind": "word"})
-    await session.execute(_TERMS, {"terms": sorted(brands), "kind": "brand"})
-    await session.execute(_TERMS, {"terms": sorted(categories), "kind": "category"})
+    terms = [(w, "word") for w in sorted(words_found)]
+    terms += [(b, "brand") for b in sorted({brand for _, _, brand in active if brand})]
+    terms += [(c, "category") for c in sorted({c for _, names, _ in active for c in names})]
+    await session.execute(_TERMS, {"terms": [t for t, _ in terms], "kinds": [k for _, k in terms]})
 
 
 async def index_item(

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select, text
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.catalog import cache as catalog_cache
@@ -34,11 +33,15 @@ async def create_for_item(session: AsyncSession, item_id: str, quantity: int = 1
 
 
 async def create_for_items(session: AsyncSession, rows: Sequence[tuple[str, int]]) -> None:
+    """Stock rows of new items in one statement (the seed writes thousands a second)."""
     if rows:
         await session.execute(
-            insert(Stock)
-            .values([{"item_id": i, "on_hand": q, "reserved": 0} for i, q in rows])
-            .on_conflict_do_nothing(index_elements=["item_id"])
+            text(
+                "INSERT INTO stock (item_id, on_hand, reserved) "
+                "SELECT i, q, 0 FROM unnest(CAST(:ids AS text[]), CAST(:quantities AS int[])) "
+                "AS new(i, q) ON CONFLICT (item_id) DO NOTHING"
+            ),
+            {"ids": [i for i, _ in rows], "quantities": [q for _, q in rows]},
         )
 
 
