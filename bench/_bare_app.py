@@ -1,8 +1,9 @@
-"""The baseline for bench/catalog.py: one FastAPI route returning a fixed JSON document.
+"""The floor for bench/catalog.py: FastAPI routes returning fixed JSON documents.
 
-It answers with the very body the catalog listing returned (read from BENCH_PAYLOAD_FILE),
-serialised on every request like any JSON route, so the ratio between the two runs is the
-cost of the catalog's own work (query, facets, validation), not of payload size or of HTTP.
+`/bare/<name>` answers with the very body the API returned for that kind of request (read
+from BENCH_PAYLOAD_DIR/<name>.json), serialised on every request like any JSON route, so the
+ratio between the two is the cost of the catalog's own work (queries, facets, caching,
+validation), not of payload size or of HTTP.
 """
 
 from __future__ import annotations
@@ -12,13 +13,18 @@ import os
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException
 
-PAYLOAD: dict[str, Any] = json.loads(Path(os.environ["BENCH_PAYLOAD_FILE"]).read_text())
+PAYLOADS: dict[str, Any] = {
+    path.stem: json.loads(path.read_text())
+    for path in Path(os.environ["BENCH_PAYLOAD_DIR"]).glob("*.json")
+}
 
 app = FastAPI()
 
 
-@app.get("/bare")
-async def bare() -> dict[str, Any]:
-    return PAYLOAD
+@app.get("/bare/{name}")
+async def bare(name: str) -> Any:
+    if name not in PAYLOADS:
+        raise HTTPException(404)
+    return PAYLOADS[name]

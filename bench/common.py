@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import os
 import statistics
 import subprocess
@@ -16,8 +17,9 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -104,14 +106,22 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 6
 
 
 @contextlib.contextmanager
-def serving(argv: Sequence[str], env: dict[str, str], probe_path: str) -> Iterator[str]:
-    """Run a server process on a free port ({port} in argv); yields its base URL."""
+def serving(
+    argv: Sequence[str],
+    env: dict[str, str],
+    probe_path: str,
+    started: Callable[[subprocess.Popen[bytes]], None] | None = None,
+) -> Iterator[str]:
+    """Run a server process on a free port ({port} in argv); yields its base URL.
+    `started` is told the process once it answers (to read its memory, say)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [part.replace("{port}", str(port)) for part in argv]
     process = subprocess.Popen(command, env=env, cwd=ROOT)
     try:
         wait_until_up(base + probe_path, process)
+        if started is not None:
+            started(process)
         yield base
     finally:
         process.terminate()
@@ -128,6 +138,7 @@ class Figures:
     latencies: list[float]
     payload_bytes: int
     errors: int = 0
+    cache: Counter[str] = field(default_factory=Counter)
 
     @property
     def per_second(self) -> float:
@@ -141,10 +152,14 @@ class Figures:
         return (
             f"{name:<28} {self.per_second:9.1f} req/s   p50 {self.percentile(50) * 1000:8.1f} ms"
             f"   p99 {self.percentile(99) * 1000:8.1f} ms   ({self.requests} requests, "
-            f"{self.payload_bytes:,} bytes each"
+            f"~{self.payload_bytes:,} bytes"
             + (f", {self.errors} FAILED" if self.errors else "")
+            + (f", cache {dict(self.cache)}" if self.cache else "")
             + ")"
         )
+
+
+Request = tuple[str, httpx.QueryParams | None]
 
 
 async def load(
@@ -154,14 +169,27 @@ async def load(
     concurrency: int = 16,
     seconds: float = 10.0,
     warmup: int = 2,
+    requests: Callable[[int], Request] | None = None,
 ) -> Figures:
-    """`concurrency` clients looping on GET url for `seconds` (each finishes at least one)."""
+    """`concurrency` clients looping on GET for `seconds` (each finishes at least one).
+
+    Every request is GET url?params, unless `requests` is given: then the n-th request
+    (n = 0, 1, …, warm-up included) is `requests(n)`, a (url, params) pair, so a run can
+    ask something different each time (uncached listings, random items).
+    """
+    counter = itertools.count()
+
+    def next_request() -> Request:
+        return requests(next(counter)) if requests else (url, params)
+
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(timeout=600, limits=limits) as client:
         for _ in range(warmup):
-            first = await client.get(url, params=params)
+            first = await client.get(*next_request())
             first.raise_for_status()
         latencies: list[float] = []
+        sizes: list[int] = []
+        cache: Counter[str] = Counter()
         errors = 0
         started = time.perf_counter()
         deadline = started + seconds
@@ -170,9 +198,12 @@ async def load(
             nonlocal errors
             while True:
                 sent = time.perf_counter()
-                response = await client.get(url, params=params)
+                response = await client.get(*next_request())
                 if response.is_success:
                     latencies.append(time.perf_counter() - sent)
+                    sizes.append(len(response.content))
+                    if outcome := response.headers.get("x-cache"):
+                        cache[outcome] += 1
                 else:  # counted and reported: a failed request is no measurement
                     errors += 1
                 if time.perf_counter() >= deadline:
@@ -180,7 +211,8 @@ async def load(
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
-    return Figures(len(latencies), elapsed, latencies, len(first.content), errors)
+    size = round(statistics.median(sizes)) if sizes else len(first.content)
+    return Figures(len(latencies), elapsed, latencies, size, errors, cache)
 
 
 async def mongodb_server(url: str, embedded: bool) -> str:
