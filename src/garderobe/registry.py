@@ -72,11 +72,12 @@ def cron_jobs() -> list[Any]:
     """Scheduled arq jobs from the domains (arq.cron(...) objects)."""
     from arq import cron
 
-    from garderobe.catalog.reconcile import reconcile_search
+    from garderobe.catalog.reconcile import compact_facet_counts, reconcile_search
     from garderobe.commerce.jobs import cancel_unpaid_orders
 
     return [
         cron(reconcile_search, minute={17}, second={0}),
+        cron(compact_facet_counts, second={45}),
         cron(cancel_unpaid_orders, second={30}),
     ]
 

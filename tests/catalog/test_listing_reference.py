@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete
 
 from garderobe.catalog.documents import Item, ItemStatus
-from garderobe.catalog.listing import PRICE_BOUNDARIES
+from garderobe.catalog.facets import PRICE_BOUNDARIES
 from garderobe.catalog.search_models import ItemSearch
 from garderobe.infra.stores import Stores
 from tests.catalog.helpers import etag

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from garderobe import registry
-from garderobe.catalog import seeding, taxonomy
+from garderobe.catalog import index, seeding, taxonomy
 from garderobe.catalog.documents import Brand, Item, Vocabulary
 from garderobe.infra.stores import Stores, open_stores
 from garderobe.settings import Settings
@@ -77,6 +77,8 @@ async def _generate(stores: Stores, count: int, batch_size: int) -> None:
             await settle(BATCHES_IN_FLIGHT - 1, bar)
             in_flight[asyncio.create_task(store(batch))] = len(batch)
         await settle(0, bar)
+    async with unit_of_work(stores) as session:
+        await index.compact_facet_counts(session)
     elapsed = time.perf_counter() - started
     click.echo(f"{count} items in {elapsed:.1f} s: {count / elapsed:,.0f} items/s")
 
@@ -112,7 +114,7 @@ def reindex() -> None:
     async def run() -> None:
         stores = await _open(settings)
         try:
-            report = await reconcile.reconcile(stores)
+            report = await reconcile.reconcile(stores, recount=True)
         finally:
             await stores.close()
         click.echo(

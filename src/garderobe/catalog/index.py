@@ -12,9 +12,11 @@ every filter, and facet counts are one `unnest` over the matching rows (`catalog
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -31,6 +33,10 @@ TOKEN_SEPARATOR = "="  # noqa: S105 - not a password
 # GIN entries are limited to about a third of a page: longer free-text values are left out of
 # the tokens (they stay filterable by nothing but full-text search, as text attributes are).
 MAX_TOKEN_VALUE = 200
+# Lower bounds of the listing's price buckets (minor units); facet_counts holds one
+# "#price=<lower bound>" token per item, so changing them needs `garderobe search reindex`.
+PRICE_BOUNDARIES = [0, 1000, 2500, 5000, 10000, 25000, 50000, 100000]
+PRICE_TOKEN = "#price"  # noqa: S105 - not a password; no facet name starts with "#"
 
 # One statement for a whole batch: the rows travel as one JSON array (a single round trip,
 # no per-row statement), and PostgreSQL builds the arrays and the weighted tsvector.
@@ -197,7 +203,12 @@ async def index_items_bulk(
     # The last row of an item wins: one statement may not touch the same row twice.
     latest = list({str(item.id): (item, names, brand) for item, names, brand in rows}.values())
     params = [_row(item, names, brand) for item, names, brand in latest]
+    old = await _lock_rows(session, [p["item_id"] for p in params])
     await session.execute(_UPSERT, {"rows": json.dumps(params, allow_nan=False, default=str)})
+    new: Counter[Any] = Counter()
+    for p in params:
+        new.update(_counted(p["status"], p["category_path"], p["facet_values"], p["price_amount"]))
+    await _count_changes(session, old, new)
     active = [
         (p, names, brand)
         for p, (item, names, brand) in zip(params, latest, strict=True)
@@ -216,6 +227,84 @@ async def index_items_bulk(
     await session.execute(_TERMS, {"terms": [t for t, _ in terms], "kinds": [k for _, k in terms]})
 
 
+_LOCKED = text("""
+SELECT item_id, status, category_path, facet_values, price_amount FROM item_search
+WHERE item_id = ANY(CAST(:ids AS text[])) ORDER BY item_id FOR UPDATE
+""")
+
+_COUNT_CHANGES = text("""
+INSERT INTO facet_counts (category_path, token, n)
+SELECT ARRAY(SELECT jsonb_array_elements_text(c.path)), c.token, c.n
+FROM jsonb_to_recordset(CAST(:changes AS jsonb)) AS c(path jsonb, token text, n int)
+""")
+
+# One statement (one snapshot): a change committed meanwhile is either folded or left as is.
+_COMPACT = text("""
+WITH gone AS (DELETE FROM facet_counts RETURNING category_path, token, n)
+INSERT INTO facet_counts (category_path, token, n)
+SELECT category_path, token, sum(n) FROM gone GROUP BY category_path, token HAVING sum(n) <> 0
+""")
+
+_REBUILD = text("""
+WITH gone AS (DELETE FROM facet_counts)
+INSERT INTO facet_counts (category_path, token, n)
+SELECT category_path, token, count(*) FROM (
+    SELECT category_path, unnest(array_append(
+        facet_values,
+        :price || (CAST(:bounds AS int[]))[width_bucket(price_amount, CAST(:bounds AS int[]))]
+    )) AS token
+    FROM item_search WHERE status = 'active'
+) AS tokens
+WHERE NOT starts_with(token, 'status=')
+GROUP BY category_path, token
+""")
+
+
+def price_token(amount: int) -> str:
+    """The price bucket an amount falls in, as a facet_counts token ("#price=2500")."""
+    lower = PRICE_BOUNDARIES[max(bisect.bisect_right(PRICE_BOUNDARIES, amount) - 1, 0)]
+    return f"{PRICE_TOKEN}{TOKEN_SEPARATOR}{lower}"
+
+
+def _counted(status: str, path: Sequence[str], tokens: Sequence[str], price: int) -> list[Any]:
+    """The (path, token) pairs an index row adds to facet_counts: none unless it is active."""
+    if status != ItemStatus.ACTIVE.value:
+        return []
+    key = json.dumps(list(path))
+    counted = [t for t in tokens if not t.startswith("status" + TOKEN_SEPARATOR)]
+    return [(key, t) for t in [*counted, price_token(price)]]
+
+
+async def _lock_rows(session: AsyncSession, item_ids: Sequence[str]) -> Counter[Any]:
+    """Lock the items' current rows (a concurrent writer of the same item waits for us, so
+    each change is counted against the row it replaces) and return what they count for."""
+    rows = await session.execute(_LOCKED, {"ids": sorted(item_ids)})
+    counts: Counter[Any] = Counter()
+    for row in rows:
+        counts.update(_counted(row.status, row.category_path, row.facet_values, row.price_amount))
+    return counts
+
+
+async def _count_changes(session: AsyncSession, old: Counter[Any], new: Counter[Any]) -> None:
+    changes = new.copy()
+    changes.subtract(old)
+    rows = [{"path": json.loads(p), "token": t, "n": n} for (p, t), n in changes.items() if n]
+    if rows:
+        await session.execute(_COUNT_CHANGES, {"changes": json.dumps(rows)})
+
+
+async def compact_facet_counts(session: AsyncSession) -> None:
+    """Fold the appended changes into one row per (category path, token)."""
+    await session.execute(_COMPACT)
+
+
+async def rebuild_facet_counts(session: AsyncSession) -> None:
+    """Count every active item again from item_search (after a reindex or an upgrade)."""
+    await session.execute(
+        _REBUILD, {"price": PRICE_TOKEN + TOKEN_SEPARATOR, "bounds": PRICE_BOUNDARIES}
+    )
+
+
 async def index_item(
     session: AsyncSession, item: Item, *, category_names: Sequence[str], brand_name: str | None
 ) -> None:
@@ -223,5 +312,14 @@ async def index_item(
     await index_items_bulk(session, [(item, category_names, brand_name)])
 
 
+async def remove_items(session: AsyncSession, item_ids: Sequence[str]) -> None:
+    """Drop the items' index rows (and what they counted for)."""
+    if not item_ids:
+        return
+    old = await _lock_rows(session, item_ids)
+    await session.execute(delete(ItemSearch).where(ItemSearch.item_id.in_(item_ids)))
+    await _count_changes(session, old, Counter())
+
+
 async def remove_item(session: AsyncSession, item_id: str) -> None:
-    await session.execute(delete(ItemSearch).where(ItemSearch.item_id == item_id))
+    await remove_items(session, [item_id])

@@ -1,13 +1,9 @@
 """The item listing, answered by the PostgreSQL read index (`catalog.index`).
 
-Every filter is a clause keyed by the facet it belongs to. A facet's counts apply every
-clause but its own (disjunctive faceting: picking "slim" still shows how many "regular"
-there are). A row that fails two or more clauses can count for no facet at all, so the facet
-statement reads only the rows that fail at most one, remembers which one, and counts their
-`facet_values` tokens in one `unnest` + `GROUP BY`: one statement, one pass over the rows.
-
-The page is a second statement: a keyset page on the sort's btree index, ids only; the
-documents themselves come from MongoDB (the system of record) by id.
+Every filter is a clause keyed by the facet it belongs to (`clauses`); what every part of
+the answer shares (status, category subtree, search words) is `base_conditions`. The page is
+a keyset page on the sort's btree index, ids only; the documents themselves come from
+MongoDB (the system of record) by id. Facet counts are `catalog.facets`.
 """
 
 from __future__ import annotations
@@ -16,7 +12,7 @@ import base64
 import contextlib
 import json
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -29,11 +25,8 @@ from garderobe.catalog.documents import MAX_AMOUNT, ItemStatus
 from garderobe.errors import InvalidInput
 
 Sort = Literal["newest", "price_asc", "price_desc", "relevance"]
-FIELD_FACETS = ("brand", "size", "colour", "condition", "material", "pattern")
-PRICE_BOUNDARIES = [0, 1000, 2500, 5000, 10000, 25000, 50000, 100000]
-MAX_FACET_VALUES = 50
 MAX_RELEVANCE_OFFSET = 100_000
-_PRICE = "#price"  # the price clause's marker: no facet token starts with it
+PRICE = index.PRICE_TOKEN  # the price clause's key in `clauses`: no facet token starts with it
 _ORDER = {
     "newest": ("created_at", "DESC"),
     "price_asc": ("price_amount", "ASC"),
@@ -62,7 +55,7 @@ class Listing:
     statuses: tuple[ItemStatus, ...] = (ItemStatus.ACTIVE,)
 
 
-class _Params:
+class Params:
     """Bind parameters :p0, :p1 … (only these generated names are ever put into the SQL)."""
 
     def __init__(self) -> None:
@@ -87,7 +80,7 @@ def _filter_tokens(facet: str, values: Sequence[str]) -> list[str]:
     return sorted(found)
 
 
-def clauses(listing: Listing, params: _Params) -> dict[str, str]:
+def clauses(listing: Listing, params: Params) -> dict[str, str]:
     """One SQL condition per facet that has a filter (field filters, attributes, price)."""
     found: dict[str, str] = {}
     named = [(name, values) for name, values in listing.fields.items()]
@@ -102,11 +95,11 @@ def clauses(listing: Listing, params: _Params) -> dict[str, str]:
     if listing.price_max is not None:
         bounds.append(f"price_amount <= {params.bind(listing.price_max)}")
     if bounds:
-        found[_PRICE] = " AND ".join(bounds)
+        found[PRICE] = " AND ".join(bounds)
     return found
 
 
-def base_conditions(listing: Listing, params: _Params) -> list[str]:
+def base_conditions(listing: Listing, params: Params) -> list[str]:
     """What every part of the answer shares: status, category subtree, search matches."""
     statuses = [f"status={s.value}" for s in listing.statuses]
     conditions = [f"facet_values && {params.bind(statuses, 'text[]')}"]
@@ -157,7 +150,7 @@ class Page:
     next_cursor: str | None
 
 
-def _page_statement(listing: Listing, params: _Params) -> str:
+def _page_statement(listing: Listing, params: Params) -> str:
     # Only generated placeholders (:p0 …) and fixed SQL are put into these strings.
     conditions = base_conditions(listing, params) + list(clauses(listing, params).values())
     limit = params.bind(listing.limit + 1)
@@ -184,7 +177,7 @@ def _page_statement(listing: Listing, params: _Params) -> str:
 
 async def page(session: AsyncSession, listing: Listing) -> Page:
     """The ids of one page of items in the listing's order, and the cursor to the next."""
-    params = _Params()
+    params = Params()
     statement = _page_statement(listing, params)
     rows = (await session.execute(text(statement), params.values)).all()
     more, rows = len(rows) > listing.limit, rows[: listing.limit]
@@ -196,75 +189,3 @@ async def page(session: AsyncSession, listing: Listing) -> Page:
         else:
             next_cursor = encode_cursor(listing.sort, rows[-1].key, rows[-1].item_id)
     return Page([row.item_id for row in rows], next_cursor)
-
-
-@dataclass
-class FacetCounts:
-    fields: dict[str, list[tuple[Any, int]]]
-    price_min: int | None
-    price_max: int | None
-    price_buckets: dict[int, int]  # lower bound -> count
-
-
-def _facet_statement(listing: Listing, params: _Params) -> str:
-    found = clauses(listing, params)
-    conditions = base_conditions(listing, params)
-    failing = "NULL"
-    if found:
-        # The prefix of the one facet a row fails ("colour="), or NULL when it passes all.
-        # Facet names come from the query string (attr.<name>): bound, never interpolated.
-        failing = "CASE " + " ".join(
-            f"WHEN NOT ({sql}) THEN {params.bind(name if name == _PRICE else name + '=')}"
-            for name, sql in found.items()
-        )
-        failing += " END"
-        failures = " + ".join(f"(NOT ({sql}))::int" for sql in found.values())
-        conditions.append(f"{failures} <= 1")
-    bounds = params.bind(PRICE_BOUNDARIES, "int[]")
-    price_rows = f"failing IS NULL OR failing = {params.bind(_PRICE)}"
-    return f"""
-        WITH candidates AS MATERIALIZED (
-            SELECT facet_values, price_amount, {failing} AS failing
-            FROM item_search WHERE {" AND ".join(conditions)}
-        )
-        SELECT 't' AS kind, tok AS key, count(*) AS n
-        FROM candidates, unnest(facet_values) AS tok
-        WHERE failing IS NULL OR starts_with(tok, failing)
-        GROUP BY tok
-        UNION ALL
-        SELECT 'b', width_bucket(price_amount, {bounds})::text, count(*)
-        FROM candidates WHERE {price_rows} GROUP BY 2
-        UNION ALL
-        SELECT 'r', min(price_amount)::text || ':' || max(price_amount)::text, count(*)
-        FROM candidates WHERE {price_rows}
-    """  # noqa: S608 - only generated placeholders (:p0 …) and fixed SQL are interpolated
-
-
-def _typed(value: str, boolean: bool) -> Any:
-    return value == "true" if boolean and value in ("true", "false") else value
-
-
-async def facets(
-    session: AsyncSession, listing: Listing, names: Sequence[str], booleans: Collection[str]
-) -> FacetCounts:
-    """Disjunctive value counts of the facets `names` (the top MAX_FACET_VALUES of each),
-    price min/max and price buckets, from one statement. `booleans` names the facets whose
-    values are true/false."""
-    params = _Params()
-    rows = (await session.execute(text(_facet_statement(listing, params)), params.values)).all()
-    counts: dict[str, list[tuple[Any, int]]] = {name: [] for name in names}
-    low, high, buckets = None, None, {}
-    for row in rows:
-        if row.kind == "t":
-            facet, value = index.split_token(row.key)
-            if facet in counts:
-                counts[facet].append((_typed(value, facet in booleans), row.n))
-        elif row.kind == "b":
-            buckets[PRICE_BOUNDARIES[int(row.key) - 1]] = row.n
-        elif row.key is not None:
-            first, _, last = row.key.partition(":")
-            low, high = int(first), int(last)
-    for values in counts.values():
-        values.sort(key=lambda pair: (-pair[1], str(pair[0])))
-        del values[MAX_FACET_VALUES:]
-    return FacetCounts(counts, low, high, buckets)

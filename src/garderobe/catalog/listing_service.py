@@ -10,7 +10,7 @@ from beanie import PydanticObjectId
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.catalog import cache, listing, search, views
+from garderobe.catalog import cache, facets, listing, search, views
 from garderobe.catalog.documents import AttributeType, Item, ItemStatus
 from garderobe.catalog.schemas import Facets, FacetValue, ItemPage, PriceBucket, PriceFacet
 from garderobe.catalog.taxonomy import effective_attributes, get_category
@@ -101,13 +101,13 @@ async def _facet_names(query: ListingQuery) -> tuple[list[str], set[str]]:
         schema = {d.name: d.type for d in definitions if d.type in FACETABLE}
     for name in query.attributes:
         schema.setdefault(name, AttributeType.ENUM)
-    names = [*listing.FIELD_FACETS, "category", *(f"attr.{n}" for n in sorted(schema))]
+    names = [*facets.FIELD_FACETS, "category", *(f"attr.{n}" for n in sorted(schema))]
     booleans = {f"attr.{n}" for n, kind in schema.items() if kind is AttributeType.BOOLEAN}
     return names, booleans
 
 
-def _facets_out(counts: listing.FacetCounts) -> Facets:
-    bounds = listing.PRICE_BOUNDARIES
+def _facets_out(counts: facets.FacetCounts) -> Facets:
+    bounds = facets.PRICE_BOUNDARIES
     buckets = [
         PriceBucket(
             min=low,
@@ -128,6 +128,8 @@ def _facets_out(counts: listing.FacetCounts) -> Facets:
 async def documents(item_ids: Sequence[str]) -> list[Item]:
     """The items of a page from MongoDB (the system of record), in the page's order; an id
     the index still lists but MongoDB no longer has is left out."""
+    if not item_ids:  # an empty page asks nothing (the stand-in scans everything for `$in: []`)
+        return []
     found = await Item.find({"_id": {"$in": [PydanticObjectId(i) for i in item_ids]}}).to_list()
     by_id = {str(item.id): item for item in found}
     return [by_id[i] for i in item_ids if i in by_id]
@@ -162,11 +164,11 @@ async def page_body(
         await get_category(query.category)
     spec = await _listing(session, query)
     found = await listing.page(session, spec)
-    facets = None
+    counted = None
     if names is not None:
-        facets = _facets_out(await listing.facets(session, spec, *names))
+        counted = _facets_out(await facets.facets(session, spec, *names))
     items = [await views.item_out(i, storage, settings) for i in await documents(found.item_ids)]
-    body = ItemPage(items=items, next_cursor=found.next_cursor, facets=facets)
+    body = ItemPage(items=items, next_cursor=found.next_cursor, facets=counted)
     return digested(body.model_dump_json().encode())
 
 

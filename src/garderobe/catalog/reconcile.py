@@ -13,7 +13,7 @@ from typing import Any
 
 from beanie import PydanticObjectId
 from beanie.operators import In
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from garderobe.catalog import cache, index
 from garderobe.catalog.documents import Brand, Category, Item
@@ -32,8 +32,9 @@ class ReconcileReport:
     unchanged: int
 
 
-async def reconcile(stores: Stores) -> ReconcileReport:
-    """Upsert rows missing or stale (by revision), delete rows of items that are gone."""
+async def reconcile(stores: Stores, *, recount: bool = False) -> ReconcileReport:
+    """Upsert rows missing or stale (by revision), delete rows of items that are gone, then
+    fold the facet count changes (or, with `recount`, count every item again)."""
     documents = {
         str(doc["_id"]): doc["revision"]
         async for doc in Item.get_pymongo_collection().find({}, {"revision": 1})
@@ -61,8 +62,14 @@ async def reconcile(stores: Stores) -> ReconcileReport:
             cache.changed(session)
     if orphans:
         async with unit_of_work(stores) as session:
-            await session.execute(delete(ItemSearch).where(ItemSearch.item_id.in_(orphans)))
+            await index.remove_items(session, orphans)
             cache.changed(session)
+    async with unit_of_work(stores) as session:
+        if recount:
+            await index.rebuild_facet_counts(session)
+            cache.changed(session)
+        else:
+            await index.compact_facet_counts(session)
     report = ReconcileReport(len(stale), len(orphans), len(documents) - len(stale))
     if stale or orphans:
         log.info("catalog index repaired", extra=vars(report))
@@ -72,3 +79,10 @@ async def reconcile(stores: Stores) -> ReconcileReport:
 async def reconcile_search(ctx: dict[str, Any]) -> dict[str, int]:
     """arq cron job."""
     return vars(await reconcile(ctx["stores"]))
+
+
+async def compact_facet_counts(ctx: dict[str, Any]) -> None:
+    """arq cron job: keeps facet_counts about one row per (category path, token), however
+    many item writes appended changes since the last run."""
+    async with unit_of_work(ctx["stores"]) as session:
+        await index.compact_facet_counts(session)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Index, Integer, String, Text, text
+from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Text, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -79,3 +79,19 @@ class SearchTerm(Base):
             postgresql_ops={"term": "gin_trgm_ops"},
         ),
     )
+
+
+class FacetCount(Base):
+    """How many active items of one category path carry one facet token: the facet counts of
+    a listing with at most one filter, without reading the items (catalog.index keeps them).
+
+    Index writes only append signed changes (+1/-1 per token, summed per batch), so concurrent
+    writers never wait on a shared counter row; `compact_facet_counts` folds the changes into
+    one row per (path, token). A reader sums the rows of its paths."""
+
+    __tablename__ = "facet_counts"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    category_path: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    token: Mapped[str] = mapped_column(Text)
+    n: Mapped[int] = mapped_column(Integer)
