@@ -1,32 +1,46 @@
-"""Catalog benchmark: seed N items, then load-test the listing against a bare JSON route.
+"""Catalog benchmark: seed N items, then load the catalog reads against bare JSON floors.
 
-    .venv/bin/python bench/catalog.py [--items 100000] [--seconds 15] [--concurrency 16]
+    .venv/bin/python bench/catalog.py [--items 100000] [--seconds 10] [--concurrency 16]
 
 Starts its own stores (embedded, nx-27017 for MongoDB) unless DATABASE_URL, MONGODB_URL …
 are set, seeds with `garderobe seed --items N` (items/s), serves the API with a real
 `garderobe serve` (uvicorn) process and measures, at the given concurrency:
 
-* GET /api/v1/items with two filters + facets=true, limit 24;
-* a bare FastAPI route returning the same JSON body (same size), in its own uvicorn process;
-* GET /api/v1/search?q=… when the search route exists.
+* facet listing (two or three filters + facets=true, limit 24) uncached: every request a
+  filter combination not asked before, over a mix of categories from leaf to department;
+* the same listing cached (a few combinations asked again and again);
+* the listing without facets, uncached and cached;
+* item detail, random items (mostly first views) and a hot set (cached);
+* search and suggest, each request a query not asked before;
+* single requests, one at a time, for the broadest department with three filters and
+  without, each uncached (the catalog cache generation is bumped before each);
+* a bare FastAPI route serving the very body of each kind, in its own uvicorn process:
+  the floor each ratio is taken against.
 
-Prints req/s, p50, p99, the listing/bare ratio and which MongoDB answered. Figures on the
-nx-27017 stand-in are stand-in figures (its $facet is ~1000x slower than a real MongoDB's).
+Prints req/s, p50, p99, cache outcomes, ratios, seed items/s, the API's RSS and which
+MongoDB answered.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
+import random
 import re
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import asyncpg
 import httpx
+from redis.asyncio import Redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -34,22 +48,19 @@ from bench.common import (
     GARDEROBE,
     ROOT,
     Figures,
+    Request,
     environment,
     load,
+    median,
     mongodb_server,
     serving,
     stores,
 )
+from garderobe.catalog.cache import NAMESPACE
+from garderobe.settings import Settings
 
-LISTING_PARAMS = httpx.QueryParams(
-    [("category", "clothes"), ("colour", "black"), ("facets", "true"), ("limit", "24")]
-)
-SEARCH_QUERY = "slim blue jeans"
 DEFAULT_ITEMS = 100_000
-# The stand-in evaluates $facet in Python (~1.6 s per listing over 2,000 items, linear in
-# the catalogue) one command at a time: from ~5,000 items on, 16 queued listings outlast the
-# API's 5 s MongoDB timeouts and fail. This size finishes in about a minute.
-STAND_IN_ITEMS = 2_000
+API = "/api/v1"
 
 
 def seed(env: dict[str, str], items: int) -> tuple[float, str]:
@@ -70,63 +81,237 @@ def seed(env: dict[str, str], items: int) -> tuple[float, str]:
     return items / elapsed, (lines[-1].strip() if lines else "")
 
 
-async def listing_and_search(
-    base: str, concurrency: int, seconds: float
-) -> tuple[Figures, Figures | None, bytes]:
-    listing = await load(
-        f"{base}/api/v1/items", params=LISTING_PARAMS, concurrency=concurrency, seconds=seconds
+@dataclass
+class Shelf:
+    """What one category offers: its most common colours and sizes, its price ranges."""
+
+    category: str
+    items: int
+    colours: list[str]
+    sizes: list[str]
+    price_ranges: list[tuple[int, int]]
+
+
+@dataclass
+class Catalogue:
+    """What the seeded shop offers, read from the API: the values requests are built from."""
+
+    shelves: list[Shelf]  # a mix of categories from department to leaf
+    words: list[str]
+    item_ids: list[str]
+
+    @property
+    def broadest(self) -> Shelf:
+        return max(self.shelves, key=lambda shelf: shelf.items)
+
+
+def _category_mix(tree: list[dict[str, Any]]) -> list[str]:
+    """Every department, then up to three groups and three leaves under them."""
+    departments = [node["slug"] for node in tree]
+    groups = [child for node in tree for child in node["children"]]
+    leaves = [leaf for group in groups for leaf in group["children"]]
+    random.Random(7).shuffle(leaves)
+    return departments + [g["slug"] for g in groups[:3]] + [leaf["slug"] for leaf in leaves[:3]]
+
+
+async def _shelf(client: httpx.AsyncClient, category: str) -> Shelf:
+    page = (await client.get("/items", params={"category": category, "facets": "true"})).json()
+    fields, price = page["facets"]["fields"], page["facets"]["price"]
+    buckets = [b for b in price["buckets"] if b["count"] and b["max"]]
+    return Shelf(
+        category=category,
+        items=next((f["count"] for f in fields["category"] if f["value"] == category), 0),
+        colours=[str(f["value"]) for f in fields["colour"][:8]],
+        sizes=[str(f["value"]) for f in fields["size"][:6]],
+        price_ranges=[(b["min"], b["max"]) for b in buckets]
+        + [(a["min"], b["max"]) for a, b in itertools.pairwise(buckets)],
     )
-    async with httpx.AsyncClient(timeout=600) as client:
-        body = (await client.get(f"{base}/api/v1/items", params=LISTING_PARAMS)).content
-        paths = (await client.get(f"{base}/openapi.json")).json()["paths"]
-    search = None
-    if "/api/v1/search" in paths:
-        search = await load(
-            f"{base}/api/v1/search",
-            params=httpx.QueryParams(q=SEARCH_QUERY),
-            concurrency=concurrency,
-            seconds=seconds,
+
+
+async def explore(base: str, database_url: str) -> Catalogue:
+    async with httpx.AsyncClient(base_url=base + API, timeout=600) as client:
+        tree = (await client.get("/categories")).json()
+        shelves = [await _shelf(client, category) for category in _category_mix(tree)]
+        brands = [b["name"] for b in (await client.get("/brands")).json()]
+    names = [n["name"] for node in tree for n in node["children"]] + [n["name"] for n in tree]
+    colours = {c for shelf in shelves for c in shelf.colours}
+    connection = await asyncpg.connect(database_url.replace("+asyncpg", ""))
+    try:
+        rows = await connection.fetch(
+            "SELECT item_id FROM item_search WHERE status = 'active' ORDER BY random() LIMIT 50000"
         )
-    return listing, search, body
-
-
-def report(
-    server: str,
-    items: int,
-    seed_rate: float,
-    seed_line: str,
-    listing: Figures,
-    bare: Figures,
-    search: Figures | None,
-    concurrency: int,
-) -> None:
-    query = str(LISTING_PARAMS)
-    print(f"\nMongoDB: {server}")
-    print(f"machine: {os.cpu_count()} CPUs, python {sys.version.split()[0]}")
-    print(f"catalogue: {items:,} items; seed: {seed_rate:,.0f} items/s end to end ({seed_line})")
-    print(f"concurrency {concurrency}, one uvicorn worker per server\n")
-    print(listing.line("listing, 2 filters + facets"))
-    print(f"  (GET /api/v1/items?{query})")
-    print(bare.line("bare JSON, same payload"))
-    if search is not None:
-        print(search.line(f"search q={SEARCH_QUERY!r}"))
-    else:
-        print("search: GET /api/v1/search is not mounted; skipped")
-    print(
-        f"\nlisting / bare: {listing.per_second / bare.per_second:.3f} of the throughput, "
-        f"p50 x{listing.percentile(50) / bare.percentile(50):.1f}"
+    finally:
+        await connection.close()
+    return Catalogue(
+        shelves=[shelf for shelf in shelves if shelf.items],
+        words=sorted({w.lower() for w in [*brands, *names, *colours] for w in w.split()}),
+        item_ids=[row["item_id"] for row in rows],
     )
+
+
+def _combinations(shop: Catalogue) -> list[list[tuple[str, str]]]:
+    """Per category, its colours (one or two) x sizes x price ranges: three filters."""
+    combos = []
+    for shelf in shop.shelves:
+        colours = [[c] for c in shelf.colours] + [
+            list(p) for p in itertools.pairwise(shelf.colours)
+        ]
+        for picked, size, (low, high) in itertools.product(
+            colours, shelf.sizes, shelf.price_ranges
+        ):
+            combo = [("category", shelf.category), *(("colour", c) for c in picked)]
+            combo += [("size", size), ("price_min", str(low)), ("price_max", str(high))]
+            combos.append(combo)
+    random.Random(11).shuffle(combos)
+    return combos
+
+
+def fresh(
+    base: str, combos: list[list[tuple[str, str]]], extra: list[tuple[str, str]]
+) -> Callable[[int], Request]:
+    """The n-th request: the n-th combination; past the end, price_max shifts by one unit per
+    lap, so no two requests of a run share a cache key."""
+
+    def request(n: int) -> Request:
+        lap, index = divmod(n, len(combos))
+        params = combos[index] + extra
+        if lap:
+            params = [*params, ("price_min", str(lap))]
+        return f"{base}{API}/items", httpx.QueryParams(tuple(params))
+
+    return request
+
+
+def repeated(base: str, path: str, params: list[list[tuple[str, str]]]) -> Callable[[int], Request]:
+    return lambda n: (f"{base}{path}", httpx.QueryParams(tuple(params[n % len(params)])))
+
+
+def searches(base: str, words: list[str], path: str, prefixes: bool) -> Callable[[int], Request]:
+    """Distinct queries: word pairs for search, growing prefixes of word pairs for suggest."""
+    pairs = [f"{a} {b}" for a, b in itertools.permutations(words, 2)]
+    random.Random(5).shuffle(pairs)
+    if prefixes:
+        pairs = [p[:cut] for p in pairs for cut in (len(p.split()[0]) + 2, len(p))]
+    return lambda n: (f"{base}{API}{path}", httpx.QueryParams(q=pairs[n % len(pairs)]))
+
+
+async def one_at_a_time(
+    base: str, redis_url: str, params: list[tuple[str, str]], times: int
+) -> list[float]:
+    """Latencies of single uncached requests: the cache generation is bumped before each."""
+    redis = Redis.from_url(redis_url)
+    latencies = []
+    try:
+        async with httpx.AsyncClient(base_url=base + API, timeout=600) as client:
+            query = httpx.QueryParams(tuple(params))
+            await client.get("/items", params=query)  # connection and code paths warm
+            for _ in range(times):
+                await redis.incr(f"{NAMESPACE}:generation")
+                sent = time.perf_counter()
+                response = await client.get("/items", params=query)
+                latencies.append(time.perf_counter() - sent)
+                assert response.headers.get("x-cache") == "miss", response.headers
+    finally:
+        await redis.aclose()
+    return latencies
+
+
+@dataclass
+class Run:
+    name: str
+    floor: str  # which bare payload this is measured against
+    figures: Figures
+
+
+async def measure(base: str, shop: Catalogue, settings: Settings, args: Any) -> dict[str, Any]:
+    mix = _combinations(shop)
+    facets = [("facets", "true"), ("limit", "24")]
+    plain = [("limit", "24")]
+    hot = [c + facets for c in mix[:8]]
+    ids = shop.item_ids * 20  # past the end, items come round again (and are cached)
+    scenarios: list[tuple[str, str, Callable[[int], Request]]] = [
+        ("facet listing, uncached", "facets", fresh(base, mix, facets)),
+        ("facet listing, cached", "facets", repeated(base, f"{API}/items", hot)),
+        ("listing no facets, uncached", "plain", fresh(base, mix, plain)),
+        ("listing no facets, cached", "plain", repeated(base, f"{API}/items", [mix[0] + plain])),
+        ("item detail, random", "detail", lambda n: (f"{base}{API}/items/{ids[n]}", None)),
+        ("item detail, hot", "detail", lambda n: (f"{base}{API}/items/{ids[n % 50]}", None)),
+        ("search, distinct q", "search", searches(base, shop.words, "/search", prefixes=False)),
+        ("suggest, distinct q", "suggest", searches(base, shop.words, "/search/suggest", True)),
+    ]
+    runs = []
+    for name, floor, requests in scenarios:
+        figures = await load(
+            base, concurrency=args.concurrency, seconds=args.seconds, requests=requests
+        )
+        runs.append(Run(name, floor, figures))
+        print(figures.line(name), flush=True)
+    broadest = shop.broadest
+    broad = [("category", broadest.category)]
+    low, high = broadest.price_ranges[-1]  # the widest: adjacent buckets holding the most
+    three = [*broad, *(("colour", c) for c in broadest.colours[:2]), ("size", broadest.sizes[0])]
+    three += [("price_min", str(low)), ("price_max", str(high))]
+    redis_url = str(settings.redis_url)
+    singles = {
+        f"{broadest.category}, 3 filters + facets": await one_at_a_time(
+            base, redis_url, [*three, *facets], 20
+        ),
+        f"{broadest.category}, no filter + facets": await one_at_a_time(
+            base, redis_url, [*broad, *facets], 20
+        ),
+    }
+    async with httpx.AsyncClient(base_url=base, timeout=600) as client:
+        bodies = {
+            floor: (await client.get(requests(0)[0], params=requests(0)[1])).content
+            for _, floor, requests in [scenarios[0], scenarios[2], *scenarios[5:]]
+        }
+    return {"runs": runs, "singles": singles, "bodies": bodies}
+
+
+def resident_memory(pid: int) -> str:
+    status = Path(f"/proc/{pid}/status").read_text()
+    found = dict(re.findall(r"^(VmRSS|VmHWM):\s+(\d+) kB", status, re.MULTILINE))
+    return f"RSS {int(found['VmRSS']) / 1024:.0f} MB (peak {int(found['VmHWM']) / 1024:.0f} MB)"
+
+
+def floors(env: dict[str, str], bodies: dict[str, bytes], args: Any) -> dict[str, Figures]:
+    with tempfile.TemporaryDirectory(prefix="garderobe-bench-bare-") as directory:
+        for name, body in bodies.items():
+            Path(directory, f"{name}.json").write_bytes(body)
+        bare_env = {**env, "BENCH_PAYLOAD_DIR": directory}
+        uvicorn = [sys.executable, "-m", "uvicorn", "bench._bare_app:app", "--port", "{port}"]
+        result = {}
+        with serving([*uvicorn, "--log-level", "warning"], bare_env, "/bare/plain") as base:
+            for name in bodies:
+                figures = asyncio.run(
+                    load(f"{base}/bare/{name}", concurrency=args.concurrency, seconds=args.seconds)
+                )
+                result[name] = figures
+                print(figures.line(f"bare JSON, {name} payload"), flush=True)
+    return result
+
+
+def report(measured: dict[str, Any], bare: dict[str, Figures], memory: str) -> None:
+    print("\nratio to the bare floor of the same payload (throughput):")
+    for run in measured["runs"]:
+        ratio = run.figures.per_second / bare[run.floor].per_second
+        print(
+            f"  {run.name:<30} {ratio:6.3f}   p50 {run.figures.percentile(50) * 1000:7.1f} ms"
+            f"   p99 {run.figures.percentile(99) * 1000:7.1f} ms   errors {run.figures.errors}"
+        )
+    print("\nsingle uncached requests, one at a time (20 each):")
+    for name, latencies in measured["singles"].items():
+        print(
+            f"  {name:<40} median {median(latencies) * 1000:7.1f} ms"
+            f"   max {max(latencies) * 1000:7.1f} ms"
+        )
+    print(f"\nAPI process after the run: {memory}")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--items",
-        type=int,
-        default=None,
-        help=f"catalogue size (default {DEFAULT_ITEMS:,}; {STAND_IN_ITEMS:,} on the stand-in)",
-    )
-    parser.add_argument("--seconds", type=float, default=15.0, help="per measured endpoint")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--items", type=int, default=DEFAULT_ITEMS, help="catalogue size")
+    parser.add_argument("--seconds", type=float, default=10.0, help="per measured scenario")
     parser.add_argument("--concurrency", type=int, default=16)
     args, _ = parser.parse_known_args()
 
@@ -134,29 +319,24 @@ def main() -> int:
         env = environment(settings)
         stand_in = any("MongoDB" in name for name in embedded)
         server = asyncio.run(mongodb_server(str(settings.mongodb_url), stand_in))
-        items = args.items or (STAND_IN_ITEMS if stand_in else DEFAULT_ITEMS)
-        if stand_in and args.items is None:
-            print(f"stand-in MongoDB: {items:,} items instead of {DEFAULT_ITEMS:,} (--items)")
-        print(f"seeding {items:,} items on {server} …", flush=True)
-        seed_rate, seed_line = seed(env, items)
+        print(f"MongoDB: {server}")
+        print(f"machine: {os.cpu_count()} CPUs, python {sys.version.split()[0]}")
+        print(f"seeding {args.items:,} items …", flush=True)
+        seed_rate, seed_line = seed(env, args.items)
+        print(f"seed: {seed_rate:,.0f} items/s end to end ({seed_line})")
+        print(f"concurrency {args.concurrency}, one uvicorn worker per server\n", flush=True)
+        api: list[subprocess.Popen[bytes]] = []
         serve = [GARDEROBE, "serve", "--port", "{port}"]
-        with serving(serve, env, "/health/live") as base:
-            listing, search, body = asyncio.run(
-                listing_and_search(base, args.concurrency, args.seconds)
+        with serving(serve, env, "/health/live", started=api.append) as base:
+            shop = asyncio.run(explore(base, str(settings.database_url)))
+            print(
+                "categories in the mix: "
+                + ", ".join(f"{shelf.category} ({shelf.items:,})" for shelf in shop.shelves)
             )
-        with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as payload:
-            payload.write(body)
-        bare_env = {**env, "BENCH_PAYLOAD_FILE": payload.name}
-        uvicorn = [sys.executable, "-m", "uvicorn", "bench._bare_app:app", "--port", "{port}"]
-        try:
-            with serving([*uvicorn, "--log-level", "warning"], bare_env, "/bare") as base:
-                bare = asyncio.run(
-                    load(f"{base}/bare", concurrency=args.concurrency, seconds=args.seconds)
-                )
-        finally:
-            Path(payload.name).unlink()
-        assert abs(bare.payload_bytes - len(body)) <= len(body) // 100, "payloads differ"
-        report(server, items, seed_rate, seed_line, listing, bare, search, args.concurrency)
+            measured = asyncio.run(measure(base, shop, settings, args))
+            memory = resident_memory(api[0].pid)
+        bare = floors(env, measured["bodies"], args)
+        report(measured, bare, memory)
     return 0
 
 

@@ -185,7 +185,8 @@ async def load(
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(timeout=600, limits=limits) as client:
         for _ in range(warmup):
-            first = await client.get(*next_request())
+            target, query = next_request()
+            first = await client.get(target, params=query)
             first.raise_for_status()
         latencies: list[float] = []
         sizes: list[int] = []
@@ -197,8 +198,9 @@ async def load(
         async def worker() -> None:
             nonlocal errors
             while True:
+                target, query = next_request()
                 sent = time.perf_counter()
-                response = await client.get(*next_request())
+                response = await client.get(target, params=query)
                 if response.is_success:
                     latencies.append(time.perf_counter() - sent)
                     sizes.append(len(response.content))

@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     log_http_body_limit: int = 2048
 
     database_url: str | None = None
-    database_pool_size: int = 10
+    database_pool_size: int = 20
     mongodb_url: str | None = None
     mongodb_database: str = "garderobe"
     redis_url: str | None = None

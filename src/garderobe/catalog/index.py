@@ -270,7 +270,7 @@ def _counted(status: str, path: Sequence[str], tokens: Sequence[str], price: int
     """The (path, token) pairs an index row adds to facet_counts: none unless it is active."""
     if status != ItemStatus.ACTIVE.value:
         return []
-    key = json.dumps(list(path))
+    key = tuple(path)
     counted = [t for t in tokens if not t.startswith("status" + TOKEN_SEPARATOR)]
     return [(key, t) for t in [*counted, price_token(price)]]
 
@@ -288,7 +288,7 @@ async def _lock_rows(session: AsyncSession, item_ids: Sequence[str]) -> Counter[
 async def _count_changes(session: AsyncSession, old: Counter[Any], new: Counter[Any]) -> None:
     changes = new.copy()
     changes.subtract(old)
-    rows = [{"path": json.loads(p), "token": t, "n": n} for (p, t), n in changes.items() if n]
+    rows = [{"path": p, "token": t, "n": n} for (p, t), n in changes.items() if n]
     if rows:
         await session.execute(_COUNT_CHANGES, {"changes": json.dumps(rows)})
 
