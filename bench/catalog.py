@@ -195,6 +195,32 @@ def searches(base: str, words: list[str], path: str, prefixes: bool) -> Callable
     return lambda n: (f"{base}{API}{path}", httpx.QueryParams(q=pairs[n % len(pairs)]))
 
 
+async def _typical_first(
+    base: str, redis_url: str, mix: list[list[tuple[str, str]]], facets: list[tuple[str, str]]
+) -> None:
+    """Move the combination whose answer has the median size (of the first 15) to the front:
+    its body is the bare floor's payload. The probes' cache entries are dropped after."""
+    async with httpx.AsyncClient(base_url=base + API, timeout=600) as client:
+        sizes = [
+            (
+                len(
+                    (
+                        await client.get("/items", params=httpx.QueryParams(tuple(c + facets)))
+                    ).content
+                ),
+                n,
+            )
+            for n, c in enumerate(mix[:15])
+        ]
+    typical = sorted(sizes)[len(sizes) // 2][1]
+    mix[0], mix[typical] = mix[typical], mix[0]
+    redis = Redis.from_url(redis_url)
+    try:
+        await redis.incr(f"{NAMESPACE}:generation")
+    finally:
+        await redis.aclose()
+
+
 async def one_at_a_time(
     base: str, redis_url: str, params: list[tuple[str, str]], times: int
 ) -> list[float]:
@@ -227,7 +253,8 @@ async def measure(base: str, shop: Catalogue, settings: Settings, args: Any) -> 
     mix = _combinations(shop)
     facets = [("facets", "true"), ("limit", "24")]
     plain = [("limit", "24")]
-    hot = [c + facets for c in mix[:8]]
+    await _typical_first(base, str(settings.redis_url), mix, facets)
+    hot = [mix[0] + facets]  # the floor's body: cached and bare serve the same bytes
     ids = shop.item_ids * 20  # past the end, items come round again (and are cached)
     scenarios: list[tuple[str, str, Callable[[int], Request]]] = [
         ("facet listing, uncached", "facets", fresh(base, mix, facets)),

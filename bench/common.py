@@ -170,6 +170,7 @@ async def load(
     seconds: float = 10.0,
     warmup: int = 2,
     requests: Callable[[int], Request] | None = None,
+    accept_encoding: str = "identity",
 ) -> Figures:
     """`concurrency` clients looping on GET for `seconds` (each finishes at least one).
 
@@ -183,7 +184,9 @@ async def load(
         return requests(next(counter)) if requests else (url, params)
 
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(timeout=600, limits=limits) as client:
+    # Uncompressed unless a run asks otherwise: the bare floors send plain JSON too.
+    headers = {"Accept-Encoding": accept_encoding}
+    async with httpx.AsyncClient(timeout=600, limits=limits, headers=headers) as client:
         for _ in range(warmup):
             target, query = next_request()
             first = await client.get(target, params=query)
