@@ -8,11 +8,12 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint fmt migrate bench compose-up compose-down clean
+.PHONY: help venv run test fuzz lint fmt migrate bench compose-up compose-down clean
 
 help:
 	@echo "make run        API + worker on embedded stores (no Docker needed)"
 	@echo "make test       the whole test suite against real stores"
+	@echo "make fuzz       Schemathesis over the whole OpenAPI against a served app (~3 min)"
 	@echo "make lint       ruff check, ruff format --check, mypy"
 	@echo "make fmt        ruff format + autofix"
 	@echo "make migrate    apply database migrations (DATABASE_URL)"
@@ -34,6 +35,12 @@ run: venv
 
 test: venv
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Bounded for CI: FUZZ_SECONDS for the main pass, plus ~30 s for the session-ending pass
+# and the start of the stores and the server.
+FUZZ_SECONDS ?= 120
+fuzz: venv
+	$(BIN)/python -m tests.fuzz --max-time $(FUZZ_SECONDS)
 
 lint: venv
 	$(BIN)/ruff check src tests migrations bench seed

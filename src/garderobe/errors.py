@@ -155,7 +155,7 @@ def problem_response(
     extensions: Mapping[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
-    body: dict[str, Any] = {
+    standard: dict[str, Any] = {
         "type": problem_type(slug),
         "title": title,
         "status": status,
@@ -163,7 +163,12 @@ def problem_response(
         "instance": request.url.path,
         "request_id": current_request_id(),
     }
-    body.update(extensions or {})
+    # RFC 9457 members (and the request id) always win: an extension named `status` (an
+    # order's status, say) must not turn the problem's HTTP status into something else.
+    clashing = sorted(set(extensions or {}) & set(standard))
+    if clashing:
+        log.error("problem %s: extensions %s would overwrite standard members", slug, clashing)
+    body = {**standard, **{k: v for k, v in (extensions or {}).items() if k not in standard}}
     return JSONResponse(
         body, status_code=status, headers=dict(headers or {}), media_type=PROBLEM_MEDIA_TYPE
     )
@@ -242,6 +247,71 @@ def store_outage_errors() -> tuple[type[Exception], ...]:
     return (ConnectionFailure, RedisConnectionError, RedisTimeoutError, ConnectionRefusedError)
 
 
+async def _unstorable_value(request: Request, exc: Exception) -> JSONResponse:
+    # Validation at the edge (api/hygiene.py, schema bounds) should stop these first; a
+    # driver refusing a client's value is still the client's 422, never a 500.
+    log.warning("store refused a value on %s %s: %r", request.method, request.url.path, exc)
+    return problem_response(
+        request,
+        status=422,
+        slug="unstorable-value",
+        title="Value cannot be stored",
+        detail="A value in the request is out of the range or encoding the data store holds.",
+    )
+
+
+async def _stored_conflict(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("constraint violated on %s %s: %s", request.method, request.url.path, exc)
+    return problem_response(
+        request,
+        status=409,
+        slug="conflict",
+        title="Conflict",
+        detail="The request conflicts with stored data (a constraint was violated).",
+    )
+
+
+def unstorable_value_errors() -> tuple[type[Exception], ...]:
+    """Errors raised when a client's value does not fit the store: BSON's refusals
+    (integers beyond 64 bits, invalid documents), strings Python cannot encode. PostgreSQL's
+    own refusals arrive as DBAPIError and are sorted by SQLSTATE in `_database_error`."""
+    from bson.errors import InvalidDocument, InvalidStringData
+
+    return (InvalidDocument, InvalidStringData, OverflowError, UnicodeEncodeError)
+
+
+def _sqlstate(exc: BaseException) -> str:
+    """The SQLSTATE of a PostgreSQL error, wherever the driver wrapping keeps it."""
+    for candidate in (getattr(exc, "orig", None), exc.__cause__, exc):
+        code = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
+        if isinstance(code, str):
+            return code
+    return ""
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    from sqlalchemy.exc import DataError, IntegrityError
+
+    state = _sqlstate(exc)
+    # Class 22: data exceptions (out of range, bad encoding, invalid text representation).
+    if isinstance(exc, DataError) or state.startswith("22"):
+        return await _unstorable_value(request, exc)
+    # Class 23: integrity constraints (unique, foreign key, not null, check).
+    if isinstance(exc, IntegrityError) or state.startswith("23"):
+        return await _stored_conflict(request, exc)
+    # Class 08: connection exceptions; 57P: the server is shutting down or starting up;
+    # no SQLSTATE at all: the connection broke under the driver.
+    if state.startswith(("08", "57P")) or _connection_lost(exc):
+        return await _store_unavailable(request, exc)
+    return await _unexpected_error(request, exc)
+
+
+def _connection_lost(exc: Exception) -> bool:
+    from sqlalchemy.exc import DBAPIError
+
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     # The traceback goes to the log (with the request id); the client only gets the id.
     log.exception("unhandled error on %s %s", request.method, request.url.path)
@@ -260,4 +330,9 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     for outage in store_outage_errors():
         app.add_exception_handler(outage, _store_unavailable)
+    for unstorable in unstorable_value_errors():
+        app.add_exception_handler(unstorable, _unstorable_value)
+    from sqlalchemy.exc import DBAPIError
+
+    app.add_exception_handler(DBAPIError, _database_error)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from garderobe import __version__, registry
+from garderobe.api.hygiene import InputHygieneMiddleware
 from garderobe.api.middleware import RequestContextMiddleware
 from garderobe.errors import install_error_handlers
 from garderobe.infra.stores import open_stores
@@ -62,6 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from garderobe.api.dev import router as dev_router
 
         app.include_router(dev_router)
+    # Inside the request context (added first = innermost), so refusals carry the request id.
+    app.add_middleware(InputHygieneMiddleware)
     app.add_middleware(
         RequestContextMiddleware,
         log_http=settings.log_http,

@@ -95,6 +95,9 @@ async def test_admin_moves_orders_along_and_invalid_steps_are_409(
     skip = await client.patch(url, headers=admin, json={"status": "shipped"})
     assert skip.status_code == 409
     assert skip.json()["allowed"] == ["cancelled", "paid"]
+    # The order's status is an extension of its own: `status` stays the HTTP status.
+    assert skip.json()["status"] == 409
+    assert skip.json()["order_status"] == "pending_payment"
     customer = await client.patch(url, headers=ann.headers, json={"status": "paid"})
     assert customer.status_code == 403
     await _pay(client, ann, order)

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, Str
 
 from garderobe.accounts.countries import ISO_3166_ALPHA2
 from garderobe.accounts.models import Role
+from garderobe.api.fields import Omittable
 
 Password = Annotated[str, Field(min_length=8, max_length=128)]
 Code = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
@@ -94,13 +95,13 @@ class UserOut(BaseModel):
 
 
 class ProfileUpdateIn(Request):
-    full_name: str | None = Field(default=None, max_length=200)
+    full_name: Omittable[str] = Field(default=None, max_length=200)
     phone: Phone | None = None
 
 
 class AdminUserUpdateIn(Request):
-    role: Role | None = None
-    is_active: bool | None = None
+    role: Omittable[Role] = None
+    is_active: Omittable[bool] = None
 
 
 class UserPage(BaseModel):
@@ -121,15 +122,15 @@ class AddressIn(Request):
 
 
 class AddressUpdateIn(Request):
-    label: str | None = Field(default=None, max_length=60)
-    recipient: str | None = Field(default=None, min_length=1, max_length=200)
-    line1: str | None = Field(default=None, min_length=1, max_length=200)
+    label: Omittable[str] = Field(default=None, max_length=60)
+    recipient: Omittable[str] = Field(default=None, min_length=1, max_length=200)
+    line1: Omittable[str] = Field(default=None, min_length=1, max_length=200)
     line2: str | None = Field(default=None, max_length=200)
-    city: str | None = Field(default=None, min_length=1, max_length=100)
-    postal_code: str | None = Field(default=None, min_length=1, max_length=20)
-    country: Country | None = None
+    city: Omittable[str] = Field(default=None, min_length=1, max_length=100)
+    postal_code: Omittable[str] = Field(default=None, min_length=1, max_length=20)
+    country: Omittable[Country] = None
     phone: Phone | None = None
-    is_default: bool | None = None
+    is_default: Omittable[bool] = None
 
 
 class AddressOut(BaseModel):

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from garderobe.api.fields import BSON_INT_MAX
 from garderobe.catalog.documents import AttributeDefinition, AttributeType, Choice
 from garderobe.errors import InvalidInput
 
@@ -48,8 +49,12 @@ def _match_choice(value: Any, choices: Sequence[Choice]) -> str | None:
 
 def _check_number(definition: AttributeDefinition, value: Any) -> str | None:
     # JSON bodies may carry NaN/Infinity (Python's parser accepts them); they are no measure.
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         return "must be a number" + (f" (in {definition.unit})" if definition.unit else "")
+    # BSON holds 64-bit integers (a larger one makes the driver raise); huge ints also
+    # overflow math.isfinite, so the bound is checked first.
+    if abs(value) > BSON_INT_MAX or not math.isfinite(value):
+        return f"must be a finite number between {-BSON_INT_MAX} and {BSON_INT_MAX}"
     if definition.min is not None and value < definition.min:
         return f"must be at least {definition.min:g}"
     if definition.max is not None and value > definition.max:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from garderobe.api.fields import MAX_POSITION, Omittable, UtcDatetime
 from garderobe.catalog.documents import (
     AttributeDefinition,
     AttributeType,
@@ -50,12 +50,12 @@ class CategoryIn(Request):
     name: str = Field(min_length=1, max_length=80)
     slug: str | None = Field(default=None, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     parent: str | None = None
-    position: int = 0
+    position: int = Field(default=0, ge=0, le=MAX_POSITION)
 
 
 class CategoryUpdateIn(Request):
-    name: str | None = Field(default=None, min_length=1, max_length=80)
-    position: int | None = None
+    name: Omittable[str] = Field(default=None, min_length=1, max_length=80)
+    position: Omittable[int] = Field(default=None, ge=0, le=MAX_POSITION)
 
 
 class AttributeIn(Request):
@@ -126,18 +126,18 @@ class ItemPatch(Request):
     """A partial update (PATCH): only the given fields change; `attributes` is merged, and an
     attribute set to null is removed."""
 
-    title: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=10_000)
-    category: str | None = None
+    title: Omittable[str] = Field(default=None, min_length=1, max_length=200)
+    description: Omittable[str] = Field(default=None, max_length=10_000)
+    category: Omittable[str] = None
     brand: str | None = None
     size: str | None = Field(default=None, max_length=40)
     condition: str | None = None
     material: str | None = Field(default=None, max_length=80)
-    colours: list[str] | None = Field(default=None, max_length=5)
+    colours: Omittable[list[str]] = Field(default=None, max_length=5)
     pattern: str | None = None
-    price: Money | None = None
-    attributes: dict[str, Any] | None = None
-    status: ItemStatus | None = None
+    price: Omittable[Money] = None
+    attributes: Omittable[dict[str, Any]] = None
+    status: Omittable[ItemStatus] = None
 
 
 class ImageOut(BaseModel):
@@ -166,8 +166,8 @@ class ItemOut(BaseModel):
     attributes: dict[str, Any]
     images: list[ImageOut]
     status: ItemStatus
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
     revision: int
 
     @classmethod

@@ -9,7 +9,9 @@ Hyphenated words are indexed joined as well ("t-shirt" -> "tshirt") so both spel
 
 from __future__ import annotations
 
+import html
 import re
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -71,15 +73,22 @@ async def search(session: AsyncSession, q: str, limit: int) -> tuple[list[str], 
         f"(document @@ to_tsquery('simple', :t{i}))::int" for i in range(len(terms))
     )
     params: dict[str, Any] = {f"t{i}": to_tsquery([t], "&") for i, t in enumerate(terms)}
-    params.update(query=to_tsquery(terms, "|"), limit=limit)
+    # ts_headline marks matches in the raw item text; the snippet is HTML, so the text is
+    # escaped afterwards and only the marks become tags. Unguessable markers (new for every
+    # query) cannot be forged by text stored in an item.
+    start, stop = f"s{secrets.token_hex(8)}", f"e{secrets.token_hex(8)}"
+    params.update(
+        query=to_tsquery(terms, "|"),
+        limit=limit,
+        options=f"StartSel={start}, StopSel={stop}, MaxWords=30, MinWords=10",
+    )
     # Only generated placeholder names (:t0, :t1 …) are interpolated; values are bound.
     result = await session.execute(
         text(f"""
         SELECT item_id, title, brand_name, category_names, price_amount, currency,
                ({counts}) * 10 + ts_rank(document, to_tsquery('simple', :query)) AS score,
                ts_headline('simple', title || ' · ' || description,
-                           to_tsquery('simple', :query),
-                           'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=10')
+                           to_tsquery('simple', :query), :options)
                    AS snippet
         FROM item_search
         WHERE document @@ to_tsquery('simple', :query) AND status = 'active'
@@ -95,7 +104,7 @@ async def search(session: AsyncSession, q: str, limit: int) -> tuple[list[str], 
             r.category_names,
             r.price_amount,
             r.currency,
-            r.snippet,
+            html.escape(r.snippet).replace(start, "<mark>").replace(stop, "</mark>"),
             float(r.score),
         )
         for r in result

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.api.conditional import cached_json
@@ -25,11 +25,15 @@ Q = Annotated[
 
 class SearchItem(BaseModel):
     id: str
-    title: str
-    brand: str
+    title: str = Field(description="Plain text (escape it before putting it into HTML)")
+    brand: str = Field(description="Plain text")
     categories: list[str]
     price: Money
-    snippet: str
+    snippet: str = Field(
+        description="HTML: the matching part of the title and description with every `<`, `>`, "
+        "`&` and quote of the item text escaped, and only the matched words wrapped in "
+        "`<mark>`…`</mark>`. Safe to insert as HTML."
+    )
     score: float
 
 

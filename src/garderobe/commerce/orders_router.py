@@ -101,7 +101,10 @@ async def get_order(order_id: uuid.UUID, user: CurrentUser, session: DbSession) 
 @router.post(
     "/orders/{order_id}/pay",
     response_model=PaymentOut,
-    responses={**_OWN, 409: {"description": "Problem: not awaiting payment"}},
+    responses={
+        **_OWN,
+        409: {"description": "Problem: not awaiting payment (`order_status`, `allowed`)"},
+    },
     summary="Pay with the built-in test provider",
 )
 async def pay_order(
@@ -117,7 +120,10 @@ async def pay_order(
 @router.post(
     "/orders/{order_id}/cancel",
     response_model=OrderOut,
-    responses={**_OWN, 409: {"description": "Problem: already shipped or cancelled"}},
+    responses={
+        **_OWN,
+        409: {"description": "Problem: already shipped or cancelled (`order_status`, `allowed`)"},
+    },
     summary="Cancel an unshipped order: stock returns, a paid order is refunded",
 )
 async def cancel_order(order_id: uuid.UUID, user: CurrentUser, session: DbSession) -> OrderOut:
@@ -129,7 +135,10 @@ async def cancel_order(order_id: uuid.UUID, user: CurrentUser, session: DbSessio
 @router.patch(
     "/orders/{order_id}/status",
     response_model=OrderOut,
-    responses={**_OWN, 409: {"description": "Problem: transition not allowed"}},
+    responses={
+        **_OWN,
+        409: {"description": "Problem: transition not allowed (`order_status`, `allowed`)"},
+    },
     summary="Move an order along its workflow (admin)",
 )
 async def set_status(

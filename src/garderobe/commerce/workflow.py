@@ -23,7 +23,7 @@ class InvalidTransition(Conflict):
         allowed = sorted(TRANSITIONS[current])
         super().__init__(
             f"An order that is {current} cannot become {wanted}.",
-            extensions={"status": current.value, "allowed": [s.value for s in allowed]},
+            extensions={"order_status": current.value, "allowed": [s.value for s in allowed]},
         )
 
 

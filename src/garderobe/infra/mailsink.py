@@ -130,5 +130,14 @@ def recent_mails(store_dir: Path, limit: int) -> list[dict[str, Any]]:
     path = store_dir / MAILS_FILE
     if not path.exists():
         return []
-    lines = path.read_text(encoding="utf-8").splitlines()[-limit:]
-    return [json.loads(line) for line in reversed(lines)]
+    mails: list[dict[str, Any]] = []
+    # The sink appends while this reads: the last line may be half-written (even cut inside
+    # a UTF-8 sequence). Such a line is skipped; it is whole on the next read.
+    for raw in reversed(path.read_bytes().splitlines()):
+        try:
+            mails.append(json.loads(raw.decode("utf-8")))
+        except ValueError:
+            continue
+        if len(mails) == limit:
+            break
+    return mails

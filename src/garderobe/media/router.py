@@ -68,9 +68,10 @@ async def _out(storage: StorageDep, settings: SettingsDep, item_id: str) -> list
     "Thumbnails are made by a background job.",
     responses={
         **_ERRORS,
+        400: {"description": "Problem: malformed multipart body"},
         413: {"description": "Problem: file or image count over the limit"},
         415: {"description": "Problem: not a JPEG, PNG or WebP"},
-        422: {"description": "Problem: corrupt image or too many pixels"},
+        422: {"description": "Problem: corrupt image, too many pixels, or a NUL in a field"},
     },
     openapi_extra={
         "requestBody": {

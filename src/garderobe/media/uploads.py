@@ -12,12 +12,20 @@ from dataclasses import dataclass, field
 from tempfile import SpooledTemporaryFile
 from typing import Any
 
+from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from garderobe.errors import InvalidInput, PayloadTooLarge
+from garderobe.api.hygiene import unstorable
+from garderobe.errors import DomainError, InvalidInput, PayloadTooLarge
 
 SPOOL_BYTES = 1024 * 1024
 MAX_FIELD_BYTES = 4096
+
+
+class MalformedMultipart(DomainError):
+    status_code = 400
+    slug = "malformed-multipart"
+    title = "Malformed multipart body"
 
 
 @dataclass
@@ -107,8 +115,15 @@ class _Collector:
 
     def _part_end(self) -> None:
         if self._field is not None:
-            name, value = self._field
-            self.form.fields.setdefault(name, []).append(value.decode("utf-8", "replace"))
+            name, raw = self._field
+            value = raw.decode("utf-8", "replace")
+            reason = unstorable(name) or unstorable(value)
+            if reason:  # multipart is streamed past the hygiene middleware: checked here
+                raise InvalidInput(
+                    f"Field {name!r} {reason}.",
+                    extensions={"errors": [{"field": f"body.{name}", "message": reason}]},
+                )
+            self.form.fields.setdefault(name, []).append(value)
         elif self._file is not None:
             self._file.file.seek(0)
 
@@ -126,6 +141,9 @@ async def parse_multipart(
         async for chunk in body:
             parser.write(chunk)
         parser.finalize()
+    except FormParserError as exc:  # a broken boundary or part header: the client's fault
+        collector.form.close()
+        raise MalformedMultipart(f"The multipart body could not be parsed: {exc}") from exc
     except BaseException:
         collector.form.close()
         raise
