@@ -22,12 +22,12 @@ def users() -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_admin(email: str, password: str) -> None:
     """Create a confirmed admin account (the first admin of a new shop)."""
-    from garderobe.cli import fail, load_settings, preflight
+    from garderobe.cli import fail, preflight, store_settings
     from garderobe.uow import unit_of_work
 
     if len(password) < 8:
         fail("the password needs at least 8 characters.")
-    settings = load_settings()
+    settings = store_settings()
     preflight(settings)
 
     async def run() -> str:

@@ -322,3 +322,23 @@ async def create_admin(session: AsyncSession, *, email: str, password: str) -> U
     session.add(user)
     await session.flush()
     return user
+
+
+async def create_confirmed_customer(
+    session: AsyncSession, *, email: str, password: str, full_name: str
+) -> User:
+    """A customer whose address counts as confirmed, without a confirmation mail (the dev
+    accounts `garderobe dev` creates; customers themselves go through `register`)."""
+    if await find_by_email(session, email) is not None:
+        raise EmailTaken("An account with this email already exists.")
+    user = User(
+        id=uuid.uuid4(),
+        email=normalise_email(email),
+        full_name=full_name,
+        password_hash=hash_password(password),
+        role=Role.CUSTOMER,
+        email_confirmed_at=datetime.now(UTC),
+    )
+    session.add(user)
+    await session.flush()
+    return user

@@ -21,9 +21,9 @@ BATCHES_IN_FLIGHT = 3
 
 def _checked_settings() -> Settings:
     """Settings whose stores answer: a bad URL ends here with one line, before any loop runs."""
-    from garderobe.cli import load_settings, preflight
+    from garderobe.cli import preflight, store_settings
 
-    settings = load_settings()
+    settings = store_settings()
     preflight(settings)
     return settings
 
