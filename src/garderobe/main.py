@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from garderobe import __version__, registry
 from garderobe.api.middleware import RequestContextMiddleware
+from garderobe.api.openapi import operation_id
 from garderobe.errors import install_error_handlers
 from garderobe.infra.stores import open_stores
 from garderobe.settings import Settings, get_settings
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     install_error_handlers(app)

@@ -15,7 +15,7 @@ from garderobe.api.deps import DbSession, SettingsDep, StoresDep
 from garderobe.commerce import export, lifecycle, orders, payments, stock, views
 from garderobe.commerce.models import OrderStatus, Stock
 from garderobe.commerce.schemas import (
-    OrderIn,
+    CheckoutIn,
     OrderOut,
     OrderPage,
     PayIn,
@@ -46,7 +46,7 @@ _OWN: dict[int | str, dict[str, Any]] = {404: {"description": "Problem: not your
     },
 )
 async def place_order(
-    body: OrderIn,
+    body: CheckoutIn,
     user: ConfirmedUser,
     session: DbSession,
     settings: SettingsDep,
