@@ -11,7 +11,7 @@ from garderobe import __version__, registry
 from garderobe.api.compression import CompressionMiddleware
 from garderobe.api.cors import ProblemCORSMiddleware
 from garderobe.api.middleware import RequestContextMiddleware
-from garderobe.api.openapi import operation_id
+from garderobe.api.openapi import document_problems, operation_id
 from garderobe.errors import install_error_handlers
 from garderobe.infra.stores import open_stores
 from garderobe.settings import Settings, get_settings
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+    document_problems(app)
     for router in registry.routers():
         app.include_router(router)
     if settings.is_development:

@@ -126,11 +126,21 @@ async def test_generated_client_registers_confirms_lists_and_checks_out(
             client=ann, body=models.CartItemIn(item_id=page.items[0].id, quantity=1)
         )
         assert [line.item_id for line in cart.lines] == [str(jeans.id)]
-        order = await module("api.orders.orders_place_order").asyncio(
-            client=ann,
-            body=models.CheckoutIn(address_id=address.id),
-            idempotency_key=uuid.uuid4().hex,
-        )
+        place_order, key = module("api.orders.orders_place_order"), uuid.uuid4().hex
+        body = models.CheckoutIn(address_id=address.id)
+        order = await place_order.asyncio(client=ann, body=body, idempotency_key=key)
         assert isinstance(order, models.OrderOut)
         assert [line.item_id for line in order.items] == [str(jeans.id)]
         assert order.status.value == "pending_payment"
+
+        retried = await place_order.asyncio_detailed(client=ann, body=body, idempotency_key=key)
+        assert retried.status_code == 200
+        assert retried.parsed.id == order.id
+
+        # Errors come back as parsed problems, not as opaque bytes.
+        empty_cart = await place_order.asyncio_detailed(
+            client=ann, body=body, idempotency_key=uuid.uuid4().hex
+        )
+        assert empty_cart.status_code == 409
+        assert isinstance(empty_cart.parsed, models.Problem)
+        assert empty_cart.parsed.type_.endswith("/cart-empty")

@@ -64,3 +64,20 @@ def test_committed_snapshot_matches_the_code(document: dict[str, Any]) -> None:
             f"openapi.json.\n{diff[:6000]}",
             pytrace=False,
         )
+
+
+def test_error_responses_are_documented_as_problems(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    assert "HTTPValidationError" not in schemas  # FastAPI's 422 shape, never sent here
+    assert {"type", "title", "status", "detail", "instance"} <= set(schemas["Problem"]["required"])
+    undocumented = [
+        (path, method, code)
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        for code, response in operation["responses"].items()
+        if code[0] in "45"
+        and path != "/health/ready"  # its 503 is the readiness report, not a problem
+        and response.get("content")
+        != {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    ]
+    assert undocumented == []

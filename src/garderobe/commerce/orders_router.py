@@ -37,7 +37,7 @@ _OWN: dict[int | str, dict[str, Any]] = {404: {"description": "Problem: not your
     response_model=OrderOut,
     summary="Order the cart (needs Idempotency-Key; retries return the same order)",
     responses={
-        200: {"description": "The order this Idempotency-Key already made"},
+        200: {"description": "The order this Idempotency-Key already made", "model": OrderOut},
         403: {"description": "Problem: email-not-confirmed"},
         409: {"description": "Problem: out of stock, item unavailable or cart empty"},
         422: {"description": "Problem: the key was used with another body"},
