@@ -85,13 +85,14 @@ def with_problems(document: dict[str, Any]) -> dict[str, Any]:
 def contract_document() -> dict[str, Any]:
     """The OpenAPI document of the API as production serves it, built without any store.
 
-    Settings come from the code alone (no `.env`), so the same commit always yields the same
-    document; development-only routes are left out because production does not mount them.
+    Settings are the code's defaults, neither the environment nor `.env` is read (so the same
+    commit always yields the same document, and a shell's settings cannot break it);
+    development-only routes are left out because production does not mount them.
     """
     from garderobe.main import create_app
     from garderobe.settings import Settings
 
-    settings = Settings(_env_file=None, environment="test")
+    settings = Settings.model_construct(environment="test")
     return create_app(settings).openapi()
 
 
