@@ -117,3 +117,18 @@ def test_origins_are_read_as_a_json_list_or_comma_separated() -> None:
 def test_credentials_for_any_origin_are_refused() -> None:
     with pytest.raises(ValueError, match="CORS_ALLOW_CREDENTIALS"):
         _settings(cors_allow_origins="*", cors_allow_credentials=True)
+
+
+async def test_even_an_unexpected_500_is_readable_cross_origin() -> None:
+    app = create_app(_settings(environment="development"))
+
+    async def crash() -> None:
+        raise RuntimeError("boom")
+
+    app.add_api_route("/crash", crash)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as api:
+        response = await api.get("/crash", headers={"Origin": VITE})
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["access-control-allow-origin"] == VITE
