@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test fuzz lint fmt migrate bench compose-up compose-down clean
+.PHONY: help venv run test fuzz lint fmt migrate openapi bench compose-up compose-down clean
 
 help:
 	@echo "make run        API + worker on embedded stores (no Docker needed)"
@@ -17,6 +17,7 @@ help:
 	@echo "make lint       ruff check, ruff format --check, mypy"
 	@echo "make fmt        ruff format + autofix"
 	@echo "make migrate    apply database migrations (DATABASE_URL)"
+	@echo "make openapi    rewrite openapi.json from the code (no store needed)"
 	@echo "make bench      run the benchmarks in bench/"
 	@echo "make compose-up the full stack in Docker (real MongoDB, PostgreSQL, Redis, MinIO, Mailpit)"
 
@@ -53,6 +54,9 @@ fmt: venv
 
 migrate: venv
 	$(BIN)/garderobe db upgrade
+
+openapi: venv
+	$(BIN)/garderobe openapi --output openapi.json
 
 bench: venv
 	$(BIN)/python bench/run_all.py

@@ -163,6 +163,28 @@ def dev(host: str, port: int, sample_items: int, empty: bool) -> None:
     run_dev(settings, host=host, port=port, first=FirstStart(sample_items, empty))
 
 
+@main.command()
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    default="-",
+    show_default=True,
+    help="file to write (the repository keeps it as openapi.json; `make openapi`)",
+)
+def openapi(output: str) -> None:
+    """Print the OpenAPI document, built from the code alone (no store, no .env)."""
+    from garderobe.api.openapi import contract_document, render
+
+    text = render(contract_document())
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    with open(output, "w", encoding="utf-8") as file:
+        file.write(text)
+    click.echo(f"wrote {output}", err=True)
+
+
 @main.group()
 def db() -> None:
     """PostgreSQL schema migrations (Alembic)."""

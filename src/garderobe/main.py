@@ -9,7 +9,10 @@ from fastapi import FastAPI
 
 from garderobe import __version__, registry
 from garderobe.api.hygiene import InputHygieneMiddleware
+from garderobe.api.compression import CompressionMiddleware
+from garderobe.api.cors import ProblemCORSMiddleware
 from garderobe.api.middleware import RequestContextMiddleware
+from garderobe.api.openapi import document_problems, operation_id
 from garderobe.errors import install_error_handlers
 from garderobe.infra.stores import open_stores
 from garderobe.settings import Settings, get_settings
@@ -54,15 +57,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     install_error_handlers(app)
+    document_problems(app)
     for router in registry.routers():
         app.include_router(router)
     if settings.is_development:
         from garderobe.api.dev import router as dev_router
 
         app.include_router(dev_router)
+    add_middleware(app, settings)
+    return app
+
+
+# Headers a browser script may read beyond the CORS-safelisted ones: what clients act on.
+EXPOSED_HEADERS = ["ETag", "Location", "Retry-After", "X-Request-ID", "X-Cache"]
+
+
+def add_middleware(app: FastAPI, settings: Settings) -> None:
+    """The last one added runs first. CORS is outermost so that every answer, the last-resort
+    500 included, carries its headers; compression sits outside the request log, which so
+    records bodies as the app wrote them."""
     # Inside the request context (added first = innermost), so refusals carry the request id.
     app.add_middleware(InputHygieneMiddleware)
     app.add_middleware(
@@ -70,4 +87,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         log_http=settings.log_http,
         body_limit=settings.log_http_body_limit,
     )
-    return app
+    if settings.gzip_enabled:
+        app.add_middleware(
+            CompressionMiddleware,
+            minimum_size=settings.gzip_minimum_bytes,
+            compresslevel=settings.gzip_level,
+        )
+    if settings.cors_origins:
+        app.add_middleware(
+            ProblemCORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=settings.cors_allow_credentials,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["*"],
+            expose_headers=EXPOSED_HEADERS,
+            max_age=settings.cors_max_age_seconds,
+        )

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+# Where the storefront's dev servers run (Vite's default port); allowed by CORS in development
+# unless CORS_ALLOW_ORIGINS says otherwise.
+DEV_CORS_ORIGINS = ("http://localhost:5173", "http://127.0.0.1:5173")
 DEFAULT_JWT_SECRET = "dev-only-insecure-secret-change-me"  # noqa: S105 - refused in production
 MIN_PRODUCTION_SECRET_LENGTH = 32
 
@@ -62,6 +66,16 @@ class Settings(BaseSettings):
 
     store_check_timeout_seconds: float = 2.0
 
+    # None = the environment's default: the dev storefront origins in development, none
+    # elsewhere (a production deployment names its storefronts explicitly).
+    cors_allow_origins: Annotated[list[str] | None, NoDecode] = None
+    cors_allow_credentials: bool = False
+    cors_max_age_seconds: int = Field(default=600, ge=0)
+
+    gzip_enabled: bool = True
+    gzip_minimum_bytes: int = Field(default=1024, ge=0)
+    gzip_level: int = Field(default=5, ge=1, le=9)
+
     media_max_file_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     media_max_images_per_item: int = Field(default=12, gt=0)
     media_max_pixels: int = Field(default=40_000_000, gt=0)
@@ -95,6 +109,34 @@ class Settings(BaseSettings):
                 'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
             )
         return self
+
+    @field_validator("cors_allow_origins", mode="before")
+    @classmethod
+    def _origins_from_text(cls, value: Any) -> Any:
+        """A JSON list or comma-separated origins; empty means the environment's default."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if not text:
+            return None
+        if text.startswith("["):
+            return json.loads(text)
+        return [origin.strip() for origin in text.split(",") if origin.strip()]
+
+    @model_validator(mode="after")
+    def _refuse_credentials_for_any_origin(self) -> Settings:
+        if self.cors_allow_credentials and "*" in self.cors_origins:
+            # Browsers refuse `*` with credentials; echoing every origin instead would let
+            # any site act with the user's cookies. Name the origins.
+            raise ValueError("CORS_ALLOW_CREDENTIALS=true needs explicit CORS_ALLOW_ORIGINS, not *")
+        return self
+
+    @property
+    def cors_origins(self) -> list[str]:
+        """The origins browsers may call the API from (empty: no CORS headers at all)."""
+        if self.cors_allow_origins is not None:
+            return self.cors_allow_origins
+        return list(DEV_CORS_ORIGINS) if self.is_development else []
 
     @property
     def is_development(self) -> bool:

@@ -35,7 +35,8 @@ def mask_secrets(text: str) -> str:
     return _SECRET_FIELD.sub(r'\1"***"', text)
 
 
-def _incoming_request_id(scope: Scope) -> str:
+def incoming_request_id(scope: Scope) -> str:
+    """The caller's X-Request-ID when it is a sane token, else a fresh one."""
     for name, value in scope.get("headers", []):
         if name == b"x-request-id":
             candidate = bytes(value).decode("latin-1")
@@ -82,7 +83,7 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _incoming_request_id(scope)
+        request_id = incoming_request_id(scope)
         token = bind_request_id(request_id)
         state: dict[str, Any] = {"status": 500, "started": False, "headers": []}
         req_body, resp_body = _Capture(self.body_limit), _Capture(self.body_limit)

@@ -15,7 +15,7 @@ from garderobe.api.deps import DbSession, SettingsDep, StoresDep
 from garderobe.commerce import export, lifecycle, orders, payments, stock, views
 from garderobe.commerce.models import OrderStatus, Stock
 from garderobe.commerce.schemas import (
-    OrderIn,
+    CheckoutIn,
     OrderOut,
     OrderPage,
     PayIn,
@@ -37,7 +37,7 @@ _OWN: dict[int | str, dict[str, Any]] = {404: {"description": "Problem: not your
     response_model=OrderOut,
     summary="Order the cart (needs Idempotency-Key; retries return the same order)",
     responses={
-        200: {"description": "The order this Idempotency-Key already made"},
+        200: {"description": "The order this Idempotency-Key already made", "model": OrderOut},
         403: {"description": "Problem: email-not-confirmed"},
         409: {"description": "Problem: out of stock, item unavailable or cart empty"},
         422: {"description": "Problem: the key was used with another body"},
@@ -46,7 +46,7 @@ _OWN: dict[int | str, dict[str, Any]] = {404: {"description": "Problem: not your
     },
 )
 async def place_order(
-    body: OrderIn,
+    body: CheckoutIn,
     user: ConfirmedUser,
     session: DbSession,
     settings: SettingsDep,

@@ -45,7 +45,7 @@ class CartOut(BaseModel):
     )
 
 
-class OrderIn(Request):
+class CheckoutIn(Request):
     address_id: uuid.UUID
 
 

@@ -24,7 +24,9 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-class ImageOut(BaseModel):
+class ImageDetailOut(BaseModel):
+    """An image as the media endpoints show it: what ItemOut lists, plus its content type."""
+
     id: str
     alt: str
     width: int
@@ -33,20 +35,20 @@ class ImageOut(BaseModel):
     urls: dict[str, str] = Field(description="`original` plus one per thumbnail width")
 
 
-class AltIn(BaseModel):
+class ImageAltIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     alt: Annotated[str, Field(max_length=300)]
 
 
-class OrderIn(BaseModel):
+class ImageOrderIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     image_ids: list[str]
 
 
-async def _out(storage: StorageDep, settings: SettingsDep, item_id: str) -> list[ImageOut]:
+async def _out(storage: StorageDep, settings: SettingsDep, item_id: str) -> list[ImageDetailOut]:
     item = await catalog.get_item(item_id)
     return [
-        ImageOut(
+        ImageDetailOut(
             id=i.id,
             alt=i.alt,
             width=i.width,
@@ -61,7 +63,7 @@ async def _out(storage: StorageDep, settings: SettingsDep, item_id: str) -> list
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    response_model=list[ImageOut],
+    response_model=list[ImageDetailOut],
     summary="Upload images (admin): multipart `files` (one or more) and optional `alt` fields",
     description="The type is read from the bytes (JPEG, PNG, WebP). Metadata such as EXIF/GPS "
     "is stripped and the orientation applied; the same image twice is stored once. "
@@ -101,7 +103,7 @@ async def upload_images(
     session: DbSession,
     storage: StorageDep,
     settings: SettingsDep,
-) -> list[ImageOut]:
+) -> list[ImageDetailOut]:
     item = await catalog.get_item(item_id)  # 404 before reading a byte of the body
     form = await parse_multipart(
         request.headers.get("content-type", ""),
@@ -118,31 +120,33 @@ async def upload_images(
 
 @router.get(
     "",
-    response_model=list[ImageOut],
+    response_model=list[ImageDetailOut],
     responses=_ERRORS,
     summary="An item's images with their URLs (public or presigned)",
 )
-async def list_images(item_id: str, storage: StorageDep, settings: SettingsDep) -> list[ImageOut]:
+async def list_images(
+    item_id: str, storage: StorageDep, settings: SettingsDep
+) -> list[ImageDetailOut]:
     return await _out(storage, settings, item_id)
 
 
 @router.put(
     "/order",
-    response_model=list[ImageOut],
+    response_model=list[ImageDetailOut],
     responses=_ERRORS,
     summary="Reorder an item's images (admin): every image id exactly once",
     dependencies=[CatalogWrite],
 )
 async def reorder_images(
-    item_id: str, body: OrderIn, _: AdminUser, storage: StorageDep, settings: SettingsDep
-) -> list[ImageOut]:
+    item_id: str, body: ImageOrderIn, _: AdminUser, storage: StorageDep, settings: SettingsDep
+) -> list[ImageDetailOut]:
     await item_images.reorder(item_id, body.image_ids)
     return await _out(storage, settings, item_id)
 
 
 @router.patch(
     "/{image_id}",
-    response_model=list[ImageOut],
+    response_model=list[ImageDetailOut],
     responses=_ERRORS,
     summary="Change an image's alt text (admin)",
     dependencies=[CatalogWrite],
@@ -150,11 +154,11 @@ async def reorder_images(
 async def update_alt(
     item_id: str,
     image_id: str,
-    body: AltIn,
+    body: ImageAltIn,
     _: AdminUser,
     storage: StorageDep,
     settings: SettingsDep,
-) -> list[ImageOut]:
+) -> list[ImageDetailOut]:
     await item_images.set_alt(item_id, image_id, body.alt)
     return await _out(storage, settings, item_id)
 
