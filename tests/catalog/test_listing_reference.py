@@ -19,7 +19,7 @@ from sqlalchemy import delete
 
 from garderobe.catalog.documents import Item, ItemStatus
 from garderobe.catalog.facets import PRICE_BOUNDARIES
-from garderobe.catalog.search_models import FacetCount, ItemSearch
+from garderobe.catalog.search_models import FacetCount, ItemFacets, ItemSearch
 from garderobe.infra.stores import Stores
 from tests.catalog.helpers import etag
 from tests.factories import create_item, index_items
@@ -79,6 +79,7 @@ async def _catalogue(stores: Stores, rows: list[dict[str, Any]]) -> list[Item]:
     await Item.get_pymongo_collection().delete_many({})
     async with stores.sessionmaker() as session, session.begin():
         await session.execute(delete(ItemSearch))
+        await session.execute(delete(ItemFacets))
         await session.execute(delete(FacetCount))  # each example starts a new catalogue
     items = [
         await create_item(

@@ -79,7 +79,7 @@ def _statement(listing: Listing, params: Params, *, disjunctive: bool) -> str:
     return f"""
         WITH candidates AS MATERIALIZED (
             SELECT facet_values, price_amount, {failing} AS failing
-            FROM item_search WHERE {" AND ".join(conditions)}
+            FROM item_facets WHERE {" AND ".join(conditions)}
         )
         SELECT 't' AS kind, tok AS key, count(*) AS n
         FROM candidates, unnest(facet_values) AS tok
@@ -134,7 +134,7 @@ async def _category_counts(session: AsyncSession, listing: Listing) -> _Tally:
             tally.tokens[row.token] = int(row.n)
     params = Params()
     conditions = " AND ".join(base_conditions(listing, params))
-    statement = f"SELECT min(price_amount), max(price_amount) FROM item_search WHERE {conditions}"  # noqa: S608
+    statement = f"SELECT min(price_amount), max(price_amount) FROM item_facets WHERE {conditions}"  # noqa: S608
     low, high = (await session.execute(text(statement), params.values)).one()
     tally.price_min, tally.price_max = low, high
     return tally

@@ -1,13 +1,16 @@
-"""The catalog's read index in PostgreSQL: one `item_search` row per item, every status.
+"""The catalog's read index in PostgreSQL, one row per item (every status) in two tables.
 
-MongoDB holds the item documents; this projection holds what listings filter, sort and facet
-on, plus the weighted full-text document. It is written in the same PostgreSQL transaction
-as the change that causes it (item writes, stock rows, seeding) and mended from MongoDB by
-`garderobe search reindex` and the hourly reconciliation (`catalog.reconcile`).
+MongoDB holds the item documents. `item_search` holds every field, the weighted full-text
+document and the revision (search, suggestions, reconciliation); `item_facets` holds only
+what listings filter, sort and facet on, narrow so that scans over many rows stay cheap;
+`facet_counts` holds per category path how many active items carry each token. All are
+written in the same PostgreSQL transaction as the change that causes it (item writes, stock
+rows, seeding) and mended from MongoDB by `garderobe search reindex` and the hourly
+reconciliation (`catalog.reconcile`).
 
-Every filterable value is also kept as a `facet_values` token "<facet>=<value>"
+Every filterable value is kept as a `facet_values` token "<facet>=<value>"
 ("colour=black", "category=jeans", "attr.fit=slim", "status=active"): one GIN index answers
-every filter, and facet counts are one `unnest` over the matching rows (`catalog.listing`).
+every filter, and facet counts are one `unnest` over the matching rows (`catalog.facets`).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from sqlalchemy import delete, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.catalog.documents import Item, ItemStatus
-from garderobe.catalog.search_models import ItemSearch
+from garderobe.catalog.search_models import ItemFacets, ItemSearch
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 CATEGORY_SEPARATOR = " / "
@@ -38,9 +41,27 @@ MAX_TOKEN_VALUE = 200
 PRICE_BOUNDARIES = [0, 1000, 2500, 5000, 10000, 25000, 50000, 100000]
 PRICE_TOKEN = "#price"  # noqa: S105 - not a password; no facet name starts with "#"
 
-# One statement for a whole batch: the rows travel as one JSON array (a single round trip,
-# no per-row statement), and PostgreSQL builds the arrays and the weighted tsvector.
+# One statement for a whole batch and both tables: the rows travel as one JSON array (a
+# single round trip, no per-row statement), and PostgreSQL builds the arrays and the
+# weighted tsvector.
 _UPSERT = text("""
+WITH r AS MATERIALIZED (
+SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(
+    item_id text, status text, category text, category_path jsonb, brand text, size text,
+    colours jsonb, condition text, material text, pattern text, attributes jsonb,
+    facet_values jsonb, created_at timestamptz, title text, brand_name text,
+    category_names text, attributes_text text, description text, price_amount int,
+    currency text, revision int, title_words text, brand_category_words text,
+    attribute_words text, description_words text)
+), narrow AS (
+INSERT INTO item_facets (item_id, status, price_amount, created_at, facet_values)
+SELECT r.item_id, r.status, r.price_amount, r.created_at,
+       ARRAY(SELECT jsonb_array_elements_text(r.facet_values))
+FROM r
+ON CONFLICT (item_id) DO UPDATE SET
+    status = EXCLUDED.status, price_amount = EXCLUDED.price_amount,
+    created_at = EXCLUDED.created_at, facet_values = EXCLUDED.facet_values
+)
 INSERT INTO item_search (item_id, status, category, category_path, brand, size, colours,
                          condition, material, pattern, attributes, facet_values, created_at,
                          title, brand_name, category_names, attributes_text, description,
@@ -56,13 +77,7 @@ SELECT r.item_id, r.status, r.category, ARRAY(SELECT jsonb_array_elements_text(r
        || setweight(to_tsvector('simple', unaccent(r.attribute_words)), 'C')
        || setweight(to_tsvector('simple', unaccent(r.description_words)), 'D'),
        now()
-FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(
-    item_id text, status text, category text, category_path jsonb, brand text, size text,
-    colours jsonb, condition text, material text, pattern text, attributes jsonb,
-    facet_values jsonb, created_at timestamptz, title text, brand_name text,
-    category_names text, attributes_text text, description text, price_amount int,
-    currency text, revision int, title_words text, brand_category_words text,
-    attribute_words text, description_words text)
+FROM r
 ON CONFLICT (item_id) DO UPDATE SET
     status = EXCLUDED.status, category = EXCLUDED.category,
     category_path = EXCLUDED.category_path, brand = EXCLUDED.brand, size = EXCLUDED.size,
@@ -318,6 +333,7 @@ async def remove_items(session: AsyncSession, item_ids: Sequence[str]) -> None:
         return
     old = await _lock_rows(session, item_ids)
     await session.execute(delete(ItemSearch).where(ItemSearch.item_id.in_(item_ids)))
+    await session.execute(delete(ItemFacets).where(ItemFacets.item_id.in_(item_ids)))
     await _count_changes(session, old, Counter())
 
 

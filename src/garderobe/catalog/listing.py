@@ -1,4 +1,4 @@
-"""The item listing, answered by the PostgreSQL read index (`catalog.index`).
+"""The item listing, answered by the PostgreSQL read index (`item_facets`, `catalog.index`).
 
 Every filter is a clause keyed by the facet it belongs to (`clauses`); what every part of
 the answer shares (status, category subtree, search words) is `base_conditions`. The page is
@@ -109,7 +109,11 @@ def base_conditions(listing: Listing, params: Params) -> list[str]:
     if listing.tsquery == "":
         conditions.append("FALSE")
     elif listing.tsquery is not None:
-        conditions.append(f"document @@ to_tsquery('simple', {params.bind(listing.tsquery)})")
+        query = params.bind(listing.tsquery)
+        conditions.append(
+            "item_id IN (SELECT item_id FROM item_search "  # noqa: S608 - a placeholder only
+            f"WHERE document @@ to_tsquery('simple', {query}))"
+        )
     return conditions
 
 
@@ -157,9 +161,13 @@ def _page_statement(listing: Listing, params: Params) -> str:
     if listing.sort == "relevance":
         offset = decode_cursor(listing.cursor, "relevance")[0] if listing.cursor else 0
         query = params.bind(listing.tsquery or "")
+        rank = (
+            f"(SELECT ts_rank(document, to_tsquery('simple', {query})) FROM item_search AS s "  # noqa: S608
+            "WHERE s.item_id = item_facets.item_id)"
+        )
         return (
-            f"SELECT item_id, ts_rank(document, to_tsquery('simple', {query})) AS key "  # noqa: S608
-            f"FROM item_search WHERE {' AND '.join(conditions)} "
+            f"SELECT item_id, {rank} AS key FROM item_facets "  # noqa: S608
+            f"WHERE {' AND '.join(conditions)} "
             f"ORDER BY key DESC, item_id LIMIT {limit} OFFSET {params.bind(offset)}"
         )
     column, direction = _ORDER[listing.sort]
@@ -170,7 +178,7 @@ def _page_statement(listing: Listing, params: Params) -> str:
             f"({column}, item_id) {after} ({params.bind(key)}, {params.bind(last_id)})"
         )
     return (
-        f"SELECT item_id, {column} AS key FROM item_search WHERE {' AND '.join(conditions)} "  # noqa: S608
+        f"SELECT item_id, {column} AS key FROM item_facets WHERE {' AND '.join(conditions)} "  # noqa: S608
         f"ORDER BY {column} {direction}, item_id {direction} LIMIT {limit}"
     )
 

@@ -34,7 +34,8 @@ class ReconcileReport:
 
 async def reconcile(stores: Stores, *, recount: bool = False) -> ReconcileReport:
     """Upsert rows missing or stale (by revision), delete rows of items that are gone, then
-    fold the facet count changes (or, with `recount`, count every item again)."""
+    fold the facet count changes (count every item again instead when anything was repaired
+    or `recount` asks)."""
     documents = {
         str(doc["_id"]): doc["revision"]
         async for doc in Item.get_pymongo_collection().find({}, {"revision": 1})
@@ -65,7 +66,8 @@ async def reconcile(stores: Stores, *, recount: bool = False) -> ReconcileReport
             await index.remove_items(session, orphans)
             cache.changed(session)
     async with unit_of_work(stores) as session:
-        if recount:
+        # Rows that had to be repaired may have been counted wrongly too: count again.
+        if recount or stale or orphans:
             await index.rebuild_facet_counts(session)
             cache.changed(session)
         else:
