@@ -90,4 +90,5 @@ def cli_command_paths() -> dict[str, str]:
         "users": "garderobe.accounts.cli:users",
         "seed": "garderobe.catalog.cli:seed",
         "search": "garderobe.catalog.cli:search_group",
+        "check": "garderobe.commerce.cli:check_group",
     }

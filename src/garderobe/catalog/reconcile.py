@@ -32,10 +32,9 @@ class ReconcileReport:
     unchanged: int
 
 
-async def reconcile(stores: Stores, *, recount: bool = False) -> ReconcileReport:
-    """Upsert rows missing or stale (by revision), delete rows of items that are gone, then
-    fold the facet count changes (count every item again instead when anything was repaired
-    or `recount` asks)."""
+async def divergent(stores: Stores) -> tuple[list[str], list[str], int]:
+    """Ids whose index row is missing or stale (by revision), ids of index rows whose item is
+    gone, and how many items there are."""
     documents = {
         str(doc["_id"]): doc["revision"]
         async for doc in Item.get_pymongo_collection().find({}, {"revision": 1})
@@ -44,7 +43,14 @@ async def reconcile(stores: Stores, *, recount: bool = False) -> ReconcileReport
         indexed_rows = await session.execute(select(ItemSearch.item_id, ItemSearch.revision))
         indexed: dict[str, int] = dict(indexed_rows.all())
     stale = [i for i, revision in documents.items() if indexed.get(i) != revision]
-    orphans = [i for i in indexed if i not in documents]
+    return stale, [i for i in indexed if i not in documents], len(documents)
+
+
+async def reconcile(stores: Stores, *, recount: bool = False) -> ReconcileReport:
+    """Upsert rows missing or stale (by revision), delete rows of items that are gone, then
+    fold the facet count changes (count every item again instead when anything was repaired
+    or `recount` asks)."""
+    stale, orphans, total = await divergent(stores)
     categories = {c.slug: c.name for c in await Category.find_all().to_list()}
     brands = {b.slug: b.name for b in await Brand.find_all().to_list()}
     for start in range(0, len(stale), BATCH):
@@ -72,7 +78,7 @@ async def reconcile(stores: Stores, *, recount: bool = False) -> ReconcileReport
             cache.changed(session)
         else:
             await index.compact_facet_counts(session)
-    report = ReconcileReport(len(stale), len(orphans), len(documents) - len(stale))
+    report = ReconcileReport(len(stale), len(orphans), total - len(stale))
     if stale or orphans:
         log.info("catalog index repaired", extra=vars(report))
     return report

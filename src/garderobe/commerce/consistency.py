@@ -1,0 +1,90 @@
+"""Cross-store consistency: find and mend what a crash between the stores' writes leaves.
+
+Writes follow one order (PostgreSQL flushed, then MongoDB, then the PostgreSQL commit), so a
+process killed after the MongoDB write but before the commit leaves MongoDB ahead: an item
+without its stock row or index row, a status that the stock no longer matches. Outbox jobs
+that mark items sold or relist them can be late or lost with their worker. This module
+compares the stores and repairs them, MongoDB (the items) being the reference for what
+exists, PostgreSQL (the stock) for what can still be sold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select
+
+from garderobe.catalog import reconcile
+from garderobe.catalog import service as catalog
+from garderobe.catalog.documents import Item, ItemStatus
+from garderobe.commerce import stock
+from garderobe.commerce.models import Stock
+from garderobe.infra.stores import Stores
+from garderobe.uow import unit_of_work
+
+# A missing stock row is written with one unit: the default of a new (one-off) item.
+DEFAULT_UNITS = 1
+
+
+@dataclass
+class Divergences:
+    missing_stock: list[str] = field(default_factory=list)  # items without a stock row
+    orphan_stock: list[str] = field(default_factory=list)  # stock of items that are gone
+    reserved_orphans: list[str] = field(default_factory=list)  # ... with open reservations
+    sold_but_available: list[str] = field(default_factory=list)  # sold, yet units are left
+    active_but_gone: list[str] = field(default_factory=list)  # active, nothing left to sell
+    index_stale: list[str] = field(default_factory=list)  # index rows missing or stale
+    index_orphans: list[str] = field(default_factory=list)  # index rows of items gone
+
+    @property
+    def total(self) -> int:
+        return sum(len(found) for found in vars(self).values())
+
+    def lines(self) -> list[str]:
+        return [f"{name.replace('_', ' ')}: {len(ids)}" for name, ids in vars(self).items()]
+
+
+async def find(stores: Stores) -> Divergences:
+    """Every divergence between the items in MongoDB and their stock and index rows."""
+    statuses = {
+        str(doc["_id"]): doc["status"]
+        async for doc in Item.get_pymongo_collection().find({}, {"status": 1})
+    }
+    async with stores.sessionmaker() as session:
+        rows = await session.execute(select(Stock.item_id, Stock.on_hand, Stock.reserved))
+        units = {row.item_id: (row.on_hand - row.reserved, row.reserved) for row in rows}
+    stale, orphans, _ = await reconcile.divergent(stores)
+    found = Divergences(index_stale=stale, index_orphans=orphans)
+    for item_id, (_, reserved) in units.items():
+        if item_id not in statuses:
+            (found.reserved_orphans if reserved else found.orphan_stock).append(item_id)
+    for item_id, status in statuses.items():
+        if item_id not in units:
+            found.missing_stock.append(item_id)
+            continue
+        left = units[item_id][0]
+        if status == ItemStatus.SOLD.value and left > 0:
+            found.sold_but_available.append(item_id)
+        elif status == ItemStatus.ACTIVE.value and left <= 0:
+            found.active_but_gone.append(item_id)
+    return found
+
+
+async def repair(stores: Stores, found: Divergences) -> None:
+    """Mend what `find` reported: stock first, then statuses (which follow the stock), then
+    the index (which follows the documents). Reserved orphans are left for a person: an open
+    order still points at them."""
+    async with unit_of_work(stores) as session:
+        rows = [(i, DEFAULT_UNITS) for i in found.missing_stock]
+        await stock.create_for_items(session, rows)
+        if found.orphan_stock:
+            await session.execute(delete(Stock).where(Stock.item_id.in_(found.orphan_stock)))
+    # A sold item whose stock row was missing got DEFAULT_UNITS above: it is for sale again
+    # (mark_items_available moves sold items only; the others stay as they are).
+    relist = found.sold_but_available + found.missing_stock
+    async with unit_of_work(stores) as session:
+        if relist:
+            await catalog.mark_items_available(relist, session=session)
+        if found.active_but_gone:
+            await catalog.mark_items_sold(found.active_but_gone, session=session)
+    await reconcile.reconcile(stores, recount=True)
