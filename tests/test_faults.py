@@ -1,7 +1,7 @@
 """Outages survived, nothing lost: each test stops and restarts a real server it started itself.
 
-Never the suite's shared stores (nor a machine's own servers): Redis and PostgreSQL here are
-embedded servers on free ports in a throwaway directory, stopped and started again on the
+Never the suite's shared stores (nor a machine's own servers): Redis, PostgreSQL and MongoDB
+here are embedded servers on free ports in a throwaway directory, stopped and started again on the
 same port and data, while an app wired to them keeps running.
 """
 
@@ -19,9 +19,9 @@ import pytest
 from asgi_lifespan import LifespanManager
 from sqlalchemy import func, select
 
-from garderobe import mailer, migrate
+from garderobe import mailer, migrate, registry
 from garderobe.commerce.models import Order
-from garderobe.infra import devstack
+from garderobe.infra import devstack, mongo
 from garderobe.infra.mailsink import MailSink
 from garderobe.infra.stores import Stores
 from garderobe.main import create_app
@@ -31,7 +31,7 @@ from garderobe.settings import Settings
 from garderobe.uow import unit_of_work
 from garderobe.worker import create_worker
 from tests.accounts.helpers import RunJobs, register
-from tests.commerce.helpers import shopper, stocked_item
+from tests.commerce.helpers import shopper, stock_of, stocked_item
 from tests.factories import create_listed_item
 
 
@@ -180,3 +180,40 @@ async def test_postgresql_restarted_under_load_the_pool_recovers(
                 assert 500 not in statuses
     finally:
         server.stop()
+
+
+async def test_mongodb_down_catalog_503_accounts_and_orders_work_checkout_refuses(
+    scratch: Path, stores: Stores, settings: Settings
+) -> None:
+    port = devstack.free_port()
+    server = devstack.start_mongo(scratch / "mongo", port)
+    own = settings.model_copy(update={"mongodb_url": server.url})
+    try:
+        app = create_app(own)  # binds the catalog documents to this MongoDB
+        async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30):
+            app_stores: Stores = app.state.stores
+            item = await stocked_item(app_stores, on_hand=2)
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                buyer = await shopper(client, app_stores, own)
+                assert (await buyer.add(item)).status_code == 201
+                server.stop()
+                read = await client.get(f"/api/v1/items/{item.id}")  # never read: no cache
+                assert read.status_code == 503, read.text
+                assert read.headers["retry-after"]
+                assert (await client.get("/api/v1/users/me", headers=buyer.headers)).is_success
+                orders = await client.get("/api/v1/orders", headers=buyer.headers)
+                assert orders.status_code == 200
+                refused = await buyer.order()
+                assert refused.status_code == 503
+                assert (await stock_of(app_stores, item)).reserved == 0  # nothing reserved
+                server = devstack.start_mongo(scratch / "mongo", port)
+                back = await client.get(f"/api/v1/items/{item.id}")
+                assert back.status_code == 200, back.text
+                assert (await buyer.order()).status_code == 201
+    finally:
+        server.stop()
+        # The documents are bound process-wide: give them back to the suite's MongoDB.
+        await mongo.init_documents(
+            stores.mongo, settings.mongodb_database, registry.document_models()
+        )
