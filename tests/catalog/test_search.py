@@ -168,3 +168,20 @@ async def test_reconcile_repairs_missing_stale_and_orphan_rows(stores: Stores) -
         await session.execute(update(ItemSearch).values(revision=0))
         await session.execute(delete(ItemSearch).where(ItemSearch.item_id == str(missing.id)))
     assert (await reconcile.reconcile(stores)).upserted == 2
+
+
+async def test_items_with_every_word_fill_the_page_before_any_other(
+    client: httpx.AsyncClient, stores: Stores
+) -> None:
+    for n in range(3):  # "blue" three times in the title: a high rank, but one word only
+        await _indexed(stores, title=f"Blue blue blue top {n}", colours=["blue"])
+    for n in range(4):
+        await _indexed(stores, title=f"Wool scarf {n}", description="A blue one")
+    both = await client.get("/api/v1/search", params={"q": "blue wool", "limit": 4})
+    assert {h["title"] for h in both.json()["items"]} == {f"Wool scarf {n}" for n in range(4)}
+    # Fewer items match every word than the page holds: the others follow, by words then rank.
+    more = await client.get("/api/v1/search", params={"q": "blue wool", "limit": 6})
+    titles = [h["title"] for h in more.json()["items"]]
+    assert set(titles[:4]) == {f"Wool scarf {n}" for n in range(4)}
+    assert all(t.startswith("Blue blue blue top") for t in titles[4:])
+    assert len(titles) == 6

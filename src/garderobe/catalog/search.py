@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Row, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
@@ -64,8 +64,31 @@ class SearchHit:
     score: float
 
 
+_SEARCH = """
+WITH top AS (
+    SELECT item_id, ({counts}) AS matched,
+           ts_rank(document, to_tsquery('simple', :query)) AS rank
+    FROM item_search
+    WHERE document @@ to_tsquery('simple', :match) AND status = 'active'
+    ORDER BY matched DESC, rank DESC, item_id LIMIT :limit
+)
+SELECT s.item_id, s.title, s.brand_name, s.category_names, s.price_amount, s.currency,
+       top.matched * 10 + top.rank AS score,
+       ts_headline('simple', s.title || ' · ' || s.description,
+                   to_tsquery('simple', :query), :options) AS snippet
+FROM top JOIN item_search AS s USING (item_id)
+ORDER BY top.matched DESC, top.rank DESC, s.item_id
+"""
+
+
 async def search(session: AsyncSession, q: str, limit: int) -> tuple[list[str], list[SearchHit]]:
-    """Items matching any word, ranked first by how many words they match, then by weight."""
+    """Items matching any word, ranked first by how many words they match, then by weight.
+
+    Items matching every word rank above all others, so when there are `limit` of them the
+    answer is theirs alone: those are ranked first (far fewer rows than items matching any
+    word), and the ranking over every match runs only when they are too few. Snippets are
+    made for the page's items only.
+    """
     terms = await query_terms(session, q)
     if not terms:
         return terms, []
@@ -83,19 +106,12 @@ async def search(session: AsyncSession, q: str, limit: int) -> tuple[list[str], 
         options=f"StartSel={start}, StopSel={stop}, MaxWords=30, MinWords=10",
     )
     # Only generated placeholder names (:t0, :t1 …) are interpolated; values are bound.
-    result = await session.execute(
-        text(f"""
-        SELECT item_id, title, brand_name, category_names, price_amount, currency,
-               ({counts}) * 10 + ts_rank(document, to_tsquery('simple', :query)) AS score,
-               ts_headline('simple', title || ' · ' || description,
-                           to_tsquery('simple', :query), :options)
-                   AS snippet
-        FROM item_search
-        WHERE document @@ to_tsquery('simple', :query) AND status = 'active'
-        ORDER BY score DESC, item_id LIMIT :limit
-    """),  # noqa: S608
-        params,
-    )
+    statement = text(_SEARCH.format(counts=counts))
+    rows: Sequence[Row[Any]] = ()
+    if len(terms) > 1:
+        rows = (await session.execute(statement, {**params, "match": to_tsquery(terms, "&")})).all()
+    if len(rows) < limit:
+        rows = (await session.execute(statement, {**params, "match": params["query"]})).all()
     return terms, [
         SearchHit(
             r.item_id,
@@ -107,7 +123,7 @@ async def search(session: AsyncSession, q: str, limit: int) -> tuple[list[str], 
             html.escape(r.snippet).replace(start, "<mark>").replace(stop, "</mark>"),
             float(r.score),
         )
-        for r in result
+        for r in rows
     ]
 
 
