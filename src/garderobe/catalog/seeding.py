@@ -124,14 +124,22 @@ class ItemFactory:
     ) -> None:
         self.rng = random.Random(seed)  # noqa: S311 - sample data, not secrets
         self.leaves, self.brands, self.vocabularies = leaves, brands, vocabularies
+        # Plain copies of what every item reads: attribute access on the loaded documents
+        # costs more than building the item (a profile of `garderobe seed` said so).
+        self._choices = {f: [c.value for c in v.choices] for f, v in vocabularies.items()}
+        self._brands = [(b.slug, b.name) for b in brands]
+        self._leaves = [
+            (leaf, leaf.category.slug, list(leaf.category.path), leaf.category.name)
+            for leaf in leaves
+        ]
 
     def _choice(self, field: str) -> str:
-        return self.rng.choice(self.vocabularies[field].choices).value
+        return self.rng.choice(self._choices[field])
 
     def item(self) -> tuple[Item, list[str], str]:
         rng = self.rng
-        leaf = rng.choice(self.leaves)
-        brand = rng.choice(self.brands)
+        leaf, slug, path, name = rng.choice(self._leaves)
+        brand_slug, brand_name = rng.choice(self._brands)
         attributes = {
             d.name: _attribute_value(rng, d)
             for d in leaf.attributes
@@ -139,21 +147,19 @@ class ItemFactory:
         }
         colours = sorted({self._choice("colours") for _ in range(rng.choice([1, 1, 2]))})
         colour_label = colours[0].replace("-", " ")
-        title = (
-            f"{brand.name} {rng.choice(ADJECTIVES)} {colour_label} {leaf.category.name.rstrip('s')}"
-        )
+        title = f"{brand_name} {rng.choice(ADJECTIVES)} {colour_label} {name.rstrip('s')}"
         description = (
-            f"{leaf.category.name} by {brand.name} in {colour_label}. "
+            f"{name} by {brand_name} in {colour_label}. "
             f"{rng.choice(ADJECTIVES)} cut, {rng.choice(MATERIALS)} blend."
         )
-        department = leaf.category.path[0]
+        department = path[0]
         item = Item(
             id=PydanticObjectId(),
             title=title,
             description=description,
-            category=leaf.category.slug,
-            category_path=leaf.category.path,
-            brand=brand.slug,
+            category=slug,
+            category_path=list(path),
+            brand=brand_slug,
             size=rng.choice(SIZES.get(department, SIZES["other"])),
             condition=self._choice("condition"),
             material=rng.choice(MATERIALS),
@@ -163,7 +169,7 @@ class ItemFactory:
             attributes=attributes,
             status=ItemStatus.ACTIVE,
         )
-        return item, leaf.names, brand.name
+        return item, leaf.names, brand_name
 
     def batches(self, count: int, size: int) -> Iterator[list[tuple[Item, list[str], str]]]:
         while count > 0:
