@@ -46,13 +46,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import (
     GARDEROBE,
-    ROOT,
     Figures,
     Request,
     environment,
     load,
     median,
     mongodb_server,
+    seed,
     serving,
     stores,
 )
@@ -61,24 +61,6 @@ from garderobe.settings import Settings
 
 DEFAULT_ITEMS = 100_000
 API = "/api/v1"
-
-
-def seed(env: dict[str, str], items: int) -> tuple[float, str]:
-    """Run `garderobe seed --items N`; returns items/s (as measured here) and its last line."""
-    started = time.perf_counter()
-    done = subprocess.run(
-        [GARDEROBE, "seed", "--items", str(items)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    elapsed = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"garderobe seed failed:\n{done.stdout}\n{done.stderr}")
-    lines = [line for line in done.stdout.splitlines() if re.search(r"items/s", line)]
-    return items / elapsed, (lines[-1].strip() if lines else "")
 
 
 @dataclass

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import itertools
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -235,3 +236,21 @@ async def mongodb_server(url: str, embedded: bool) -> str:
 
 def median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else float("nan")
+
+
+def seed(env: dict[str, str], items: int) -> tuple[float, str]:
+    """Run `garderobe seed --items N`; returns items/s (as measured here) and its last line."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [GARDEROBE, "seed", "--items", str(items)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"garderobe seed failed:\n{done.stdout}\n{done.stderr}")
+    lines = [line for line in done.stdout.splitlines() if re.search(r"items/s", line)]
+    return items / elapsed, (lines[-1].strip() if lines else "")

@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -38,7 +37,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import GARDEROBE, ROOT, Figures, environment, median, serving, stores
+from bench.common import GARDEROBE, Figures, environment, median, seed, serving, stores
 
 LISTING = httpx.QueryParams(
     [("category", "clothes"), ("colour", "black"), ("facets", "true"), ("limit", "24")]
@@ -76,19 +75,6 @@ class Run:
     @property
     def encoding(self) -> str:
         return ", ".join(f"{k} x{n}" for k, n in self.encodings.items())
-
-
-def seed(env: dict[str, str], items: int) -> None:
-    done = subprocess.run(
-        [GARDEROBE, "seed", "--items", str(items)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"garderobe seed failed:\n{done.stdout}\n{done.stderr}")
 
 
 def _head_bytes(response: httpx.Response) -> int:
