@@ -15,6 +15,8 @@ from garderobe.api.middleware import RequestContextMiddleware
 from garderobe.api.openapi import document_problems, operation_id
 from garderobe.errors import install_error_handlers
 from garderobe.infra.stores import open_stores
+from garderobe.observability.http import MetricsMiddleware
+from garderobe.operations import install_operations
 from garderobe.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -64,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     document_problems(app)
     for router in registry.routers():
         app.include_router(router)
+    install_operations(app, settings)
     if settings.is_development:
         from garderobe.api.dev import router as dev_router
 
@@ -87,6 +90,8 @@ def add_middleware(app: FastAPI, settings: Settings) -> None:
         log_http=settings.log_http,
         body_limit=settings.log_http_body_limit,
     )
+    # Outside the request context, so the last-resort 500s it writes are counted too.
+    app.add_middleware(MetricsMiddleware)
     if settings.gzip_enabled:
         app.add_middleware(
             CompressionMiddleware,

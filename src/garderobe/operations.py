@@ -1,0 +1,19 @@
+"""The operator-facing parts of the app: metrics, error reporting, docs access, admin panel.
+
+Kept out of main.py so the app factory wires them with one call.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from garderobe.observability import orders as order_metrics
+from garderobe.settings import Settings
+
+
+def install_operations(app: FastAPI, settings: Settings) -> None:
+    order_metrics.install()
+    if settings.metrics_enabled:
+        from garderobe.observability.router import router as metrics_router
+
+        app.include_router(metrics_router)
