@@ -17,6 +17,7 @@ from garderobe.infra.stores import Stores, open_stores
 from garderobe.logs import bind_request_id, configure_logging
 from garderobe.observability import orders as order_metrics
 from garderobe.observability.jobs import counted, counted_cron, serve_metrics
+from garderobe.observability.sentry import init_sentry
 from garderobe.outbox import service as outbox
 from garderobe.settings import Settings
 
@@ -114,5 +115,6 @@ def create_worker(
 def run_worker(settings: Settings) -> None:
     configure_logging(settings.log_level, json_lines=settings.json_logs)
     order_metrics.install()
+    init_sentry(settings)
     serve_metrics(settings.worker_metrics_port)
     create_worker(settings).run()
