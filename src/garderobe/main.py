@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from garderobe import __version__, registry
 from garderobe.api.compression import CompressionMiddleware
 from garderobe.api.cors import ProblemCORSMiddleware
+from garderobe.api.docs_access import fastapi_doc_urls
 from garderobe.api.hygiene import InputHygieneMiddleware
 from garderobe.api.middleware import RequestContextMiddleware
 from garderobe.api.openapi import document_problems, operation_id
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=TAGS,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        **fastapi_doc_urls(settings),
     )
     app.state.settings = settings
     install_error_handlers(app)
