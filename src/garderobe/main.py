@@ -17,7 +17,7 @@ from garderobe.api.openapi import document_problems, operation_id
 from garderobe.errors import install_error_handlers
 from garderobe.infra.stores import open_stores
 from garderobe.observability.http import MetricsMiddleware
-from garderobe.operations import install_operations
+from garderobe.operations import install_operations, stores_opened
 from garderobe.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stores = await open_stores(settings, registry.document_models())
         app.state.stores = stores
+        stores_opened(app, stores)
         try:
             yield
         finally:
