@@ -11,7 +11,9 @@ import pytest
 from garderobe.accounts.models import Role
 from garderobe.infra.stores import Stores
 from garderobe.main import create_app
+from garderobe.operations import stores_opened
 from garderobe.settings import Settings
+from tests.admin.helpers import sign_in
 from tests.factories import auth_headers, create_user
 
 DOCUMENTS = ("/docs", "/redoc", "/openapi.json")
@@ -23,8 +25,11 @@ async def client_for(
 ) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings.model_copy(update=overrides))
     app.state.stores = stores
+    stores_opened(app, stores)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="https://test", headers={"Origin": "https://test"}
+    ) as client:
         yield client
 
 
@@ -69,3 +74,18 @@ async def test_admin_only_documents_refuse_anonymous_and_customers(
     assert allowed.status_code == 200
     if path == "/openapi.json":
         assert allowed.json()["info"]["title"] == "garderobe"
+
+
+async def test_admin_signed_in_to_the_panel_reads_the_docs_in_a_browser(
+    settings: Settings, stores: Stores
+) -> None:
+    admin = await create_user(stores.sessionmaker, role=Role.ADMIN)
+    customer = await create_user(stores.sessionmaker)
+    async with client_for(settings, stores, docs_visibility="admin") as client:
+        assert (await sign_in(client, customer)).status_code == 403
+        assert (await client.get("/docs")).status_code == 401
+        assert (await sign_in(client, admin)).status_code == 302
+        assert (await client.get("/docs")).status_code == 200
+        assert (await client.get("/openapi.json")).status_code == 200
+        await client.get("/admin/logout")
+        assert (await client.get("/openapi.json")).status_code == 401

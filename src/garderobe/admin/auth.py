@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import uuid
+from base64 import b64decode
 from typing import Any
 
+import itsdangerous
 from sqladmin.authentication import AuthenticationBackend
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -56,6 +59,20 @@ async def signed_in_admin(request: Request) -> User | None:
     return user
 
 
+def admin_id_from_cookie(request: Request, settings: Settings) -> uuid.UUID | None:
+    """The user id in a valid panel session cookie, read outside the panel (for /docs)."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    # Starlette's SessionMiddleware format: base64 JSON, signed with a timestamp.
+    signer = itsdangerous.TimestampSigner(session_secret(settings))
+    try:
+        data = json.loads(b64decode(signer.unsign(cookie.encode(), max_age=SESSION_MAX_AGE)))
+        return uuid.UUID(str(data["user_id"]))
+    except (itsdangerous.BadSignature, ValueError, KeyError, TypeError):
+        return None
+
+
 class AdminAuth(AuthenticationBackend):
     def __init__(self, settings: Settings) -> None:
         super().__init__(secret_key=session_secret(settings))
@@ -65,7 +82,9 @@ class AdminAuth(AuthenticationBackend):
                 secret_key=session_secret(settings),
                 session_cookie=SESSION_COOKIE,
                 max_age=SESSION_MAX_AGE,
-                path="/admin",
+                # The whole site, so an admin signed in here may read /docs when
+                # DOCS_VISIBILITY=admin; the API itself never reads it (tokens only).
+                path="/",
                 same_site="lax",
                 https_only=not settings.is_development,
             )
