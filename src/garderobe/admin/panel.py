@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.middleware import Middleware
 
 from garderobe.admin.auth import AdminAuth
+from garderobe.admin.catalog_views import TEMPLATES, CatalogAdmin
 from garderobe.admin.csrf import SameOriginMiddleware
 from garderobe.admin.order_views import (
     OrderAdmin,
@@ -50,9 +51,11 @@ class Panel:
             title="garderobe admin",
             authentication_backend=AdminAuth(settings),
             middlewares=[Middleware(SameOriginMiddleware)],
+            templates_dir=str(TEMPLATES),
         )
         for view in VIEWS:
             self.admin.add_view(view)
+        self.admin.add_view(CatalogAdmin)
 
     def bind(self, stores: Stores) -> None:
         self.sessionmaker.configure(bind=stores.engine)
