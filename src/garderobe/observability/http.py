@@ -19,12 +19,13 @@ UNMATCHED = "unmatched"
 
 def route_template(scope: Scope) -> str:
     """The matched route's path template; FastAPI leaves the route in the scope it shares
-    with the middleware. Unrouted requests (404s, scanners) share one label."""
-    route = scope.get("route")
-    path = getattr(route, "path", None)
-    if not isinstance(path, str):
-        return UNMATCHED
-    return scope.get("root_path", "") + path if scope.get("root_path") else path
+    with the middleware. A mounted app (the admin panel) is one label per mount, `/admin/*`;
+    unrouted requests (404s, scanners) share one label."""
+    path = getattr(scope.get("route"), "path", None)
+    if isinstance(path, str):
+        return path
+    mount = scope.get("root_path", "")
+    return f"{mount}/*" if mount else UNMATCHED
 
 
 class MetricsMiddleware:
