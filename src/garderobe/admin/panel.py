@@ -53,8 +53,10 @@ class Panel:
             middlewares=[Middleware(SameOriginMiddleware)],
             templates_dir=str(TEMPLATES),
         )
+        # SQLAdmin stores the session maker on the view *class*; a subclass per panel keeps
+        # two apps in one process (tests, a served copy) from sharing one.
         for view in VIEWS:
-            self.admin.add_view(view)
+            self.admin.add_view(type(view.__name__, (view,), {}))
         self.admin.add_view(CatalogAdmin)
 
     def bind(self, stores: Stores) -> None:

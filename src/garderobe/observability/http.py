@@ -18,14 +18,14 @@ UNMATCHED = "unmatched"
 
 
 def route_template(scope: Scope) -> str:
-    """The matched route's path template; FastAPI leaves the route in the scope it shares
-    with the middleware. A mounted app (the admin panel) is one label per mount, `/admin/*`;
-    unrouted requests (404s, scanners) share one label."""
+    """The matched route's path template; the router leaves the route in the scope it shares
+    with the middleware. Inside a mounted app (the admin panel) the template is prefixed with
+    the mount: `/admin/{identity}/details/{pk:path}`. Unrouted requests (404s, scanners)
+    share one label."""
     path = getattr(scope.get("route"), "path", None)
-    if isinstance(path, str):
-        return path
-    mount = scope.get("root_path", "")
-    return f"{mount}/*" if mount else UNMATCHED
+    if not isinstance(path, str):
+        return UNMATCHED
+    return str(scope.get("root_path", "")) + path
 
 
 class MetricsMiddleware:
