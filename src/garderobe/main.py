@@ -10,11 +10,14 @@ from fastapi import FastAPI
 from garderobe import __version__, registry
 from garderobe.api.compression import CompressionMiddleware
 from garderobe.api.cors import ProblemCORSMiddleware
+from garderobe.api.docs_access import fastapi_doc_urls
 from garderobe.api.hygiene import InputHygieneMiddleware
 from garderobe.api.middleware import RequestContextMiddleware
 from garderobe.api.openapi import document_problems, operation_id
 from garderobe.errors import install_error_handlers
 from garderobe.infra.stores import open_stores
+from garderobe.observability.http import MetricsMiddleware
+from garderobe.operations import install_operations, stores_opened
 from garderobe.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -46,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stores = await open_stores(settings, registry.document_models())
         app.state.stores = stores
+        stores_opened(app, stores)
         try:
             yield
         finally:
@@ -58,12 +62,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=TAGS,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        **fastapi_doc_urls(settings),
     )
     app.state.settings = settings
     install_error_handlers(app)
     document_problems(app)
     for router in registry.routers():
         app.include_router(router)
+    install_operations(app, settings)
     if settings.is_development:
         from garderobe.api.dev import router as dev_router
 
@@ -87,6 +93,8 @@ def add_middleware(app: FastAPI, settings: Settings) -> None:
         log_http=settings.log_http,
         body_limit=settings.log_http_body_limit,
     )
+    # Outside the request context, so the last-resort 500s it writes are counted too.
+    app.add_middleware(MetricsMiddleware)
     if settings.gzip_enabled:
         app.add_middleware(
             CompressionMiddleware,

@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # importing them costs a second: the CLI imports this module 
 def import_models() -> None:
     """Import every SQLAlchemy model so Base.metadata knows all tables (Alembic needs this)."""
     import garderobe.accounts.models
+    import garderobe.admin.models
     import garderobe.catalog.search_models
     import garderobe.commerce.models
     import garderobe.outbox.models  # noqa: F401

@@ -90,6 +90,19 @@ class Settings(BaseSettings):
     unpaid_order_ttl_minutes: int = Field(default=30, gt=0)
     payment_webhook_secret: SecretStr = SecretStr("dev-only-webhook-secret")
 
+    # Operations. METRICS_TOKEN set: /metrics wants `Authorization: Bearer <token>`.
+    metrics_enabled: bool = True
+    metrics_token: SecretStr | None = None
+    # The worker serves its own /metrics on this port (None: it serves none).
+    worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    sentry_dsn: SecretStr | None = None
+    sentry_traces_sample_rate: float = Field(default=0.0, ge=0.0, le=1.0)
+    # Sentry's release; empty means the package version.
+    release: str | None = None
+    # Who may read /docs, /redoc and /openapi.json; None = public in development and test,
+    # admin-only in production.
+    docs_visibility: Literal["public", "admin", "off"] | None = None
+
     dev_data_dir: Path = Path(".garderobe")
     dev_postgres_port: int = 55432
     dev_redis_port: int = 56379
@@ -123,6 +136,12 @@ class Settings(BaseSettings):
             return json.loads(text)
         return [origin.strip() for origin in text.split(",") if origin.strip()]
 
+    @field_validator("metrics_token", "sentry_dsn", "release", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        """`METRICS_TOKEN=` in a .env means "no token", never "the empty token"."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @model_validator(mode="after")
     def _refuse_credentials_for_any_origin(self) -> Settings:
         if self.cors_allow_credentials and "*" in self.cors_origins:
@@ -137,6 +156,12 @@ class Settings(BaseSettings):
         if self.cors_allow_origins is not None:
             return self.cors_allow_origins
         return list(DEV_CORS_ORIGINS) if self.is_development else []
+
+    @property
+    def docs_access(self) -> Literal["public", "admin", "off"]:
+        if self.docs_visibility is not None:
+            return self.docs_visibility
+        return "admin" if self.environment == "production" else "public"
 
     @property
     def is_development(self) -> bool:

@@ -15,6 +15,9 @@ from garderobe.infra import jobs
 from garderobe.infra import mail as smtp
 from garderobe.infra.stores import Stores, open_stores
 from garderobe.logs import bind_request_id, configure_logging
+from garderobe.observability import orders as order_metrics
+from garderobe.observability.jobs import counted, counted_cron, serve_metrics
+from garderobe.observability.sentry import init_sentry
 from garderobe.outbox import service as outbox
 from garderobe.settings import Settings
 
@@ -87,8 +90,14 @@ def create_worker(
     if stores is not None:
         ctx["stores"] = stores
     return Worker(
-        functions=[*FUNCTIONS, *registry.job_functions()],
-        cron_jobs=[cron(requeue_outbox, second={0}, run_at_startup=True), *registry.cron_jobs()],
+        functions=[counted(f) for f in (*FUNCTIONS, *registry.job_functions())],
+        cron_jobs=[
+            counted_cron(job)
+            for job in (
+                cron(requeue_outbox, second={0}, run_at_startup=True),
+                *registry.cron_jobs(),
+            )
+        ],
         redis_settings=jobs.redis_settings(settings),
         queue_name=settings.arq_queue_name,
         on_startup=_startup,
@@ -105,4 +114,7 @@ def create_worker(
 
 def run_worker(settings: Settings) -> None:
     configure_logging(settings.log_level, json_lines=settings.json_logs)
+    order_metrics.install()
+    init_sentry(settings)
+    serve_metrics(settings.worker_metrics_port)
     create_worker(settings).run()

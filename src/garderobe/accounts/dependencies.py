@@ -13,6 +13,7 @@ from garderobe.accounts.models import User
 from garderobe.accounts.security import InvalidToken, TokenClaims, decode_token
 from garderobe.api.deps import DbSession, RedisDep, SettingsDep
 from garderobe.errors import Forbidden, Unauthorized
+from garderobe.observability import sentry
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)
 
@@ -55,6 +56,7 @@ async def get_optional_user(claims: AccessClaims, session: DbSession) -> User | 
     user = await session.get(User, claims.subject)
     if user is None or not user.is_active:
         raise Unauthorized("The account behind this token is not active.")
+    sentry.identify(str(user.id))
     return user
 
 

@@ -8,6 +8,7 @@ search reconciliation repairs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -196,3 +197,25 @@ async def delete_item(session: AsyncSession, item: Item, expected_revision: int)
     )
     if result.deleted_count == 0:
         raise StaleRevision("The item was changed by someone else meanwhile; read it again.")
+
+
+async def find_items_for_admin(
+    *,
+    title: str = "",
+    category: str = "",
+    brand: str = "",
+    status: ItemStatus | None = None,
+    limit: int = 50,
+) -> list[Item]:
+    """Items in any status, newest first, for the admin panel: title contains (any case),
+    exact category (anywhere in the path), brand and status."""
+    query: dict[str, Any] = {}
+    if title:
+        query["title"] = {"$regex": re.escape(title), "$options": "i"}
+    if category:
+        query["category_path"] = category
+    if brand:
+        query["brand"] = brand
+    if status is not None:
+        query["status"] = status.value
+    return await Item.find(query).sort("-created_at").limit(limit).to_list()

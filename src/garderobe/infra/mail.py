@@ -8,6 +8,7 @@ from email.utils import make_msgid
 
 import aiosmtplib
 
+from garderobe.observability.metrics import MAILS
 from garderobe.settings import Settings
 
 
@@ -37,16 +38,21 @@ async def send(settings: Settings, mail: OutgoingMail) -> None:
     if not settings.smtp_host:
         raise RuntimeError("SMTP_HOST is not configured")
     password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
-    await aiosmtplib.send(
-        build_message(mail, settings.mail_from),
-        hostname=settings.smtp_host,
-        port=settings.smtp_port,
-        username=settings.smtp_username,
-        password=password,
-        use_tls=settings.smtp_tls_mode == "tls",
-        start_tls=settings.smtp_tls_mode == "starttls",
-        timeout=settings.smtp_timeout_seconds,
-    )
+    try:
+        await aiosmtplib.send(
+            build_message(mail, settings.mail_from),
+            hostname=settings.smtp_host,
+            port=settings.smtp_port,
+            username=settings.smtp_username,
+            password=password,
+            use_tls=settings.smtp_tls_mode == "tls",
+            start_tls=settings.smtp_tls_mode == "starttls",
+            timeout=settings.smtp_timeout_seconds,
+        )
+    except Exception:
+        MAILS.labels("failed").inc()
+        raise
+    MAILS.labels("sent").inc()
 
 
 async def ping(settings: Settings) -> None:

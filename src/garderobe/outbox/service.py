@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from arq.connections import ArqRedis
@@ -130,3 +130,15 @@ async def requeue_stale(
             job_id=f"outbox:{message_id}:{uuid.uuid4().hex[:8]}",
         )
     return len(rows)
+
+
+async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:
+    """How many rows wait to be processed, and when the oldest of them was written."""
+    row = (
+        await session.execute(
+            select(func.count(), func.min(OutboxMessage.created_at)).where(
+                OutboxMessage.processed_at.is_(None)
+            )
+        )
+    ).one()
+    return int(row[0]), row[1]

@@ -1,0 +1,1 @@
+"""The operators' admin panel at /admin (SQLAdmin over the PostgreSQL models)."""
