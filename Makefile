@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test fuzz lint fmt migrate openapi bench compose-up compose-down clean
+.PHONY: help venv run test chromium fuzz lint fmt migrate openapi bench compose-up compose-down clean
 
 help:
 	@echo "make run        API + worker on embedded stores (no Docker needed)"
@@ -34,8 +34,17 @@ venv: $(VENV)/.synced
 run: venv
 	$(BIN)/garderobe dev
 
-test: venv
-	$(BIN)/pytest $(PYTEST_ARGS)
+# The browser tests (tests/browser) drive Debian's chromium through Playwright. Installed
+# here when we may (root with apt-get); otherwise named, and the tests fail saying so.
+CHROMIUM_PATH ?= /usr/bin/chromium
+chromium:
+	@test -x $(CHROMIUM_PATH) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "browser tests need Chromium at $(CHROMIUM_PATH): apt-get install -y chromium"; fi; }
+
+test: venv chromium
+	CHROMIUM_PATH=$(CHROMIUM_PATH) $(BIN)/pytest $(PYTEST_ARGS)
 
 # Bounded for CI: FUZZ_SECONDS for the main pass, plus ~30 s for the session-ending pass
 # and the start of the stores and the server.

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from garderobe import __version__, registry
 from garderobe.api.compression import CompressionMiddleware
 from garderobe.api.cors import ProblemCORSMiddleware
+from garderobe.api.docs import install_offline_docs
 from garderobe.api.hygiene import InputHygieneMiddleware
 from garderobe.api.middleware import RequestContextMiddleware
 from garderobe.api.openapi import document_problems, operation_id
@@ -58,7 +59,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=TAGS,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        # Served by install_offline_docs with local assets instead of a CDN's.
+        docs_url=None,
+        redoc_url=None,
     )
+    install_offline_docs(app)
     app.state.settings = settings
     install_error_handlers(app)
     document_problems(app)
