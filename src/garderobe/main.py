@@ -17,6 +17,7 @@ from garderobe.api.openapi import document_problems, operation_id
 from garderobe.errors import install_error_handlers
 from garderobe.infra.stores import open_stores
 from garderobe.settings import Settings, get_settings
+from garderobe.storefront.pages import install_storefront
 
 DESCRIPTION = """
 Catalog and shop API for clothing shops and resale marketplaces.
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from garderobe.api.dev import router as dev_router
 
         app.include_router(dev_router)
+    install_storefront(app)
     add_middleware(app, settings)
     return app
 
