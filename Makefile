@@ -8,12 +8,13 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test chromium fuzz lint fmt migrate openapi bench compose-up compose-down clean
+.PHONY: help venv run test chromium web fuzz lint fmt migrate openapi bench compose-up compose-down clean
 
 help:
 	@echo "make run        API + worker on embedded stores (no Docker needed)"
 	@echo "make test       the whole test suite against real stores"
 	@echo "make fuzz       Schemathesis over the whole OpenAPI against a served app (~3 min)"
+	@echo "make web        rebuild the storefront bundle from web/ (needs Node.js 20+)"
 	@echo "make lint       ruff check, ruff format --check, mypy"
 	@echo "make fmt        ruff format + autofix"
 	@echo "make migrate    apply database migrations (DATABASE_URL)"
@@ -51,6 +52,10 @@ test: venv chromium
 FUZZ_SECONDS ?= 120
 fuzz: venv
 	$(BIN)/python -m tests.fuzz --max-time $(FUZZ_SECONDS)
+
+# The bundle is committed, so `make run` needs no Node; tests/storefront checks it matches.
+web:
+	cd web && npm ci --no-audit --no-fund && npm run build
 
 lint: venv
 	$(BIN)/ruff check src tests migrations bench seed

@@ -43,8 +43,8 @@ def page(browser: Browser) -> Iterator[Page]:
 
 @pytest.fixture(scope="module")
 def catalog(dev_shop: DevShop) -> dict[str, Any]:
-    """The sample catalog once its pictures have thumbnails: the fullest category, and an
-    item of it with pictures."""
+    """The sample catalog once its pictures have thumbnails: the fullest category and its
+    items (each sample item is one of a kind: a test that buys one takes its own)."""
     deadline = time.monotonic() + 90
     with httpx.Client(base_url=dev_shop.api, timeout=30) as http:
         while True:
@@ -58,7 +58,8 @@ def catalog(dev_shop: DevShop) -> dict[str, Any]:
     counts = Counter(i["category"] for i in page["items"])
     category = counts.most_common(1)[0][0]
     item = next(i for i in pictured if i["category"] == category)
-    return {"category": category, "item": item}
+    others = [i for i in pictured if i["id"] != item["id"]]
+    return {"category": category, "item": item, "others": others}
 
 
 def _facet_counts(page: Page) -> str:
@@ -117,18 +118,17 @@ def test_new_shopper_filters_searches_buys_and_sees_the_order_paid(
     expect(page.get_by_test_id("orders")).to_contain_text("Paid")
 
 
-def test_guest_cart_survives_login(
-    page: Page, dev_shop: DevShop, catalog: dict[str, Any]
-) -> None:
+def test_guest_cart_survives_login(page: Page, dev_shop: DevShop, catalog: dict[str, Any]) -> None:
     api, email = dev_shop.api, new_email()
     register(page, api, email)
     page.evaluate("localStorage.clear()")
-    add_to_cart(page, api, catalog["item"]["id"])
+    item = catalog["others"][0]
+    add_to_cart(page, api, item["id"])
     page.goto(f"{api}/cart")
     page.get_by_role("button", name="Checkout").click()  # a guest is asked to log in first
     log_in(page, api, email)
     page.get_by_role("link", name="Cart", exact=True).click()
-    expect(page.get_by_test_id("cart-lines")).to_contain_text(catalog["item"]["title"])
+    expect(page.get_by_test_id("cart-lines")).to_contain_text(item["title"])
 
 
 def test_double_click_on_place_order_makes_one_order(
@@ -137,7 +137,7 @@ def test_double_click_on_place_order_makes_one_order(
     api, email = dev_shop.api, new_email()
     register(page, api, email)
     log_in(page, api, email)
-    add_to_cart(page, api, catalog["item"]["id"])
+    add_to_cart(page, api, catalog["others"][1]["id"])
     checkout_with_new_address(page)
     page.get_by_role("button", name="Place order").dblclick()
     expect(page.get_by_test_id("order-status")).to_have_text("Awaiting payment")
@@ -145,9 +145,7 @@ def test_double_click_on_place_order_makes_one_order(
     expect(page.get_by_test_id("orders").locator("li")).to_have_count(1)
 
 
-def test_forgotten_password_is_reset_through_the_mailed_link(
-    page: Page, dev_shop: DevShop
-) -> None:
+def test_forgotten_password_is_reset_through_the_mailed_link(page: Page, dev_shop: DevShop) -> None:
     api, email = dev_shop.api, new_email()
     register(page, api, email)
     page.goto(f"{api}/login")
