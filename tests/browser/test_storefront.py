@@ -59,7 +59,9 @@ def catalog(dev_shop: DevShop) -> dict[str, Any]:
     category = counts.most_common(1)[0][0]
     item = next(i for i in pictured if i["category"] == category)
     others = [i for i in pictured if i["id"] != item["id"]]
-    return {"category": category, "item": item, "others": others}
+    # A category with more items than one page of the listing (24) shows "Load more".
+    big = max(page["facets"]["fields"]["category"], key=lambda v: v["count"])
+    return {"category": category, "item": item, "others": others, "big": big}
 
 
 def _facet_counts(page: Page) -> str:
@@ -97,6 +99,8 @@ def test_new_shopper_filters_searches_buys_and_sees_the_order_paid(
     # Search with a typo: a word of the item's title with two letters swapped.
     word = max(re.findall(r"[A-Za-z]{5,}", catalog["item"]["title"]), key=len)
     typo = word[0] + word[2] + word[1] + word[3:]
+    page.get_by_label("Search").fill(word[:4].lower())
+    expect(page.locator(".suggestions button").first).to_be_visible()  # suggestions as you type
     page.get_by_label("Search").fill(typo.lower())
     page.get_by_label("Search").press("Enter")
     expect(page.get_by_test_id("results").locator("li").first).to_be_visible()
@@ -159,3 +163,63 @@ def test_forgotten_password_is_reset_through_the_mailed_link(page: Page, dev_sho
     page.get_by_role("button", name="Set the password").click()
     expect(page.get_by_text("Your password was changed")).to_be_visible()
     log_in(page, api, email, PASSWORD + "-new")
+
+
+def test_load_more_follows_the_cursor_and_price_range_filters(
+    page: Page, dev_shop: DevShop, catalog: dict[str, Any]
+) -> None:
+    big = catalog["big"]
+    assert big["count"] > 24, big
+    page.goto(f"{dev_shop.api}/c/{big['value']}")
+    cards = page.get_by_test_id("items").locator("li")
+    expect(cards).to_have_count(24)
+    page.get_by_role("button", name="Load more").click()
+    expect(cards).to_have_count(min(big["count"], 48))
+
+    listed = httpx.get(
+        f"{dev_shop.api}/api/v1/items", params={"category": big["value"], "limit": 1}, timeout=30
+    ).json()
+    price = listed["items"][0]["price"]["amount"]
+    page.get_by_role("spinbutton", name="From").fill(str(price / 100))
+    page.get_by_role("spinbutton", name="To").fill(str(price / 100))
+    page.get_by_role("button", name="Apply").click()
+    expect(page).to_have_url(re.compile(rf"price_min={price}&price_max={price}"))
+    expect(page.locator(".filters")).to_have_attribute("aria-busy", "false")
+    expect(cards.first).to_be_visible()
+    shown = set(page.locator(".card .price").all_inner_texts())
+    assert len(shown) == 1, shown
+
+
+def test_api_errors_read_as_sentences_next_to_their_cause(page: Page, dev_shop: DevShop) -> None:
+    page.goto(f"{dev_shop.api}/register")
+    page.get_by_label("Email").fill(new_email())
+    page.get_by_label("Password").fill("short")
+    page.get_by_role("button", name="Register").click()
+    field = page.locator(".field", has=page.get_by_label("Password"))
+    expect(field.locator(".field-error")).to_contain_text("at least")
+    expect(page.get_by_role("alert")).to_contain_text("did not validate")
+
+    page.goto(f"{dev_shop.api}/login")
+    page.get_by_label("Email").fill(new_email())
+    page.get_by_label("Password").fill("not-the-password-1")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert "{" not in page.get_by_role("alert").inner_text()
+
+
+def test_an_expired_access_token_is_refreshed_unnoticed(page: Page, dev_shop: DevShop) -> None:
+    api, email = dev_shop.api, new_email()
+    register(page, api, email)
+    log_in(page, api, email)
+    page.evaluate(
+        """() => {
+            const t = JSON.parse(localStorage.getItem("garderobe.tokens"));
+            localStorage.setItem("garderobe.tokens",
+                JSON.stringify({...t, access_token: "expired.or.revoked"}));
+        }"""
+    )
+    page.goto(f"{api}/orders")
+    expect(page.get_by_role("heading", name="Your orders")).to_be_visible()
+    expect(page.get_by_text("No orders yet.")).to_be_visible()
+    tokens = page.evaluate("JSON.parse(localStorage.getItem('garderobe.tokens'))")
+    assert tokens["access_token"] != "expired.or.revoked"
