@@ -71,10 +71,12 @@ def checkout_with_new_address(page: Page) -> None:
 
 
 def screenshot_both_widths(page: Page, folder: Path, name: str) -> None:
+    """Reloaded at each width (the state is in the URL), as a phone would open the page."""
     size = page.viewport_size
     for width, (w, h) in WIDTHS.items():
         page.set_viewport_size({"width": w, "height": h})
-        page.wait_for_timeout(150)
+        page.reload(wait_until="networkidle")
         page.screenshot(path=folder / f"{name}-{width}.png", full_page=True)
     if size:
         page.set_viewport_size(size)
+        page.reload(wait_until="networkidle")

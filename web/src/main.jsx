@@ -60,10 +60,18 @@ function CategoryMenu() {
   );
 }
 
+const wide = () => window.matchMedia("(min-width: 721px)").matches;
+
 function App() {
   const { path, query } = useLocation();
   const [signedIn, setSignedIn] = useState(Boolean(tokens()));
   useEffect(() => onAuthChange((t) => setSignedIn(Boolean(t))), []);
+  // The category menu is open beside the page on a desktop, folded away on a phone (and
+  // folded again after choosing a page there).
+  const [menuOpen, setMenuOpen] = useState(wide);
+  useEffect(() => {
+    if (!wide()) setMenuOpen(false);
+  }, [path]);
   const [Page, param] = route(path);
   return (
     <>
@@ -83,7 +91,7 @@ function App() {
         </nav>
       </header>
       <div className="layout">
-        <details className="menu" open={window.innerWidth > 720 || undefined}>
+        <details className="menu" open={menuOpen} onToggle={(e) => setMenuOpen(e.currentTarget.open)}>
           <summary>Categories</summary>
           <CategoryMenu />
         </details>
