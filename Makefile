@@ -8,12 +8,13 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test fuzz lint fmt migrate openapi bench compose-up compose-down clean
+.PHONY: help venv run test chromium web fuzz lint fmt migrate openapi bench compose-up compose-down clean
 
 help:
 	@echo "make run        API + worker on embedded stores (no Docker needed)"
 	@echo "make test       the whole test suite against real stores"
 	@echo "make fuzz       Schemathesis over the whole OpenAPI against a served app (~3 min)"
+	@echo "make web        rebuild the storefront bundle from web/ (needs Node.js 20+)"
 	@echo "make lint       ruff check, ruff format --check, mypy"
 	@echo "make fmt        ruff format + autofix"
 	@echo "make migrate    apply database migrations (DATABASE_URL)"
@@ -34,14 +35,27 @@ venv: $(VENV)/.synced
 run: venv
 	$(BIN)/garderobe dev
 
-test: venv
-	$(BIN)/pytest $(PYTEST_ARGS)
+# The browser tests (tests/browser) drive Debian's chromium through Playwright. Installed
+# here when we may (root with apt-get); otherwise named, and the tests fail saying so.
+CHROMIUM_PATH ?= /usr/bin/chromium
+chromium:
+	@test -x $(CHROMIUM_PATH) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "browser tests need Chromium at $(CHROMIUM_PATH): apt-get install -y chromium"; fi; }
+
+test: venv chromium
+	CHROMIUM_PATH=$(CHROMIUM_PATH) $(BIN)/pytest $(PYTEST_ARGS)
 
 # Bounded for CI: FUZZ_SECONDS for the main pass, plus ~30 s for the session-ending pass
 # and the start of the stores and the server.
 FUZZ_SECONDS ?= 120
 fuzz: venv
 	$(BIN)/python -m tests.fuzz --max-time $(FUZZ_SECONDS)
+
+# The bundle is committed, so `make run` needs no Node; tests/storefront checks it matches.
+web:
+	cd web && npm ci --no-audit --no-fund && npm run build
 
 lint: venv
 	$(BIN)/ruff check src tests migrations bench seed

@@ -151,6 +151,7 @@ def test_readme_walkthrough_runs_against_garderobe_dev(dev_shop: DevShop) -> Non
 def test_banner_lists_docs_mail_inbox_accounts_and_store_times(dev_shop: DevShop) -> None:
     output = dev_shop.output()
     assert f"{dev_shop.api}/docs" in output
+    assert re.search(rf"shop\s+{re.escape(dev_shop.api)}/\n", output)
     assert f"{dev_shop.api}/dev/mails" in output
     assert str(accounts.credentials_file(dev_shop.cwd / ".garderobe")) in output
     assert f"{accounts.ADMIN_EMAIL}  password: " in output

@@ -48,6 +48,9 @@ def run_dev(settings: Settings, *, host: str, port: int, first: FirstStart) -> N
 
             settings = starting.result()
         report = banner.StartReport(api_url=f"http://{_browser_host(host)}:{port}")
+        if "public_url" not in settings.model_fields_set:
+            # Mailed links (password reset) open the shop this command serves, on its port.
+            settings = settings.model_copy(update={"public_url": report.api_url})
         report.phases["stores"] = time.perf_counter() - began
         report.store_seconds = dict(stack.timings)
         server.serve_dev(settings, host=host, port=port, first=first, report=report)

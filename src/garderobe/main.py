@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from garderobe import __version__, registry
 from garderobe.api.compression import CompressionMiddleware
 from garderobe.api.cors import ProblemCORSMiddleware
+from garderobe.api.docs import install_offline_docs
 from garderobe.api.docs_access import fastapi_doc_urls
 from garderobe.api.hygiene import InputHygieneMiddleware
 from garderobe.api.middleware import RequestContextMiddleware
@@ -19,6 +20,7 @@ from garderobe.infra.stores import open_stores
 from garderobe.observability.http import MetricsMiddleware
 from garderobe.operations import install_operations, stores_opened
 from garderobe.settings import Settings, get_settings
+from garderobe.storefront.pages import install_storefront
 
 DESCRIPTION = """
 Catalog and shop API for clothing shops and resale marketplaces.
@@ -64,6 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=operation_id,
         **fastapi_doc_urls(settings),
     )
+    if settings.docs_access == "public":  # admin-only docs: garderobe.api.docs_access
+        install_offline_docs(app)
     app.state.settings = settings
     install_error_handlers(app)
     document_problems(app)
@@ -74,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from garderobe.api.dev import router as dev_router
 
         app.include_router(dev_router)
+    install_storefront(app)
     add_middleware(app, settings)
     return app
 

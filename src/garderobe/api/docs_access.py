@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from garderobe.accounts.dependencies import AccessClaims, get_optional_user
 from garderobe.accounts.models import User
 from garderobe.admin.auth import admin_id_from_cookie
+from garderobe.api import docs
 from garderobe.api.deps import DbSession, SettingsDep
 from garderobe.errors import Forbidden, Unauthorized
 from garderobe.settings import Settings
@@ -25,10 +25,12 @@ OPENAPI_URL = "/openapi.json"
 
 
 def fastapi_doc_urls(settings: Settings) -> dict[str, Any]:
-    """The FastAPI(...) arguments: its own unguarded routes only when the docs are public."""
-    if settings.docs_access == "public":
-        return {}
-    return {"docs_url": None, "redoc_url": None, "openapi_url": None}
+    """The FastAPI(...) arguments: never its own CDN pages (api.docs serves them with local
+    assets), and its unguarded /openapi.json only when the docs are public."""
+    urls: dict[str, Any] = {"docs_url": None, "redoc_url": None}
+    if settings.docs_access != "public":
+        urls["openapi_url"] = None
+    return urls
 
 
 async def require_docs_reader(
@@ -53,17 +55,18 @@ def install_guarded_docs(app: FastAPI, settings: Settings) -> None:
     if settings.docs_access != "admin":
         return
     router = APIRouter(dependencies=[Depends(require_docs_reader)], include_in_schema=False)
+    docs.mount_assets(app)  # Swagger UI and ReDoc themselves: public libraries, no secret
 
     @router.get(OPENAPI_URL)
     async def openapi_document() -> JSONResponse:
         return JSONResponse(app.openapi())
 
     @router.get("/docs")
-    async def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url=OPENAPI_URL, title=f"{app.title} - Swagger UI")
+    async def swagger_ui(request: Request) -> HTMLResponse:
+        return docs.swagger_ui_page(app, request, OPENAPI_URL)
 
     @router.get("/redoc")
-    async def redoc() -> HTMLResponse:
-        return get_redoc_html(openapi_url=OPENAPI_URL, title=f"{app.title} - ReDoc")
+    async def redoc(request: Request) -> HTMLResponse:
+        return docs.redoc_page(app, request, OPENAPI_URL)
 
     app.include_router(router)

@@ -44,6 +44,7 @@ def _timing_line(report: StartReport) -> str:
 def render(report: StartReport) -> str:
     stores = " · ".join(f"{name} {seconds:.1f} s" for name, seconds in report.store_seconds.items())
     rows = [
+        ("shop", f"{report.api_url}/"),
         ("API docs", f"{report.api_url}/docs"),
         ("mail inbox", f"{report.api_url}/dev/mails"),
     ]

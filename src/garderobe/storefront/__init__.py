@@ -1,0 +1,1 @@
+"""The shop's web pages: a React bundle built from web/ and committed under static/."""

@@ -1,0 +1,101 @@
+import { useEffect, useState } from "react";
+import { api, money, setCartToken, tokens } from "../api.js";
+import { ErrorMessage, Loading, thumbnail, useApi } from "../components.jsx";
+import { Link } from "../router.jsx";
+
+const STATUS = { active: "In stock", sold: "Sold", draft: "Not for sale yet", archived: "No longer sold" };
+
+export function ItemPage({ param: id }) {
+  const { data: item, error, loading } = useApi(() => api(`/items/${id}`), [id]);
+  const [labels, setLabels] = useState({});
+  useEffect(() => {
+    if (!item) return;
+    api(`/categories/${item.category}`).then(
+      (c) => setLabels(Object.fromEntries(c.attributes.map((a) => [a.name, a]))),
+      () => {},
+    );
+  }, [item]);
+  if (loading) return <Loading />;
+  if (error) return <ErrorMessage error={error} />;
+  return (
+    <article className="item">
+      <Gallery item={item} />
+      <div className="item-info">
+        <h1>{item.title}</h1>
+        <p className="price big">{money(item.price.amount, item.price.currency)}</p>
+        <p className={`stock ${item.status}`}>{STATUS[item.status] || item.status}</p>
+        {item.status === "active" && <AddToCart item={item} />}
+        <p>{item.description}</p>
+        <dl className="attributes">
+          {item.brand && (<><dt>Brand</dt><dd>{item.brand}</dd></>)}
+          {item.size && (<><dt>Size</dt><dd>{item.size}</dd></>)}
+          {item.condition && (<><dt>Condition</dt><dd>{item.condition}</dd></>)}
+          {item.colours?.length > 0 && (<><dt>Colours</dt><dd>{item.colours.join(", ")}</dd></>)}
+          {Object.entries(item.attributes).map(([name, value]) => {
+            const def = labels[name];
+            const shown = (v) => def?.choices?.find((c) => c.value === v)?.label ?? String(v);
+            return (
+              <div key={name} className="attribute">
+                <dt>{def?.label || name}</dt>
+                <dd>{Array.isArray(value) ? value.map(shown).join(", ") : shown(value)}{def?.unit ? ` ${def.unit}` : ""}</dd>
+              </div>
+            );
+          })}
+        </dl>
+      </div>
+    </article>
+  );
+}
+
+function Gallery({ item }) {
+  const [current, setCurrent] = useState(0);
+  const [zoomed, setZoomed] = useState(false);
+  if (!item.images.length) return <div className="gallery"><span className="no-image">No picture</span></div>;
+  const image = item.images[current];
+  return (
+    <div className="gallery">
+      <a href={image.urls.original} onClick={(e) => (e.preventDefault(), setZoomed(!zoomed))} aria-label="Show the original picture">
+        <img
+          className="main-image"
+          src={zoomed ? image.urls.original : thumbnail(image, "800")}
+          alt={image.alt || item.title}
+          width={image.width}
+          height={image.height}
+        />
+      </a>
+      {item.images.length > 1 && (
+        <ul className="thumbs">
+          {item.images.map((img, i) => (
+            <li key={img.id}>
+              <button type="button" aria-pressed={i === current} onClick={() => (setCurrent(i), setZoomed(false))}>
+                <img src={thumbnail(img, "200")} alt={img.alt || `${item.title}, picture ${i + 1}`} loading="lazy" width="64" height="80" />
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function AddToCart({ item }) {
+  const [state, setState] = useState({ busy: false, error: null, added: false });
+  const add = async () => {
+    setState({ busy: true, error: null, added: false });
+    try {
+      const cart = await api("/cart/items", { method: "POST", body: { item_id: item.id } });
+      // A guest's cart is known by its token until login merges it.
+      if (cart.cart_token && !tokens()) setCartToken(cart.cart_token);
+      setState({ busy: false, error: null, added: true });
+    } catch (error) {
+      setState({ busy: false, error, added: false });
+    }
+  };
+  return (
+    <div className="add">
+      <button type="button" className="primary" onClick={add} disabled={state.busy}>Add to cart</button>
+      {state.added && <p role="status">Added. <Link to="/cart">View cart</Link></p>}
+      <ErrorMessage error={state.error} />
+    </div>
+  );
+}
