@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -70,6 +71,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(dev_router)
     add_middleware(app, settings)
     return app
+
+
+def contract_document() -> dict[str, Any]:
+    """The OpenAPI document of the API as production serves it, built without any store.
+
+    Settings are the code's defaults, neither the environment nor `.env` is read (so the same
+    commit always yields the same document, and a shell's settings cannot break it);
+    development-only routes are left out because production does not mount them.
+    """
+    settings = Settings.model_construct(environment="test")
+    return create_app(settings).openapi()
 
 
 # Headers a browser script may read beyond the CORS-safelisted ones: what clients act on.

@@ -81,14 +81,3 @@ def cron_jobs() -> list[Any]:
         cron(compact_facet_counts, second={45}),
         cron(cancel_unpaid_orders, second={30}),
     ]
-
-
-def cli_command_paths() -> dict[str, str]:
-    """Extra `garderobe` subcommands from the domains: name -> "module:click object".
-    Imported only when the subcommand runs."""
-    return {
-        "users": "garderobe.accounts.cli:users",
-        "seed": "garderobe.catalog.cli:seed",
-        "search": "garderobe.catalog.cli:search_group",
-        "check": "garderobe.commerce.cli:check_group",
-    }

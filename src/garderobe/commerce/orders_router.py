@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from garderobe.accounts.dependencies import AdminUser, ConfirmedUser, CurrentUser
 from garderobe.api.deps import DbSession, SettingsDep, StoresDep
+from garderobe.catalog import service as catalog
 from garderobe.commerce import export, lifecycle, orders, payments, stock, views
 from garderobe.commerce.models import OrderStatus, Stock
 from garderobe.commerce.schemas import (
@@ -191,8 +192,6 @@ async def get_stock(item_id: str, _: AdminUser, session: DbSession) -> StockOut:
     "/admin/stock/{item_id}", response_model=StockOut, summary="Set the units on hand (admin)"
 )
 async def put_stock(item_id: str, body: StockIn, _: AdminUser, session: DbSession) -> StockOut:
-    from garderobe.catalog import service as catalog
-
     await catalog.get_item(item_id)
     return StockOut.model_validate(await stock.set_on_hand(session, item_id, body.on_hand))
 
