@@ -75,9 +75,12 @@ def cron_jobs() -> list[Any]:
 
     from garderobe.catalog.reconcile import compact_facet_counts, reconcile_search
     from garderobe.commerce.jobs import cancel_unpaid_orders
+    from garderobe.media.service import sweep_orphaned_media
 
+    # README.md's "Scheduled jobs" table lists these; tests/test_worker_schedule.py compares.
     return [
         cron(reconcile_search, minute={17}, second={0}),
         cron(compact_facet_counts, second={45}),
         cron(cancel_unpaid_orders, second={30}),
+        cron(sweep_orphaned_media, minute={43}, second={15}),
     ]
