@@ -69,16 +69,6 @@ async def place_order(
     return await views.order_out(session, order)
 
 
-def _cursor(value: str | None) -> tuple[datetime, uuid.UUID] | None:
-    if value is None:
-        return None
-    try:
-        created, order_id = export.decode_cursor(value)
-    except ValueError as exc:
-        raise InvalidInput("The cursor is not valid.") from exc
-    return created, order_id
-
-
 @router.get("/orders", response_model=OrderPage, summary="The caller's orders, newest first")
 async def my_orders(
     user: CurrentUser,
@@ -86,7 +76,7 @@ async def my_orders(
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> OrderPage:
-    return await export.page(session, export.Filters(user_id=user.id), _cursor(cursor), limit)
+    return await export.page(session, export.Filters(user_id=user.id), cursor, limit)
 
 
 @router.get(
@@ -172,7 +162,7 @@ async def admin_orders(
         status=status_, user_id=user_id, placed_from=placed_from, placed_to=placed_to
     )
     if format_ == "json":
-        return await export.page(session, filters, _cursor(cursor), limit)
+        return await export.page(session, filters, cursor, limit)
     return StreamingResponse(
         export.stream(stores.sessionmaker, filters, format_),
         media_type="application/x-ndjson" if format_ == "ndjson" else "text/csv",
