@@ -48,7 +48,7 @@ LAYERS: list[tuple[str, ...]] = [
 # Imports against the layering that the restructure of issue 13 has yet to remove. The list
 # only shrinks: an import that is not here and runs upwards fails the check.
 KNOWN_UPWARD: set[tuple[str, str]] = {
-    ("garderobe.accounts.router", "garderobe.commerce.cart"),
+    ("garderobe.accounts.routers.auth", "garderobe.commerce.cart"),
     ("garderobe.catalog.seeding", "garderobe.commerce.stock"),
     ("garderobe.catalog.service", "garderobe.commerce.stock"),
     ("garderobe.media.router", "garderobe.catalog.item_images"),

@@ -27,24 +27,26 @@ def document_models() -> list[type[Document]]:
 
 
 def routers() -> list[APIRouter]:
-    from garderobe.accounts.router import router as auth_router
-    from garderobe.accounts.users_router import router as users_router
-    from garderobe.api.health import router as health_router
-    from garderobe.catalog.router import router as catalog_router
-    from garderobe.catalog.search_router import router as search_router
-    from garderobe.commerce.cart_router import router as cart_router
-    from garderobe.commerce.orders_router import router as orders_router
-    from garderobe.media.router import router as media_router
+    from garderobe.accounts.routers import auth, users
+    from garderobe.api import health
+    from garderobe.catalog.routers import items, search, taxonomy
+    from garderobe.commerce.routers import admin_orders, cart, orders, payments, stock
+    from garderobe.media import router as media
 
+    # The order is the OpenAPI document's order of paths (openapi.json).
     return [
-        health_router,
-        auth_router,
-        users_router,
-        catalog_router,
-        search_router,
-        cart_router,
-        orders_router,
-        media_router,
+        health.router,
+        auth.router,
+        users.router,
+        taxonomy.router,
+        items.router,
+        search.router,
+        cart.router,
+        orders.router,
+        admin_orders.router,
+        stock.router,
+        payments.router,
+        media.router,
     ]
 
 
