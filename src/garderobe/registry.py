@@ -17,7 +17,8 @@ def import_models() -> None:
     import garderobe.accounts.models
     import garderobe.catalog.search_models
     import garderobe.commerce.models
-    import garderobe.outbox.models  # noqa: F401
+    import garderobe.outbox.models
+    import garderobe.stock.models  # noqa: F401
 
 
 def document_models() -> list[type[Document]]:
@@ -29,8 +30,8 @@ def document_models() -> list[type[Document]]:
 def routers() -> list[APIRouter]:
     from garderobe.accounts.routers import auth, users
     from garderobe.api import health
-    from garderobe.catalog.routers import items, search, taxonomy
-    from garderobe.commerce.routers import admin_orders, cart, orders, payments, stock
+    from garderobe.catalog.routers import items, search, stock, taxonomy
+    from garderobe.commerce.routers import admin_orders, cart, orders, payments
     from garderobe.media import router as media
 
     # The order is the OpenAPI document's order of paths (openapi.json).

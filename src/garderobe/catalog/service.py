@@ -23,9 +23,10 @@ from garderobe.catalog.documents import Brand, Category, Item, ItemStatus
 from garderobe.catalog.schemas import ItemCreate
 from garderobe.catalog.taxonomy import ITEM_FIELDS, ancestors, get_category, merge_attributes
 from garderobe.catalog.taxonomy import vocabularies as load_vocabularies
-from garderobe.commerce import stock as stock_service
 from garderobe.errors import InvalidInput, NotFound, PreconditionFailed
 from garderobe.media import cleanup as media_cleanup
+from garderobe.stock import service as stock_service
+from garderobe.stock.models import Stock
 
 
 class ItemNotFound(NotFound):
@@ -196,3 +197,12 @@ async def delete_item(session: AsyncSession, item: Item, expected_revision: int)
     )
     if result.deleted_count == 0:
         raise StaleRevision("The item was changed by someone else meanwhile; read it again.")
+
+
+async def set_on_hand(session: AsyncSession, item_id: str, on_hand: int) -> Stock:
+    """Admin: the units on hand of an existing item. Shoppers see availability, so the
+    catalog's cache turns over when this commits."""
+    await get_item(item_id)
+    row = await stock_service.set_on_hand(session, item_id, on_hand)
+    cache.changed(session)
+    return row

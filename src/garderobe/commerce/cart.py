@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.catalog import service as catalog
 from garderobe.catalog.documents import Item, ItemStatus
-from garderobe.commerce import stock
 from garderobe.commerce.models import Cart, CartItem
 from garderobe.errors import NotFound, Unauthorized
 from garderobe.settings import Settings
+from garderobe.stock import service as stock
 
 TOKEN_TYPE = "cart"  # noqa: S105 - a JWT type claim, not a secret
 

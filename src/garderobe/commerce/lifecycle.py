@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.accounts.models import User
-from garderobe.commerce import orders, payments, stock, workflow
+from garderobe.commerce import orders, payments, workflow
 from garderobe.commerce.models import (
     Order,
     OrderEvent,
@@ -20,6 +20,7 @@ from garderobe.commerce.models import (
 )
 from garderobe.commerce.schemas import WebhookEvent
 from garderobe.outbox import service as outbox
+from garderobe.stock import service as stock
 
 SYSTEM = "system"
 

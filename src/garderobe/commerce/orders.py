@@ -20,7 +20,6 @@ from garderobe.accounts.models import User
 from garderobe.catalog import service as catalog
 from garderobe.catalog.documents import Item, ItemStatus
 from garderobe.commerce import cart as carts
-from garderobe.commerce import stock
 from garderobe.commerce.models import (
     IdempotencyKey,
     Order,
@@ -32,6 +31,7 @@ from garderobe.commerce.models import (
 from garderobe.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
 from garderobe.outbox import service as outbox
 from garderobe.settings import Settings
+from garderobe.stock import service as stock
 
 MARK_SOLD_TOPIC = "catalog.mark_sold"
 RELIST_TOPIC = "catalog.relist"

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from garderobe.catalog import service as catalog
 from garderobe.catalog.documents import ItemStatus
 from garderobe.commerce import cart as carts
-from garderobe.commerce import orders, stock
+from garderobe.commerce import orders
 from garderobe.commerce.models import Cart, Order
 from garderobe.commerce.schemas import (
     CartLineOut,
@@ -16,6 +16,7 @@ from garderobe.commerce.schemas import (
     OrderItemOut,
     OrderOut,
 )
+from garderobe.stock import service as stock
 
 
 async def cart_out(session: AsyncSession, cart: Cart | None, token: str | None) -> CartOut:
