@@ -9,10 +9,10 @@ import pytest
 from arq.cron import CronJob
 
 from garderobe import worker
+from garderobe.catalog import images
 from garderobe.infra.stores import Stores
-from garderobe.media import service as media
 from garderobe.settings import Settings
-from tests.media.test_images import picture
+from tests.catalog.test_images import picture
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 ROW = re.compile(r"^\| `(?P<job>\w+)` \| (?P<runs>[^|]+) \|")
@@ -60,7 +60,7 @@ async def test_scheduled_sweeper_removes_orphans_past_the_grace(
     orphan = "items/000000000000000000000000/left-behind.png"
     await stores.storage.put(orphan, picture("PNG"), "image/png")
     within_grace = {"settings": settings, "stores": stores}
-    assert await media.sweep_orphaned_media(within_grace) == 0
+    assert await images.sweep_orphaned_media(within_grace) == 0
     no_grace = settings.model_copy(update={"media_orphan_grace_hours": 0})
-    assert await media.sweep_orphaned_media({"settings": no_grace, "stores": stores}) >= 1
+    assert await images.sweep_orphaned_media({"settings": no_grace, "stores": stores}) >= 1
     assert await stores.storage.list("items/000000000000000000000000/") == []

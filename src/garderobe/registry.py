@@ -30,9 +30,8 @@ def document_models() -> list[type[Document]]:
 def routers() -> list[APIRouter]:
     from garderobe.accounts.routers import auth, users
     from garderobe.api import health
-    from garderobe.catalog.routers import items, search, stock, taxonomy
+    from garderobe.catalog.routers import images, items, search, stock, taxonomy
     from garderobe.commerce.routers import admin_orders, cart, orders, payments
-    from garderobe.media import router as media
 
     # The order is the OpenAPI document's order of paths (openapi.json).
     return [
@@ -47,23 +46,23 @@ def routers() -> list[APIRouter]:
         admin_orders.router,
         stock.router,
         payments.router,
-        media.router,
+        images.router,
     ]
 
 
 def outbox_handlers() -> dict[str, Any]:
     """Outbox topic -> handler(ctx, payload), beyond mail (which the worker owns)."""
+    from garderobe.catalog import images
     from garderobe.commerce import jobs as commerce_jobs
     from garderobe.commerce.orders import MARK_SOLD_TOPIC, RELIST_TOPIC
-    from garderobe.media import cleanup as media_cleanup
     from garderobe.media import service as media
 
     return {
         MARK_SOLD_TOPIC: commerce_jobs.mark_sold,
         RELIST_TOPIC: commerce_jobs.relist,
-        media.THUMBNAILS_TOPIC: media.make_thumbnails,
+        images.THUMBNAILS_TOPIC: images.make_thumbnails,
         media.DELETE_OBJECTS_TOPIC: media.delete_objects,
-        media_cleanup.DELETE_PREFIX_TOPIC: media.delete_prefix,
+        media.DELETE_PREFIX_TOPIC: media.delete_prefix,
     }
 
 
@@ -76,9 +75,9 @@ def cron_jobs() -> list[Any]:
     """Scheduled arq jobs from the domains (arq.cron(...) objects)."""
     from arq import cron
 
+    from garderobe.catalog.images import sweep_orphaned_media
     from garderobe.catalog.reconcile import compact_facet_counts, reconcile_search
     from garderobe.commerce.jobs import cancel_unpaid_orders
-    from garderobe.media.service import sweep_orphaned_media
 
     # README.md's "Scheduled jobs" table lists these; tests/test_worker_schedule.py compares.
     return [

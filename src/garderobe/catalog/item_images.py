@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from garderobe.catalog.documents import Item
+from garderobe.catalog.documents import Item, ItemImage
 from garderobe.catalog.service import ItemNotFound, get_item, parse_item_id
 from garderobe.errors import Conflict, InvalidInput
-from garderobe.media.models import ItemImage
 
 ATTEMPTS = 5
 Change = Callable[[list[ItemImage]], list[ItemImage]]

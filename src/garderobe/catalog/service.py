@@ -24,7 +24,7 @@ from garderobe.catalog.schemas import ItemCreate
 from garderobe.catalog.taxonomy import ITEM_FIELDS, ancestors, get_category, merge_attributes
 from garderobe.catalog.taxonomy import vocabularies as load_vocabularies
 from garderobe.errors import InvalidInput, NotFound, PreconditionFailed
-from garderobe.media import cleanup as media_cleanup
+from garderobe.media import service as media
 from garderobe.stock import service as stock_service
 from garderobe.stock.models import Stock
 
@@ -190,7 +190,7 @@ async def delete_item(session: AsyncSession, item: Item, expected_revision: int)
         raise StaleRevision(f"The item is at revision {item.revision}, not {expected_revision}.")
     await index.remove_item(session, str(item.id))
     cache.changed(session)
-    media_cleanup.schedule_item_media_deletion(session, str(item.id))
+    media.schedule_item_media_deletion(session, str(item.id))
     await session.flush()
     result = await Item.get_pymongo_collection().delete_one(
         {"_id": item.id, "revision": expected_revision}

@@ -11,9 +11,9 @@ import pytest
 from PIL import Image
 
 from garderobe.accounts.models import Role
+from garderobe.catalog import images as service
 from garderobe.catalog.documents import Item
 from garderobe.infra.stores import Stores
-from garderobe.media import service
 from garderobe.settings import Settings
 from tests.factories import auth_headers, create_item, create_listed_item, create_user
 
