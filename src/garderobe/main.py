@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
+    app.state.login_hooks = registry.login_hooks()
     install_error_handlers(app)
     document_problems(app)
     for router in registry.routers():

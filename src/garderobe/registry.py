@@ -11,6 +11,8 @@ if TYPE_CHECKING:  # importing them costs a second: the CLI imports this module 
     from beanie import Document
     from fastapi import APIRouter
 
+    from garderobe.accounts.hooks import LoginHook
+
 
 def import_models() -> None:
     """Import every SQLAlchemy model so Base.metadata knows all tables (Alembic needs this)."""
@@ -48,6 +50,13 @@ def routers() -> list[APIRouter]:
         payments.router,
         images.router,
     ]
+
+
+def login_hooks() -> list[LoginHook]:
+    """What other domains do when a user logs in (accounts.hooks), in the login's transaction."""
+    from garderobe.commerce.cart import adopt_guest_cart
+
+    return [adopt_guest_cart]
 
 
 def outbox_handlers() -> dict[str, Any]:
