@@ -63,7 +63,7 @@ def outbox_handlers() -> dict[str, Any]:
     """Outbox topic -> handler(ctx, payload), beyond mail (which the worker owns)."""
     from garderobe.catalog import images
     from garderobe.commerce import jobs as commerce_jobs
-    from garderobe.commerce.orders import MARK_SOLD_TOPIC, RELIST_TOPIC
+    from garderobe.commerce.notices import MARK_SOLD_TOPIC, RELIST_TOPIC
     from garderobe.media import service as media
 
     return {

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Query, Response, status
 
 from garderobe.accounts.dependencies import AdminUser, ConfirmedUser, CurrentUser
 from garderobe.api.deps import DbSession, SettingsDep
-from garderobe.commerce import export, lifecycle, orders, presenters
+from garderobe.commerce import export, lifecycle, orders, presenters, repository
 from garderobe.commerce.models import OrderStatus
 from garderobe.commerce.schemas import CheckoutIn, OrderOut, OrderPage, PayIn, PaymentOut, StatusIn
 from garderobe.errors import PreconditionRequired
@@ -72,7 +72,7 @@ async def my_orders(
     summary="One order (own, or any for admins)",
 )
 async def get_order(order_id: uuid.UUID, user: CurrentUser, session: DbSession) -> OrderOut:
-    return await presenters.order_out(session, await orders.get_order(session, order_id, user))
+    return await presenters.order_out(session, await repository.get_order(session, order_id, user))
 
 
 @router.post(
@@ -87,7 +87,7 @@ async def get_order(order_id: uuid.UUID, user: CurrentUser, session: DbSession) 
 async def pay_order(
     order_id: uuid.UUID, body: PayIn, user: CurrentUser, session: DbSession
 ) -> PaymentOut:
-    order = await orders.get_order(session, order_id, user, lock=True)
+    order = await repository.get_order(session, order_id, user, lock=True)
     order = await lifecycle.pay(session, order, body.card_number, actor=str(user.id))
     return PaymentOut(
         approved=order.status is OrderStatus.PAID, order=await presenters.order_out(session, order)
@@ -104,7 +104,7 @@ async def pay_order(
     summary="Cancel an unshipped order: stock returns, a paid order is refunded",
 )
 async def cancel_order(order_id: uuid.UUID, user: CurrentUser, session: DbSession) -> OrderOut:
-    order = await orders.get_order(session, order_id, user, lock=True)
+    order = await repository.get_order(session, order_id, user, lock=True)
     await lifecycle.transition(session, order, OrderStatus.CANCELLED, actor=str(user.id))
     return await presenters.order_out(session, order)
 
@@ -121,6 +121,6 @@ async def cancel_order(order_id: uuid.UUID, user: CurrentUser, session: DbSessio
 async def set_status(
     order_id: uuid.UUID, body: StatusIn, admin: AdminUser, session: DbSession
 ) -> OrderOut:
-    order = await orders.get_order(session, order_id, admin, lock=True)
+    order = await repository.get_order(session, order_id, admin, lock=True)
     await lifecycle.transition(session, order, body.status, actor=str(admin.id), note=body.note)
     return await presenters.order_out(session, order)
