@@ -9,10 +9,7 @@ import pytest
 from arq.cron import CronJob
 
 from garderobe import worker
-from garderobe.catalog import images
-from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
-from tests.catalog.test_images import picture
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 ROW = re.compile(r"^\| `(?P<job>\w+)` \| (?P<runs>[^|]+) \|")
@@ -51,16 +48,3 @@ def test_worker_cron_list_matches_the_readme() -> None:
 def test_the_worker_is_built_with_that_list(settings: Settings) -> None:
     names = {job.name for job in worker.create_worker(settings, burst=True).cron_jobs}
     assert names == {f"cron:{job.coroutine.__name__}" for job in worker.cron_jobs()}
-
-
-@pytest.mark.integration
-async def test_scheduled_sweeper_removes_orphans_past_the_grace(
-    stores: Stores, settings: Settings
-) -> None:
-    orphan = "items/000000000000000000000000/left-behind.png"
-    await stores.storage.put(orphan, picture("PNG"), "image/png")
-    within_grace = {"settings": settings, "stores": stores}
-    assert await images.sweep_orphaned_media(within_grace) == 0
-    no_grace = settings.model_copy(update={"media_orphan_grace_hours": 0})
-    assert await images.sweep_orphaned_media({"settings": no_grace, "stores": stores}) >= 1
-    assert await stores.storage.list("items/000000000000000000000000/") == []

@@ -275,3 +275,15 @@ async def test_sweeper_deletes_only_orphans(
     removed = await service.sweep_orphans(stores.storage, timedelta(0))
     assert removed == [orphan]
     assert len(await stores.storage.list(f"items/{item.id}/")) == 1
+
+
+async def test_scheduled_sweeper_removes_orphans_past_the_grace(
+    stores: Stores, settings: Settings
+) -> None:
+    orphan = "items/000000000000000000000000/left-behind.png"
+    await stores.storage.put(orphan, picture("PNG"), "image/png")
+    within_grace = {"settings": settings, "stores": stores}
+    assert await service.sweep_orphaned_media(within_grace) == 0
+    no_grace = settings.model_copy(update={"media_orphan_grace_hours": 0})
+    assert await service.sweep_orphaned_media({"settings": no_grace, "stores": stores}) == 1
+    assert await stores.storage.list("items/000000000000000000000000/") == []
