@@ -15,7 +15,7 @@ help:
 	@echo "make test       the whole test suite against real stores"
 	@echo "make fuzz       Schemathesis over the whole OpenAPI against a served app (~3 min)"
 	@echo "make web        rebuild the storefront bundle from web/ (needs Node.js 20+)"
-	@echo "make lint       ruff check, ruff format --check, mypy"
+	@echo "make lint       ruff check, ruff format --check, mypy, import cycles and layering"
 	@echo "make fmt        ruff format + autofix"
 	@echo "make migrate    apply database migrations (DATABASE_URL)"
 	@echo "make openapi    rewrite openapi.json from the code (no store needed)"
@@ -58,13 +58,15 @@ web:
 	cd web && npm ci --no-audit --no-fund && npm run build
 
 lint: venv
-	$(BIN)/ruff check src tests migrations bench seed
-	$(BIN)/ruff format --check src tests migrations bench seed
+	$(BIN)/ruff check src tests migrations bench seed scripts
+	$(BIN)/ruff format --check src tests migrations bench seed scripts
 	$(BIN)/mypy
+	$(BIN)/mypy --strict scripts/check_imports.py
+	$(BIN)/python scripts/check_imports.py
 
 fmt: venv
-	$(BIN)/ruff format src tests migrations bench seed
-	$(BIN)/ruff check --fix src tests migrations bench seed
+	$(BIN)/ruff format src tests migrations bench seed scripts
+	$(BIN)/ruff check --fix src tests migrations bench seed scripts
 
 migrate: venv
 	$(BIN)/garderobe db upgrade

@@ -35,10 +35,11 @@ from garderobe.accounts import addresses
 from garderobe.accounts.models import User
 from garderobe.accounts.security import hash_password, issue_token
 from garderobe.catalog.documents import Item, ItemStatus, Money
-from garderobe.commerce import stock
-from garderobe.commerce.models import Order, OrderItem, Stock
+from garderobe.commerce.models import Order, OrderItem
 from garderobe.infra.stores import Stores, open_stores
 from garderobe.settings import Settings
+from garderobe.stock import service as stock
+from garderobe.stock.models import Stock
 
 SCARCE_UNITS = 10
 ADDRESS = {

@@ -29,10 +29,10 @@ from bench.checkout import Buyer, _buyer
 from bench.common import GARDEROBE, environment, serving, stores
 from garderobe import registry
 from garderobe.catalog.documents import Item, ItemStatus, Money
-from garderobe.commerce import stock
 from garderobe.commerce.models import Order, OrderItem
 from garderobe.infra.stores import open_stores
 from garderobe.settings import Settings
+from garderobe.stock import service as stock
 
 
 async def _prepare(settings: Settings, buyers: int, units: int) -> tuple[list[Buyer], str, str]:

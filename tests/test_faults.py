@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from garderobe import mailer, migrate, registry
 from garderobe.commerce.models import Order
-from garderobe.infra import devstack, mongo
+from garderobe.infra import devstack, devstack_postgres, mongo
 from garderobe.infra.mailsink import MailSink
 from garderobe.infra.stores import Stores
 from garderobe.main import create_app
@@ -151,7 +151,7 @@ async def test_postgresql_restarted_under_load_the_pool_recovers(
     scratch: Path, settings: Settings
 ) -> None:
     port = devstack.free_port()
-    server = devstack.start_postgres(scratch / "pg", port, durable=False)
+    server = devstack_postgres.start_postgres(scratch / "pg", port, durable=False)
     try:
         own = settings.model_copy(update={"database_url": server.url})
         await asyncio.to_thread(migrate.upgrade, server.url)
@@ -167,7 +167,7 @@ async def test_postgresql_restarted_under_load_the_pool_recovers(
                 server.stop()
                 down = await client.get("/health/ready")
                 assert down.status_code == 503
-                server = devstack.start_postgres(scratch / "pg", port, durable=False)
+                server = devstack_postgres.start_postgres(scratch / "pg", port, durable=False)
                 statuses: list[int] = []
                 for _ in range(20):  # the first use of each stale pooled connection may fail
                     statuses.append((await client.get("/health/ready")).status_code)

@@ -2,96 +2,38 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib
-import os
-import sys
 from collections.abc import Callable
-from typing import Any, NoReturn
 
 import click
-from pydantic import ValidationError
 
-from garderobe import registry
-from garderobe.devserver import DEFAULT_SAMPLE_ITEMS
+from garderobe.commandline import fail, load_settings, preflight, store_settings
+from garderobe.dev.first_start import DEFAULT_SAMPLE_ITEMS, FirstStart
 from garderobe.logs import configure_logging
-from garderobe.settings import Settings
 
 # Heavy modules (the app, the stores, Alembic) are imported inside the commands that use
 # them: `garderobe dev` starts its embedded servers while they load, and `--help` stays quick.
 
 
-def fail(message: str) -> NoReturn:
-    click.echo(f"garderobe: {message}", err=True)
-    sys.exit(1)
-
-
-def load_settings(**overrides: Any) -> Settings:
-    try:
-        return Settings(**overrides)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']).upper() or 'settings'}: {err['msg']}"
-            for err in exc.errors()
-        )
-        fail(f"configuration error: {problems}")
-
-
-def store_settings() -> Settings:
-    """Settings for a command that needs stores: in development, each store the environment
-    and `.env` leave unset is taken from the running `garderobe dev` (its dev-stack file)."""
-    from garderobe.dev import stackfile
-
-    settings = load_settings()
-    if not settings.is_development or not settings.missing_stores():
-        return settings
-    try:
-        stack = stackfile.read(settings)
-    except stackfile.StaleDevStack as exc:
-        fail(str(exc))
-    if stack is None:
-        return settings
-    taken = stackfile.environment_for(settings, stack)
-    # Through the environment, so uvicorn's worker and reload processes see them too.
-    os.environ.update(taken)
-    stores = [key for key in settings.missing_stores() if key in taken]
-    click.echo(
-        f"garderobe: {', '.join(stores)} from the running `garderobe dev` "
-        f"(pid {stack.pid}, {stack.path})",
-        err=True,
-    )
-    return load_settings()
-
-
-def preflight(settings: Settings) -> None:
-    """Connect to every store once so a bad URL is one clear line, not a traceback."""
-    missing = settings.missing_stores()
-    if missing:
-        fail(
-            f"{', '.join(missing)} not set. Set them (see .env.example), or start "
-            "`garderobe dev` in this directory: commands run here then use its stores."
-        )
-
-    from garderobe.infra.stores import StoreUnavailable, open_stores
-
-    async def check() -> None:
-        stores = await open_stores(settings, registry.document_models())
-        await stores.close()
-
-    try:
-        asyncio.run(check())
-    except StoreUnavailable as exc:
-        fail(str(exc))
+# Each domain's own commands: name -> "module:click object", imported only when the
+# subcommand runs (the domains' modules load the stores' drivers, which `--help` and the
+# start of `garderobe dev` need not wait for).
+DOMAIN_COMMANDS = {
+    "users": "garderobe.accounts.cli:users",
+    "seed": "garderobe.catalog.cli:seed",
+    "search": "garderobe.catalog.cli:search_group",
+    "check": "garderobe.commerce.cli:check_group",
+}
 
 
 class _DomainCommands(click.Group):
-    """Subcommands contributed by the domains (registry.cli_command_paths), imported when used."""
+    """The command tree: the commands below plus DOMAIN_COMMANDS."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted([*super().list_commands(ctx), *registry.cli_command_paths()])
+        return sorted([*super().list_commands(ctx), *DOMAIN_COMMANDS])
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        path = registry.cli_command_paths().get(cmd_name)
+        path = DOMAIN_COMMANDS.get(cmd_name)
         if path is None:
             return super().get_command(ctx, cmd_name)
         module, _, name = path.partition(":")
@@ -155,7 +97,7 @@ def dev(host: str, port: int, sample_items: int, empty: bool) -> None:
     On an empty catalog: the taxonomy and a sample shop; on the first start: a dev admin and
     customer. Other commands run in this directory find the stores through the dev-stack file.
     """
-    from garderobe.devserver import FirstStart, run_dev
+    from garderobe.devserver import run_dev
 
     settings = load_settings()
     if settings.environment == "production":
@@ -174,7 +116,8 @@ def dev(host: str, port: int, sample_items: int, empty: bool) -> None:
 )
 def openapi(output: str) -> None:
     """Print the OpenAPI document, built from the code alone (no store, no .env)."""
-    from garderobe.api.openapi import contract_document, render
+    from garderobe.api.openapi import render
+    from garderobe.main import contract_document
 
     text = render(contract_document())
     if output == "-":

@@ -9,27 +9,17 @@ from __future__ import annotations
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
+from garderobe.dev.first_start import FirstStart
 from garderobe.infra.devstack import DevStackError
 from garderobe.infra.embedded import EmbeddedStack
 from garderobe.logs import configure_logging
 from garderobe.settings import Settings
 
 log = logging.getLogger("garderobe.dev")
-
-DEFAULT_SAMPLE_ITEMS = 300
-
-
-@dataclass(frozen=True)
-class FirstStart:
-    """What an empty catalog gets: `sample_items` items, or nothing at all when `empty`."""
-
-    sample_items: int = DEFAULT_SAMPLE_ITEMS
-    empty: bool = False
 
 
 def _browser_host(host: str) -> str:

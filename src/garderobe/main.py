@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
 from garderobe import __version__, registry
+from garderobe.admin.docs_access import fastapi_doc_urls
 from garderobe.api.compression import CompressionMiddleware
 from garderobe.api.cors import ProblemCORSMiddleware
 from garderobe.api.docs import install_offline_docs
-from garderobe.api.docs_access import fastapi_doc_urls
 from garderobe.api.hygiene import InputHygieneMiddleware
 from garderobe.api.middleware import RequestContextMiddleware
 from garderobe.api.openapi import document_problems, operation_id
@@ -66,9 +67,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=operation_id,
         **fastapi_doc_urls(settings),
     )
-    if settings.docs_access == "public":  # admin-only docs: garderobe.api.docs_access
+    if settings.docs_access == "public":  # admin-only docs: garderobe.admin.docs_access
         install_offline_docs(app)
     app.state.settings = settings
+    app.state.login_hooks = registry.login_hooks()
     install_error_handlers(app)
     document_problems(app)
     for router in registry.routers():
@@ -81,6 +83,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_storefront(app)
     add_middleware(app, settings)
     return app
+
+
+def contract_document() -> dict[str, Any]:
+    """The OpenAPI document of the API as production serves it, built without any store.
+
+    Settings are the code's defaults, neither the environment nor `.env` is read (so the same
+    commit always yields the same document, and a shell's settings cannot break it);
+    development-only routes are left out because production does not mount them.
+    """
+    settings = Settings.model_construct(environment="test")
+    return create_app(settings).openapi()
 
 
 # Headers a browser script may read beyond the CORS-safelisted ones: what clients act on.

@@ -11,6 +11,8 @@ if TYPE_CHECKING:  # importing them costs a second: the CLI imports this module 
     from beanie import Document
     from fastapi import APIRouter
 
+    from garderobe.accounts.hooks import LoginHook
+
 
 def import_models() -> None:
     """Import every SQLAlchemy model so Base.metadata knows all tables (Alembic needs this)."""
@@ -18,7 +20,8 @@ def import_models() -> None:
     import garderobe.admin.models
     import garderobe.catalog.search_models
     import garderobe.commerce.models
-    import garderobe.outbox.models  # noqa: F401
+    import garderobe.outbox.models
+    import garderobe.stock.models  # noqa: F401
 
 
 def document_models() -> list[type[Document]]:
@@ -28,40 +31,48 @@ def document_models() -> list[type[Document]]:
 
 
 def routers() -> list[APIRouter]:
-    from garderobe.accounts.router import router as auth_router
-    from garderobe.accounts.users_router import router as users_router
-    from garderobe.api.health import router as health_router
-    from garderobe.catalog.router import router as catalog_router
-    from garderobe.catalog.search_router import router as search_router
-    from garderobe.commerce.cart_router import router as cart_router
-    from garderobe.commerce.orders_router import router as orders_router
-    from garderobe.media.router import router as media_router
+    from garderobe.accounts.routers import auth, users
+    from garderobe.api import health
+    from garderobe.catalog.routers import images, items, search, stock, taxonomy
+    from garderobe.commerce.routers import admin_orders, cart, orders, payments
 
+    # The order is the OpenAPI document's order of paths (openapi.json).
     return [
-        health_router,
-        auth_router,
-        users_router,
-        catalog_router,
-        search_router,
-        cart_router,
-        orders_router,
-        media_router,
+        health.router,
+        auth.router,
+        users.router,
+        taxonomy.router,
+        items.router,
+        search.router,
+        cart.router,
+        orders.router,
+        admin_orders.router,
+        stock.router,
+        payments.router,
+        images.router,
     ]
+
+
+def login_hooks() -> list[LoginHook]:
+    """What other domains do when a user logs in (accounts.hooks), in the login's transaction."""
+    from garderobe.commerce.cart import adopt_guest_cart
+
+    return [adopt_guest_cart]
 
 
 def outbox_handlers() -> dict[str, Any]:
     """Outbox topic -> handler(ctx, payload), beyond mail (which the worker owns)."""
+    from garderobe.catalog import images
     from garderobe.commerce import jobs as commerce_jobs
-    from garderobe.commerce.orders import MARK_SOLD_TOPIC, RELIST_TOPIC
-    from garderobe.media import cleanup as media_cleanup
+    from garderobe.commerce.notices import MARK_SOLD_TOPIC, RELIST_TOPIC
     from garderobe.media import service as media
 
     return {
         MARK_SOLD_TOPIC: commerce_jobs.mark_sold,
         RELIST_TOPIC: commerce_jobs.relist,
-        media.THUMBNAILS_TOPIC: media.make_thumbnails,
+        images.THUMBNAILS_TOPIC: images.make_thumbnails,
         media.DELETE_OBJECTS_TOPIC: media.delete_objects,
-        media_cleanup.DELETE_PREFIX_TOPIC: media.delete_prefix,
+        media.DELETE_PREFIX_TOPIC: media.delete_prefix,
     }
 
 
@@ -74,22 +85,14 @@ def cron_jobs() -> list[Any]:
     """Scheduled arq jobs from the domains (arq.cron(...) objects)."""
     from arq import cron
 
+    from garderobe.catalog.images import sweep_orphaned_media
     from garderobe.catalog.reconcile import compact_facet_counts, reconcile_search
     from garderobe.commerce.jobs import cancel_unpaid_orders
 
+    # README.md's "Scheduled jobs" table lists these; tests/test_worker_schedule.py compares.
     return [
         cron(reconcile_search, minute={17}, second={0}),
         cron(compact_facet_counts, second={45}),
         cron(cancel_unpaid_orders, second={30}),
+        cron(sweep_orphaned_media, minute={43}, second={15}),
     ]
-
-
-def cli_command_paths() -> dict[str, str]:
-    """Extra `garderobe` subcommands from the domains: name -> "module:click object".
-    Imported only when the subcommand runs."""
-    return {
-        "users": "garderobe.accounts.cli:users",
-        "seed": "garderobe.catalog.cli:seed",
-        "search": "garderobe.catalog.cli:search_group",
-        "check": "garderobe.commerce.cli:check_group",
-    }

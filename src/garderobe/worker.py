@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from arq import cron
+from arq.cron import CronJob
 from arq.worker import Worker
 
 from garderobe import mailer, registry
@@ -79,6 +80,11 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
 FUNCTIONS: list[Any] = [send_mail, process_outbox_message, requeue_outbox]
 
 
+def cron_jobs() -> list[CronJob]:
+    """Every scheduled job the worker runs (README.md, "Scheduled jobs")."""
+    return [cron(requeue_outbox, second={0}, run_at_startup=True), *registry.cron_jobs()]
+
+
 def create_worker(
     settings: Settings,
     *,
@@ -91,13 +97,7 @@ def create_worker(
         ctx["stores"] = stores
     return Worker(
         functions=[counted(f) for f in (*FUNCTIONS, *registry.job_functions())],
-        cron_jobs=[
-            counted_cron(job)
-            for job in (
-                cron(requeue_outbox, second={0}, run_at_startup=True),
-                *registry.cron_jobs(),
-            )
-        ],
+        cron_jobs=[counted_cron(job) for job in cron_jobs()],
         redis_settings=jobs.redis_settings(settings),
         queue_name=settings.arq_queue_name,
         on_startup=_startup,

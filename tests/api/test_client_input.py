@@ -9,8 +9,8 @@ from garderobe.accounts.models import Role
 from garderobe.catalog import seeding, taxonomy
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
+from tests.catalog.test_images import picture
 from tests.factories import auth_headers, create_item, create_user
-from tests.media.test_images import picture
 
 ADDRESS = {
     "recipient": "Ann Example",

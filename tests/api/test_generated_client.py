@@ -21,9 +21,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from garderobe.commerce import stock
 from garderobe.infra.mailsink import MailSink
 from garderobe.infra.stores import Stores
+from garderobe.stock import service as stock
 from tests.accounts.helpers import mailed_code
 from tests.factories import create_listed_item
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from garderobe.api.openapi import contract_document, render
+from garderobe.api.openapi import render
+from garderobe.main import contract_document
 
 SNAPSHOT = Path(__file__).resolve().parents[2] / "openapi.json"
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -21,9 +21,9 @@ import garderobe
 from garderobe.api.middleware import RequestContextMiddleware
 from garderobe.catalog.attributes import AttributeProblem, InvalidAttributes
 from garderobe.commerce.models import OrderStatus
-from garderobe.commerce.stock import OutOfStock
 from garderobe.commerce.workflow import InvalidTransition
 from garderobe.errors import PROBLEM_BASE_URI, DomainError, RateLimited, install_error_handlers
+from garderobe.stock.service import OutOfStock
 
 STANDARD = ("type", "title", "status", "detail", "instance", "request_id")
 HOSTILE = {name: f"overwritten {name}" for name in STANDARD}

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from garderobe.catalog import index, service
 from garderobe.catalog.documents import Item, ItemStatus
 from garderobe.catalog.search_models import ItemSearch
-from garderobe.commerce import stock
-from garderobe.commerce.models import Stock
 from garderobe.infra.stores import Stores
+from garderobe.stock import service as stock
+from garderobe.stock.models import Stock
 from garderobe.uow import unit_of_work
 from tests.catalog.helpers import TSHIRT, create, etag
 from tests.factories import create_item

@@ -9,10 +9,10 @@ import httpx
 
 from garderobe.accounts import addresses
 from garderobe.catalog.documents import Item
-from garderobe.commerce import stock
-from garderobe.commerce.models import Stock
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
+from garderobe.stock import service as stock
+from garderobe.stock.models import Stock
 from tests.factories import auth_headers, create_item, create_user
 
 ADDRESS = {

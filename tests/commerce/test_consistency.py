@@ -18,9 +18,10 @@ from garderobe.catalog import seeding, taxonomy
 from garderobe.catalog import service as catalog
 from garderobe.catalog.documents import Item, ItemStatus, Money
 from garderobe.catalog.schemas import ItemCreate
-from garderobe.commerce import consistency, stock
+from garderobe.commerce import consistency
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings, store_environment
+from garderobe.stock import service as stock
 from garderobe.uow import unit_of_work
 from tests.commerce.helpers import stock_of, stocked_item
 from tests.factories import index_items

@@ -8,8 +8,10 @@ import click
 
 from garderobe import registry
 from garderobe.accounts import service
+from garderobe.commandline import fail, preflight, store_settings
 from garderobe.errors import DomainError
 from garderobe.infra.stores import open_stores
+from garderobe.uow import unit_of_work
 
 
 @click.group(name="users")
@@ -22,8 +24,6 @@ def users() -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_admin(email: str, password: str) -> None:
     """Create a confirmed admin account (the first admin of a new shop)."""
-    from garderobe.cli import fail, preflight, store_settings
-    from garderobe.uow import unit_of_work
 
     if len(password) < 8:
         fail("the password needs at least 8 characters.")

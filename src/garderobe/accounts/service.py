@@ -6,8 +6,6 @@ commit themselves. Mails go through `mailer.queue_mail`, i.e. the outbox of that
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
 from datetime import UTC, datetime
 
@@ -21,6 +19,7 @@ from garderobe.accounts import keys, sessions, verification
 from garderobe.accounts.models import Address, Role, User
 from garderobe.accounts.security import hash_password, needs_rehash, verify_password
 from garderobe.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from garderobe.pagination import decode_newest_first, encode_newest_first
 from garderobe.settings import Settings
 
 LOGIN_FAILURES_PER_ACCOUNT = 10
@@ -269,19 +268,6 @@ async def admin_update(
     return user
 
 
-def _encode_cursor(user: User) -> str:
-    raw = json.dumps([user.created_at.isoformat(), str(user.id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        created, user_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(created), uuid.UUID(user_id)
-    except (ValueError, TypeError) as exc:
-        raise InvalidInput("The cursor is not valid.") from exc
-
-
 async def list_users(
     session: AsyncSession,
     *,
@@ -300,10 +286,11 @@ async def list_users(
     if active is not None:
         query = query.where(User.is_active.is_(active))
     if cursor:
-        created, user_id = _decode_cursor(cursor)
+        created, user_id = decode_newest_first(cursor)
         query = query.where(or_(tuple_(User.created_at, User.id) < tuple_(created, user_id)))
     users = list(await session.scalars(query))
-    next_cursor = _encode_cursor(users[limit - 1]) if len(users) > limit else None
+    last = users[limit - 1] if len(users) > limit else None
+    next_cursor = encode_newest_first(last.created_at, last.id) if last else None
     return users[:limit], next_cursor
 
 

@@ -11,8 +11,8 @@ from starlette.responses import RedirectResponse, Response
 
 from garderobe.admin import audit
 from garderobe.admin.auth import signed_in_admin, stores_of
+from garderobe.catalog import presenters as catalog_presenters
 from garderobe.catalog import service as catalog
-from garderobe.catalog import views as catalog_views
 from garderobe.catalog.documents import ItemStatus
 from garderobe.errors import DomainError
 from garderobe.uow import unit_of_work
@@ -47,7 +47,7 @@ class CatalogAdmin(BaseView):
         except DomainError:
             return Response("No such item.", status_code=404)
         stores = stores_of(request)
-        shown = await catalog_views.item_out(item, stores.storage, stores.settings)
+        shown = await catalog_presenters.item_out(item, stores.storage, stores.settings)
         context = {"item": shown, "statuses": list(ItemStatus)}
         return await self.templates.TemplateResponse(
             request, "garderobe_admin/catalog_item.html", context

@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from garderobe.accounts.models import User
 from garderobe.admin import audit
 from garderobe.admin.auth import signed_in_admin, stores_of
-from garderobe.commerce import lifecycle, orders
+from garderobe.commerce import lifecycle, repository
 from garderobe.commerce.models import (
     Order,
     OrderEvent,
@@ -50,7 +50,7 @@ async def move_order(
     """One order along its workflow, exactly as `PATCH /orders/{id}/status` does, plus the
     audit row, in one transaction."""
     async with unit_of_work(stores_of(request)) as session:
-        order = await orders.get_order(session, order_id, actor, lock=True)
+        order = await repository.get_order(session, order_id, actor, lock=True)
         before = order.status
         await lifecycle.transition(session, order, wanted, actor=str(actor.id), note="admin panel")
         audit.record(

@@ -14,7 +14,7 @@ from garderobe.accounts.models import Address, User
 from garderobe.admin import audit
 from garderobe.admin.auth import signed_in_admin
 from garderobe.admin.models import AdminAuditEntry
-from garderobe.commerce.models import Stock
+from garderobe.stock.models import Stock
 
 
 class AuditedView(ModelView):

@@ -82,20 +82,6 @@ def with_problems(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def contract_document() -> dict[str, Any]:
-    """The OpenAPI document of the API as production serves it, built without any store.
-
-    Settings are the code's defaults, neither the environment nor `.env` is read (so the same
-    commit always yields the same document, and a shell's settings cannot break it);
-    development-only routes are left out because production does not mount them.
-    """
-    from garderobe.main import create_app
-    from garderobe.settings import Settings
-
-    settings = Settings.model_construct(environment="test")
-    return create_app(settings).openapi()
-
-
 def render(document: dict[str, Any]) -> str:
     """The snapshot's text: stable key order (FastAPI's, i.e. route order), one newline."""
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

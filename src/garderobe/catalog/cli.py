@@ -10,8 +10,9 @@ from typing import Any
 import click
 
 from garderobe import registry
-from garderobe.catalog import index, seeding, taxonomy
+from garderobe.catalog import index, reconcile, seeding, taxonomy
 from garderobe.catalog.documents import Brand, Item, Vocabulary
+from garderobe.commandline import preflight, store_settings
 from garderobe.infra.stores import Stores, open_stores
 from garderobe.settings import Settings
 from garderobe.uow import unit_of_work
@@ -21,7 +22,6 @@ BATCHES_IN_FLIGHT = 3
 
 def _checked_settings() -> Settings:
     """Settings whose stores answer: a bad URL ends here with one line, before any loop runs."""
-    from garderobe.cli import preflight, store_settings
 
     settings = store_settings()
     preflight(settings)
@@ -107,8 +107,6 @@ def search_group() -> None:
 @search_group.command()
 def reindex() -> None:
     """Rebuild the search projection from MongoDB and drop rows of vanished items."""
-    from garderobe.catalog import reconcile
-
     settings = _checked_settings()
 
     async def run() -> None:

@@ -17,8 +17,6 @@ import pymongo
 from beanie import Document, Indexed
 from pydantic import BaseModel, Field
 
-from garderobe.media.models import ItemImage
-
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -105,6 +103,22 @@ class ItemStatus(enum.StrEnum):
     ACTIVE = "active"
     SOLD = "sold"
     ARCHIVED = "archived"
+
+
+class ItemImage(BaseModel):
+    """An image of an item; the bytes live in object storage (`garderobe.media`)."""
+
+    id: str = Field(description="Content hash (sha256 hex) of the stored image")
+    key: str = Field(description="Object key of the original (metadata stripped)")
+    content_type: str
+    width: int
+    height: int
+    size_bytes: int
+    alt: str = ""
+    thumbnails: dict[str, str] = Field(
+        default_factory=dict, description="Width label (e.g. '200') -> object key of a WebP"
+    )
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
 
 class Item(Document):

@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from garderobe.catalog.documents import Item
+from garderobe.catalog.documents import Item, ItemImage
 from garderobe.catalog.service import ItemNotFound, get_item, parse_item_id
-from garderobe.errors import Conflict
-from garderobe.media.models import ItemImage
+from garderobe.errors import Conflict, InvalidInput
 
 ATTEMPTS = 5
 Change = Callable[[list[ItemImage]], list[ItemImage]]
@@ -68,8 +67,6 @@ async def reorder(item_id: str, order: list[str]) -> Item:
     def apply(images: list[ItemImage]) -> list[ItemImage]:
         by_id = {i.id: i for i in images}
         if sorted(order) != sorted(by_id):
-            from garderobe.errors import InvalidInput
-
             raise InvalidInput("The order must list every image of the item exactly once.")
         return [by_id[i] for i in order]
 

@@ -8,9 +8,7 @@ MongoDB (the system of record) by id. Facet counts are `catalog.facets`.
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,9 +18,10 @@ from typing import Any, Literal
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from garderobe import pagination
 from garderobe.catalog import index
 from garderobe.catalog.documents import MAX_AMOUNT, ItemStatus
-from garderobe.errors import InvalidInput
+from garderobe.pagination import InvalidCursor
 
 Sort = Literal["newest", "price_asc", "price_desc", "relevance"]
 MAX_RELEVANCE_OFFSET = 100_000
@@ -33,11 +32,6 @@ _ORDER = {
     "price_desc": ("price_amount", "DESC"),
 }
 _OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
-
-
-class InvalidCursor(InvalidInput):
-    slug = "invalid-cursor"
-    title = "Invalid cursor"
 
 
 @dataclass
@@ -118,9 +112,7 @@ def base_conditions(listing: Listing, params: Params) -> list[str]:
 
 
 def encode_cursor(sort: str, key: Any, item_id: str) -> str:
-    if isinstance(key, datetime):
-        key = key.isoformat()
-    return base64.urlsafe_b64encode(json.dumps([sort, key, item_id]).encode()).decode()
+    return pagination.encode_cursor(sort, key, item_id)
 
 
 def _checked_key(sort: str, key: Any) -> Any:
@@ -137,15 +129,16 @@ def _checked_key(sort: str, key: Any) -> Any:
 
 def decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
     """(sort key, item id) of the last item of the previous page, or InvalidCursor."""
+    detail = "The cursor is not valid for this listing."
+    cursor_sort, key, item_id = pagination.decode_cursor(cursor, 3, detail=detail)
     try:
-        cursor_sort, key, item_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         if cursor_sort != sort:
             raise ValueError("cursor of another sort order")
         if sort != "relevance" and not (isinstance(item_id, str) and _OBJECT_ID.match(item_id)):
             raise ValueError("cursor names no item")
         return _checked_key(sort, key), item_id
     except (ValueError, TypeError, KeyError) as exc:
-        raise InvalidCursor("The cursor is not valid for this listing.") from exc
+        raise InvalidCursor(detail) from exc
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from beanie import PydanticObjectId
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.catalog import cache, facets, listing, search, views
+from garderobe.catalog import cache, facets, listing, search
+from garderobe.catalog import presenters as views
 from garderobe.catalog.documents import AttributeType, Item, ItemStatus
 from garderobe.catalog.schemas import Facets, FacetValue, ItemPage, PriceBucket, PriceFacet
 from garderobe.catalog.taxonomy import effective_attributes, get_category

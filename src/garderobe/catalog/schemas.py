@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -218,3 +218,24 @@ class ItemPage(BaseModel):
 class VocabularyOut(BaseModel):
     field: str
     choices: list[Choice]
+
+
+class ImageDetailOut(BaseModel):
+    """An image as the media endpoints show it: what ItemOut lists, plus its content type."""
+
+    id: str
+    alt: str
+    width: int
+    height: int
+    content_type: str
+    urls: dict[str, str] = Field(description="`original` plus one per thumbnail width")
+
+
+class ImageAltIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    alt: Annotated[str, Field(max_length=300)]
+
+
+class ImageOrderIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    image_ids: list[str]

@@ -23,7 +23,7 @@ from garderobe.catalog.documents import (
     Vocabulary,
 )
 from garderobe.catalog.taxonomy import merge_attributes
-from garderobe.commerce import stock as stock_service
+from garderobe.stock import service as stock_service
 
 SIZES = {
     "clothes": ["XS", "S", "M", "L", "XL", "XXL"],

@@ -24,9 +24,10 @@ from garderobe.catalog.documents import Brand, Category, Item, ItemStatus
 from garderobe.catalog.schemas import ItemCreate
 from garderobe.catalog.taxonomy import ITEM_FIELDS, ancestors, get_category, merge_attributes
 from garderobe.catalog.taxonomy import vocabularies as load_vocabularies
-from garderobe.commerce import stock as stock_service
 from garderobe.errors import InvalidInput, NotFound, PreconditionFailed
-from garderobe.media import cleanup as media_cleanup
+from garderobe.media import service as media
+from garderobe.stock import service as stock_service
+from garderobe.stock.models import Stock
 
 
 class ItemNotFound(NotFound):
@@ -190,7 +191,7 @@ async def delete_item(session: AsyncSession, item: Item, expected_revision: int)
         raise StaleRevision(f"The item is at revision {item.revision}, not {expected_revision}.")
     await index.remove_item(session, str(item.id))
     cache.changed(session)
-    media_cleanup.schedule_item_media_deletion(session, str(item.id))
+    media.schedule_item_media_deletion(session, str(item.id))
     await session.flush()
     result = await Item.get_pymongo_collection().delete_one(
         {"_id": item.id, "revision": expected_revision}
@@ -219,3 +220,12 @@ async def find_items_for_admin(
     if status is not None:
         query["status"] = status.value
     return await Item.find(query).sort("-created_at").limit(limit).to_list()
+
+
+async def set_on_hand(session: AsyncSession, item_id: str, on_hand: int) -> Stock:
+    """Admin: the units on hand of an existing item. Shoppers see availability, so the
+    catalog's cache turns over when this commits."""
+    await get_item(item_id)
+    row = await stock_service.set_on_hand(session, item_id, on_hand)
+    cache.changed(session)
+    return row

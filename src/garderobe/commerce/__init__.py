@@ -1,1 +1,1 @@
-"""Stock, carts, checkout, orders and payments: everything that moves money or stock."""
+"""Carts, checkout, orders and payments: everything that moves money (stock: garderobe.stock)."""

@@ -12,12 +12,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from garderobe.accounts.hooks import LoggedIn
 from garderobe.catalog import service as catalog
 from garderobe.catalog.documents import Item, ItemStatus
-from garderobe.commerce import stock
 from garderobe.commerce.models import Cart, CartItem
 from garderobe.errors import NotFound, Unauthorized
 from garderobe.settings import Settings
+from garderobe.stock import service as stock
 
 TOKEN_TYPE = "cart"  # noqa: S105 - a JWT type claim, not a secret
 
@@ -190,3 +191,9 @@ async def merge_guest_cart(
             current.quantity = quantity
     await session.delete(guest)
     await session.flush()
+
+
+async def adopt_guest_cart(session: AsyncSession, settings: Settings, event: LoggedIn) -> None:
+    """Login hook (registry.login_hooks): the guest cart the login named joins the user's."""
+    if event.cart_token:
+        await merge_guest_cart(session, settings, event.user_id, event.cart_token)

@@ -7,6 +7,7 @@ import asyncio
 import click
 
 from garderobe import registry
+from garderobe.commandline import preflight, store_settings
 from garderobe.infra.stores import open_stores
 
 
@@ -20,7 +21,6 @@ def check_group() -> None:
 def consistency(repair: bool) -> None:
     """Report divergences between MongoDB items and PostgreSQL stock and index rows (and
     repair them). Exits 1 when divergences remain."""
-    from garderobe.cli import preflight, store_settings
     from garderobe.commerce import consistency as checks
 
     settings = store_settings()

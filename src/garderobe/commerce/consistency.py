@@ -17,9 +17,9 @@ from sqlalchemy import delete, select
 from garderobe.catalog import reconcile
 from garderobe.catalog import service as catalog
 from garderobe.catalog.documents import Item, ItemStatus
-from garderobe.commerce import stock
-from garderobe.commerce.models import Stock
 from garderobe.infra.stores import Stores
+from garderobe.stock import service as stock
+from garderobe.stock.models import Stock
 from garderobe.uow import unit_of_work
 
 # A missing stock row is written with one unit: the default of a new (one-off) item.

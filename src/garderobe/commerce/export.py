@@ -6,7 +6,6 @@ come, so memory stays flat whether there are a hundred orders or a hundred thous
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import json
@@ -21,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from garderobe.commerce.models import Order, OrderStatus
 from garderobe.commerce.schemas import OrderPage, OrderSummary
+from garderobe.pagination import decode_newest_first, encode_newest_first
 
 EXPORT_COLUMNS = [
     "number",
@@ -54,28 +54,17 @@ class Filters:
         return query
 
 
-def encode_cursor(order: Order) -> str:
-    raw = json.dumps([order.created_at.isoformat(), str(order.id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode()
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        created, order_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(created), uuid.UUID(order_id)
-    except (ValueError, TypeError) as exc:
-        raise ValueError("bad cursor") from exc
-
-
 async def page(
-    session: AsyncSession, filters: Filters, after: tuple[datetime, uuid.UUID] | None, limit: int
+    session: AsyncSession, filters: Filters, cursor: str | None, limit: int
 ) -> OrderPage:
-    """Newest first, keyset on (created_at, id)."""
+    """Newest first, keyset on (created_at, id); `cursor` is the previous page's next_cursor."""
     query = filters.apply(select(Order)).order_by(Order.created_at.desc(), Order.id.desc())
-    if after is not None:
+    if cursor is not None:
+        after = decode_newest_first(cursor)
         query = query.where(tuple_(Order.created_at, Order.id) < tuple_(*after))
     found = list(await session.scalars(query.limit(limit + 1)))
-    next_cursor = encode_cursor(found[limit - 1]) if len(found) > limit else None
+    last = found[limit - 1] if len(found) > limit else None
+    next_cursor = encode_newest_first(last.created_at, last.id) if last else None
     return OrderPage(
         items=[OrderSummary.model_validate(o) for o in found[:limit]], next_cursor=next_cursor
     )

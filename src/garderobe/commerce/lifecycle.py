@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.accounts.models import User
-from garderobe.commerce import orders, payments, stock, workflow
+from garderobe.commerce import notices, payments, repository, workflow
 from garderobe.commerce.models import (
     Order,
     OrderEvent,
@@ -20,6 +20,7 @@ from garderobe.commerce.models import (
 )
 from garderobe.commerce.schemas import WebhookEvent
 from garderobe.outbox import service as outbox
+from garderobe.stock import service as stock
 
 SYSTEM = "system"
 
@@ -32,7 +33,7 @@ async def transition(
     paid order. Every change is an order event and a mail to the customer."""
     current = order.status
     workflow.check(current, wanted)
-    lines = await orders.order_lines(session, order.id)
+    lines = await repository.order_lines(session, order.id)
     if wanted is OrderStatus.PAID:
         for line in lines:
             await stock.take(session, line.item_id, line.quantity)
@@ -52,7 +53,7 @@ async def transition(
     )
     customer = await session.get(User, order.user_id)
     if customer is not None and customer.is_active:
-        orders.mail_status(session, customer, order, "order_status")
+        notices.mail_status(session, customer, order, "order_status")
     await session.flush()
     return order
 
@@ -69,7 +70,7 @@ async def _give_back(
         provider = payments.PROVIDERS["test"]
         result = await provider.refund(order, order.total)
         payments.record(session, order, TransactionKind.REFUND, result, provider.name, order.total)
-    outbox.add(session, orders.RELIST_TOPIC, {"item_ids": [line.item_id for line in lines]})
+    outbox.add(session, notices.RELIST_TOPIC, {"item_ids": [line.item_id for line in lines]})
 
 
 async def pay(session: AsyncSession, order: Order, card_number: str, actor: str) -> Order:
@@ -109,7 +110,7 @@ async def apply_webhook(
     """A provider's verdict on a charge. Each event id is applied once; repeats are no-ops."""
     order = await session.scalar(select(Order).where(Order.id == event.order_id).with_for_update())
     if order is None:
-        raise orders.OrderNotFound(f"No order {event.order_id}.")
+        raise repository.OrderNotFound(f"No order {event.order_id}.")
     approved = event.status == "succeeded"
     if not await payments.record_once(
         session, order, provider, event.event_id, approved, event.amount

@@ -1,4 +1,4 @@
-"""Tables for stock, carts, orders, payments and idempotency (PostgreSQL).
+"""Tables for carts, orders, payments and idempotency (PostgreSQL).
 
 Items live in MongoDB; here they are referenced by their id as text (24 hex characters).
 Money is integer minor units with an ISO 4217 currency.
@@ -27,8 +27,8 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from garderobe.infra.postgres import Base, TimestampMixin, utcnow
+from garderobe.stock.models import ITEM_ID
 
-ITEM_ID = String(24)
 order_number_seq = Sequence("order_number_seq", metadata=Base.metadata)
 
 
@@ -52,24 +52,6 @@ class TransactionKind(enum.StrEnum):
 class TransactionStatus(enum.StrEnum):
     APPROVED = "approved"
     DECLINED = "declined"
-
-
-class Stock(Base):
-    """Units on hand, and units reserved by orders awaiting payment (available = the rest)."""
-
-    __tablename__ = "stock"
-
-    item_id: Mapped[str] = mapped_column(ITEM_ID, primary_key=True)
-    on_hand: Mapped[int] = mapped_column(Integer)
-    reserved: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow, server_default=text("now()")
-    )
-
-    __table_args__ = (
-        CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
-        CheckConstraint("reserved >= 0 AND reserved <= on_hand", name="reserved_within_on_hand"),
-    )
 
 
 class Cart(TimestampMixin, Base):

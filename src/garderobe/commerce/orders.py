@@ -14,13 +14,12 @@ from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe import mailer
 from garderobe.accounts import addresses
 from garderobe.accounts.models import User
 from garderobe.catalog import service as catalog
 from garderobe.catalog.documents import Item, ItemStatus
 from garderobe.commerce import cart as carts
-from garderobe.commerce import stock
+from garderobe.commerce import notices
 from garderobe.commerce.models import (
     IdempotencyKey,
     Order,
@@ -29,17 +28,10 @@ from garderobe.commerce.models import (
     OrderStatus,
     order_number_seq,
 )
-from garderobe.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
+from garderobe.errors import Conflict, InvalidInput, ServiceUnavailable
 from garderobe.outbox import service as outbox
 from garderobe.settings import Settings
-
-MARK_SOLD_TOPIC = "catalog.mark_sold"
-RELIST_TOPIC = "catalog.relist"
-
-
-class OrderNotFound(NotFound):
-    slug = "order-not-found"
-    title = "Order not found"
+from garderobe.stock import service as stock
 
 
 class CartEmpty(Conflict):
@@ -185,44 +177,6 @@ async def checkout(
         {"order": order.id, "user": user.id, "key": key},
     )
     if sold_out:
-        outbox.add(session, MARK_SOLD_TOPIC, {"item_ids": sold_out})
-    mail_status(session, user, order, "order_placed")
+        outbox.add(session, notices.MARK_SOLD_TOPIC, {"item_ids": sold_out})
+    notices.mail_status(session, user, order, "order_placed")
     return order, True
-
-
-def mail_status(session: AsyncSession, user: User, order: Order, template: str) -> None:
-    mailer.queue_mail(
-        session,
-        to=user.email,
-        template=template,
-        context={
-            "name": user.full_name or user.email,
-            "number": order.number,
-            "status": order.status.value.replace("_", " "),
-            "total": f"{order.total / 100:.2f} {order.currency}",
-        },
-    )
-
-
-async def get_order(
-    session: AsyncSession, order_id: uuid.UUID, user: User, *, lock: bool = False
-) -> Order:
-    """The order if it is the user's own (or the user is an admin); else OrderNotFound."""
-    query = select(Order).where(Order.id == order_id)
-    if not user.is_admin:
-        query = query.where(Order.user_id == user.id)
-    if lock:
-        query = query.with_for_update()
-    order = await session.scalar(query)
-    if order is None:
-        raise OrderNotFound(f"No order {order_id}.")
-    return order
-
-
-async def order_lines(session: AsyncSession, order_id: uuid.UUID) -> list[OrderItem]:
-    return list(await session.scalars(select(OrderItem).where(OrderItem.order_id == order_id)))
-
-
-async def history(session: AsyncSession, order_id: uuid.UUID) -> list[OrderEvent]:
-    query = select(OrderEvent).where(OrderEvent.order_id == order_id)
-    return list(await session.scalars(query.order_by(OrderEvent.created_at)))

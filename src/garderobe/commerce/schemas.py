@@ -132,18 +132,6 @@ class PaymentOut(BaseModel):
     order: OrderOut
 
 
-class StockIn(Request):
-    on_hand: int = Field(ge=0, le=1_000_000)
-
-
-class StockOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    item_id: str
-    on_hand: int
-    reserved: int
-
-
 class WebhookEvent(BaseModel):
     event_id: str = Field(min_length=1, max_length=128)
     order_id: uuid.UUID

@@ -21,12 +21,11 @@ from tempfile import SpooledTemporaryFile
 
 from anyio import to_thread
 
-from garderobe.catalog import seeding, taxonomy
+from garderobe.catalog import images, seeding, taxonomy
 from garderobe.catalog import service as catalog
 from garderobe.catalog.documents import Brand, Category, Item, Vocabulary
 from garderobe.dev.pictures import garment_picture
 from garderobe.infra.stores import Stores
-from garderobe.media import service as media
 from garderobe.media.uploads import ParsedForm, UploadedFile
 from garderobe.uow import unit_of_work
 
@@ -115,7 +114,7 @@ async def upload_picture(stores: Stores, item_id: str) -> bool:
             fields={"alt": [item.title]},
         )
         async with unit_of_work(stores) as session:
-            await media.upload(session, stores.storage, stores.settings, item, form)
+            await images.upload(session, stores.storage, stores.settings, item, form)
     return True
 
 

@@ -19,7 +19,7 @@ from fastapi import FastAPI
 
 from garderobe import migrate, registry
 from garderobe.dev import accounts, banner, sample, stackfile
-from garderobe.devserver import FirstStart
+from garderobe.dev.first_start import FirstStart
 from garderobe.infra.stores import open_stores
 from garderobe.main import create_app
 from garderobe.settings import Settings

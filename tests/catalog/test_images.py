@@ -11,9 +11,9 @@ import pytest
 from PIL import Image
 
 from garderobe.accounts.models import Role
+from garderobe.catalog import images as service
 from garderobe.catalog.documents import Item
 from garderobe.infra.stores import Stores
-from garderobe.media import service
 from garderobe.settings import Settings
 from tests.factories import auth_headers, create_item, create_listed_item, create_user
 
@@ -275,3 +275,15 @@ async def test_sweeper_deletes_only_orphans(
     removed = await service.sweep_orphans(stores.storage, timedelta(0))
     assert removed == [orphan]
     assert len(await stores.storage.list(f"items/{item.id}/")) == 1
+
+
+async def test_scheduled_sweeper_removes_orphans_past_the_grace(
+    stores: Stores, settings: Settings
+) -> None:
+    orphan = "items/000000000000000000000000/left-behind.png"
+    await stores.storage.put(orphan, picture("PNG"), "image/png")
+    within_grace = {"settings": settings, "stores": stores}
+    assert await service.sweep_orphaned_media(within_grace) == 0
+    no_grace = settings.model_copy(update={"media_orphan_grace_hours": 0})
+    assert await service.sweep_orphaned_media({"settings": no_grace, "stores": stores}) == 1
+    assert await stores.storage.list("items/000000000000000000000000/") == []

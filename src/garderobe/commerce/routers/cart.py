@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Header, status
 from garderobe.accounts.dependencies import OptionalUser
 from garderobe.api.deps import DbSession, SettingsDep
 from garderobe.commerce import cart as carts
-from garderobe.commerce import views
+from garderobe.commerce import presenters
 from garderobe.commerce.schemas import CartItemIn, CartItemUpdate, CartOut
 
 router = APIRouter(prefix="/api/v1/cart", tags=["cart"])
@@ -41,7 +41,9 @@ def _token(settings: SettingsDep, shopper: carts.Shopper, cart_id: uuid.UUID | N
 @router.get("", response_model=CartOut, summary="The caller's cart with current prices")
 async def get_cart(shopper: ShopperDep, session: DbSession, settings: SettingsDep) -> CartOut:
     cart = await carts.find_cart(session, shopper)
-    return await views.cart_out(session, cart, _token(settings, shopper, cart.id if cart else None))
+    return await presenters.cart_out(
+        session, cart, _token(settings, shopper, cart.id if cart else None)
+    )
 
 
 @router.post(
@@ -56,7 +58,7 @@ async def add_item(
 ) -> CartOut:
     cart = await carts.get_or_create_cart(session, shopper)
     await carts.add_line(session, cart, body.item_id, body.quantity)
-    return await views.cart_out(session, cart, _token(settings, shopper, cart.id))
+    return await presenters.cart_out(session, cart, _token(settings, shopper, cart.id))
 
 
 @router.patch(
@@ -74,7 +76,9 @@ async def update_item(
 ) -> CartOut:
     cart = await carts.find_cart(session, shopper)
     await carts.set_quantity(session, cart, line_id, body.quantity)
-    return await views.cart_out(session, cart, _token(settings, shopper, cart.id if cart else None))
+    return await presenters.cart_out(
+        session, cart, _token(settings, shopper, cart.id if cart else None)
+    )
 
 
 @router.delete(
@@ -85,11 +89,15 @@ async def remove_item(
 ) -> CartOut:
     cart = await carts.find_cart(session, shopper)
     await carts.remove_line(session, cart, line_id)
-    return await views.cart_out(session, cart, _token(settings, shopper, cart.id if cart else None))
+    return await presenters.cart_out(
+        session, cart, _token(settings, shopper, cart.id if cart else None)
+    )
 
 
 @router.delete("", response_model=CartOut, summary="Empty the cart")
 async def empty_cart(shopper: ShopperDep, session: DbSession, settings: SettingsDep) -> CartOut:
     cart = await carts.find_cart(session, shopper)
     await carts.empty(session, cart)
-    return await views.cart_out(session, cart, _token(settings, shopper, cart.id if cart else None))
+    return await presenters.cart_out(
+        session, cart, _token(settings, shopper, cart.id if cart else None)
+    )

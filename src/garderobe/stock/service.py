@@ -11,9 +11,8 @@ from collections.abc import Sequence
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.catalog import cache as catalog_cache
-from garderobe.commerce.models import Stock
 from garderobe.errors import Conflict
+from garderobe.stock.models import Stock
 
 
 class OutOfStock(Conflict):
@@ -45,8 +44,14 @@ async def create_for_items(session: AsyncSession, rows: Sequence[tuple[str, int]
         )
 
 
+async def get(session: AsyncSession, item_id: str) -> Stock | None:
+    """The item's stock row, if it has one."""
+    return await session.get(Stock, item_id)
+
+
 async def set_on_hand(session: AsyncSession, item_id: str, on_hand: int) -> Stock:
-    """Admin: set the units on hand (never below what open orders have reserved)."""
+    """Admin: set the units on hand (never below what open orders have reserved). The
+    caller checks that the item exists (`catalog.service.set_on_hand`)."""
     row = await session.get(Stock, item_id, with_for_update=True)
     if row is None:
         row = Stock(item_id=item_id, on_hand=on_hand, reserved=0)
@@ -58,7 +63,6 @@ async def set_on_hand(session: AsyncSession, item_id: str, on_hand: int) -> Stoc
         )
     else:
         row.on_hand = on_hand
-    catalog_cache.changed(session)
     await session.flush()
     return row
 

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from garderobe.catalog import service as catalog
 from garderobe.catalog.documents import ItemStatus
 from garderobe.commerce import cart as carts
-from garderobe.commerce import orders, stock
+from garderobe.commerce import repository
 from garderobe.commerce.models import Cart, Order
 from garderobe.commerce.schemas import (
     CartLineOut,
@@ -16,6 +16,7 @@ from garderobe.commerce.schemas import (
     OrderItemOut,
     OrderOut,
 )
+from garderobe.stock import service as stock
 
 
 async def cart_out(session: AsyncSession, cart: Cart | None, token: str | None) -> CartOut:
@@ -52,8 +53,8 @@ async def cart_out(session: AsyncSession, cart: Cart | None, token: str | None) 
 
 
 async def order_out(session: AsyncSession, order: Order) -> OrderOut:
-    items = await orders.order_lines(session, order.id)
-    events = await orders.history(session, order.id)
+    items = await repository.order_lines(session, order.id)
+    events = await repository.history(session, order.id)
     return OrderOut(
         id=order.id,
         number=order.number,

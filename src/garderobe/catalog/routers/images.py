@@ -1,20 +1,20 @@
-"""/api/v1/items/{id}/images: admin uploads and management of an item's images."""
+"""/api/v1/items/{id}/images: admin uploads and management of an item's images.
+
+Documented under the `media` tag, as before the images moved into the catalog."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Request, status
-from pydantic import BaseModel, ConfigDict, Field
 
 from garderobe.accounts.dependencies import AdminUser
 from garderobe.api.deps import DbSession, SettingsDep, StorageDep
-from garderobe.catalog import item_images
+from garderobe.catalog import images, item_images
 from garderobe.catalog import service as catalog
 from garderobe.catalog.dependencies import CatalogWrite
-from garderobe.media import service
+from garderobe.catalog.schemas import ImageAltIn, ImageDetailOut, ImageOrderIn
 from garderobe.media.uploads import parse_multipart
-from garderobe.media.urls import image_urls
 
 router = APIRouter(prefix="/api/v1/items/{item_id}/images", tags=["media"])
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -22,27 +22,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "Problem: admin role needed"},
     404: {"description": "Problem: no such item or image"},
 }
-
-
-class ImageDetailOut(BaseModel):
-    """An image as the media endpoints show it: what ItemOut lists, plus its content type."""
-
-    id: str
-    alt: str
-    width: int
-    height: int
-    content_type: str
-    urls: dict[str, str] = Field(description="`original` plus one per thumbnail width")
-
-
-class ImageAltIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    alt: Annotated[str, Field(max_length=300)]
-
-
-class ImageOrderIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    image_ids: list[str]
 
 
 async def _out(storage: StorageDep, settings: SettingsDep, item_id: str) -> list[ImageDetailOut]:
@@ -54,7 +33,7 @@ async def _out(storage: StorageDep, settings: SettingsDep, item_id: str) -> list
             width=i.width,
             height=i.height,
             content_type=i.content_type,
-            urls=await image_urls(storage, settings, i),
+            urls=await images.image_urls(storage, settings, i),
         )
         for i in item.images
     ]
@@ -112,7 +91,7 @@ async def upload_images(
         max_files=settings.media_max_images_per_item,
     )
     try:
-        await service.upload(session, storage, settings, item, form)
+        await images.upload(session, storage, settings, item, form)
     finally:
         form.close()
     return await _out(storage, settings, item_id)
@@ -170,4 +149,4 @@ async def update_alt(
     summary="Remove an image (admin); its objects are deleted by a job",
 )
 async def delete_image(item_id: str, image_id: str, _: AdminUser, session: DbSession) -> None:
-    await service.delete_image(session, item_id, image_id)
+    await images.delete_image(session, item_id, image_id)

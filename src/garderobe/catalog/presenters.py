@@ -10,14 +10,17 @@ from garderobe.catalog.schemas import CategoryNode, ItemOut
 from garderobe.catalog.taxonomy import tree
 from garderobe.infra.cache import digested
 from garderobe.infra.storage import ObjectStorage
-from garderobe.media.urls import image_urls
+from garderobe.media.urls import object_urls
 from garderobe.settings import Settings
 
 _CATEGORY_TREE = TypeAdapter(list[CategoryNode])
 
 
 async def item_out(item: Item, storage: ObjectStorage, settings: Settings) -> ItemOut:
-    urls = {image.id: await image_urls(storage, settings, image) for image in item.images}
+    urls = {
+        image.id: await object_urls(storage, settings, image.key, image.thumbnails)
+        for image in item.images
+    }
     return ItemOut.of(item, urls)
 
 

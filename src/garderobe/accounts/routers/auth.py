@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import ValidationError
 
-from garderobe.accounts import service, sessions
+from garderobe.accounts import hooks, service, sessions
 from garderobe.accounts.dependencies import AccessClaims, CurrentUser
 from garderobe.accounts.schemas import (
     AcceptedOut,
@@ -25,7 +25,6 @@ from garderobe.accounts.schemas import (
     UserOut,
 )
 from garderobe.api.deps import DbSession, RedisDep, SettingsDep
-from garderobe.commerce import cart as carts
 from garderobe.errors import InvalidInput, Unauthorized
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -136,8 +135,9 @@ async def login(
     email, password = await _login_credentials(request)
     ip = request.client.host if request.client else "unknown"
     user = await service.authenticate(session, redis, email=email, password=password, ip=ip)
-    if x_cart_token:  # the guest's cart joins the user's, capped by stock
-        await carts.merge_guest_cart(session, settings, user.id, x_cart_token)
+    # Commerce's hook merges the guest's cart (X-Cart-Token) into the user's, capped by stock.
+    event = hooks.LoggedIn(user.id, cart_token=x_cart_token)
+    await hooks.logged_in(request.app.state.login_hooks, session, settings, event)
     return _tokens(await sessions.start(settings, redis, user.id))
 
 

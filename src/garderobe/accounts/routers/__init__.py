@@ -1,0 +1,1 @@
+"""HTTP routes of the accounts domain, one module per resource."""

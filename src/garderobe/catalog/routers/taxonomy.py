@@ -1,0 +1,177 @@
+"""/api/v1/categories, /api/v1/brands."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response, status
+
+from garderobe.accounts.dependencies import AdminUser
+from garderobe.api.conditional import cached_json
+from garderobe.api.deps import SettingsDep, StoresDep
+from garderobe.catalog import cache, categories, presenters
+from garderobe.catalog.dependencies import CatalogWrite
+from garderobe.catalog.documents import Category
+from garderobe.catalog.routers.problems import ADMIN, READ
+from garderobe.catalog.schemas import (
+    AttributeIn,
+    BrandIn,
+    BrandOut,
+    BrandUpdateIn,
+    CategoryIn,
+    CategoryNode,
+    CategoryOut,
+    CategoryRef,
+    CategoryUpdateIn,
+    ValueIn,
+)
+from garderobe.catalog.taxonomy import ancestors, get_category, merge_attributes
+from garderobe.infra.cache import digested
+
+router = APIRouter(prefix="/api/v1", tags=["catalog"])
+
+
+async def _category_out(category: Category) -> CategoryOut:
+    chain = await ancestors(category)
+    children = await categories.children_of([category.slug])
+    return CategoryOut(
+        slug=category.slug,
+        name=category.name,
+        parent=category.parent,
+        breadcrumb=[CategoryRef(slug=c.slug, name=c.name) for c in chain],
+        children=[CategoryRef(slug=c.slug, name=c.name) for c in children],
+        own_attributes=category.attributes,
+        attributes=merge_attributes(chain),
+    )
+
+
+@router.get(
+    "/categories",
+    response_model=list[CategoryNode],
+    responses=READ,
+    summary="The category tree",
+)
+async def category_tree(request: Request, stores: StoresDep, settings: SettingsDep) -> Response:
+    cached = await cache.response_cache(stores.redis, settings).get_or_compute(
+        "categories", presenters.category_tree_body
+    )
+    return cached_json(request, cached)
+
+
+async def _category_body(slug: str) -> tuple[bytes, str]:
+    return digested((await _category_out(await get_category(slug))).model_dump_json().encode())
+
+
+@router.get(
+    "/categories/{slug}",
+    response_model=CategoryOut,
+    responses=READ,
+    summary="A category with its breadcrumb and effective attribute schema",
+)
+async def category_detail(
+    slug: str, request: Request, stores: StoresDep, settings: SettingsDep
+) -> Response:
+    cached = await cache.response_cache(stores.redis, settings).get_or_compute(
+        cache.key("category", {"slug": slug}), lambda: _category_body(slug)
+    )
+    return cached_json(request, cached)
+
+
+@router.post(
+    "/categories",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CategoryOut,
+    responses=ADMIN,
+    summary="Create a category (admin)",
+    dependencies=[CatalogWrite],
+)
+async def create_category(body: CategoryIn, _: AdminUser) -> CategoryOut:
+    return await _category_out(await categories.create_category(body))
+
+
+@router.patch(
+    "/categories/{slug}",
+    response_model=CategoryOut,
+    responses=ADMIN,
+    summary="Rename or reorder a category (admin)",
+    dependencies=[CatalogWrite],
+)
+async def update_category(slug: str, body: CategoryUpdateIn, _: AdminUser) -> CategoryOut:
+    changes = body.model_dump(exclude_unset=True, exclude_none=True)
+    return await _category_out(await categories.update_category(slug, changes))
+
+
+@router.delete(
+    "/categories/{slug}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**ADMIN, 409: {"description": "Problem: has children or items"}},
+    summary="Delete a category (admin); refused while it has children or items",
+    dependencies=[CatalogWrite],
+)
+async def delete_category(slug: str, _: AdminUser) -> None:
+    await categories.delete_category(slug)
+
+
+@router.post(
+    "/categories/{slug}/attributes",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CategoryOut,
+    responses=ADMIN,
+    summary="Add an attribute to a category (admin); inherited by its subcategories",
+    dependencies=[CatalogWrite],
+)
+async def add_attribute(slug: str, body: AttributeIn, _: AdminUser) -> CategoryOut:
+    return await _category_out(await categories.add_attribute(slug, body))
+
+
+@router.post(
+    "/categories/{slug}/attributes/{name}/values",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CategoryOut,
+    responses=ADMIN,
+    summary="Allow one more value for an enum attribute (admin)",
+    dependencies=[CatalogWrite],
+)
+async def add_value(slug: str, name: str, body: ValueIn, _: AdminUser) -> CategoryOut:
+    return await _category_out(await categories.add_value(slug, name, body.label))
+
+
+@router.delete(
+    "/categories/{slug}/attributes/{name}/values/{value}",
+    response_model=CategoryOut,
+    responses={**ADMIN, 409: {"description": "Problem: items use the value"}},
+    summary="Remove a value (admin); refused while items use it unless force=true",
+    dependencies=[CatalogWrite],
+)
+async def remove_value(
+    slug: str, name: str, value: str, _: AdminUser, force: bool = False
+) -> CategoryOut:
+    return await _category_out(await categories.remove_value(slug, name, value, force=force))
+
+
+@router.get("/brands", response_model=list[BrandOut], summary="All brands")
+async def list_brands() -> list[BrandOut]:
+    return [BrandOut(slug=b.slug, name=b.name) for b in await categories.list_brands()]
+
+
+@router.post(
+    "/brands",
+    status_code=status.HTTP_201_CREATED,
+    response_model=BrandOut,
+    responses=ADMIN,
+    summary="Create a brand (admin)",
+    dependencies=[CatalogWrite],
+)
+async def create_brand(body: BrandIn, _: AdminUser) -> BrandOut:
+    brand = await categories.create_brand(body.name, body.slug)
+    return BrandOut(slug=brand.slug, name=brand.name)
+
+
+@router.patch(
+    "/brands/{slug}",
+    response_model=BrandOut,
+    responses=ADMIN,
+    summary="Rename a brand (admin)",
+    dependencies=[CatalogWrite],
+)
+async def rename_brand(slug: str, body: BrandUpdateIn, _: AdminUser) -> BrandOut:
+    brand = await categories.rename_brand(slug, body.name)
+    return BrandOut(slug=brand.slug, name=brand.name)

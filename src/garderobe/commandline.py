@@ -1,0 +1,78 @@
+"""Settings and store checks the `garderobe` commands share (the main tree and each domain's)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from typing import Any, NoReturn
+
+import click
+from pydantic import ValidationError
+
+from garderobe import registry
+from garderobe.settings import Settings
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"garderobe: {message}", err=True)
+    sys.exit(1)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']).upper() or 'settings'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        fail(f"configuration error: {problems}")
+
+
+def store_settings() -> Settings:
+    """Settings for a command that needs stores: in development, each store the environment
+    and `.env` leave unset is taken from the running `garderobe dev` (its dev-stack file)."""
+    # Here, not at the top: `garderobe --help` and the start of `garderobe dev` need neither.
+    from garderobe.dev import stackfile
+
+    settings = load_settings()
+    if not settings.is_development or not settings.missing_stores():
+        return settings
+    try:
+        stack = stackfile.read(settings)
+    except stackfile.StaleDevStack as exc:
+        fail(str(exc))
+    if stack is None:
+        return settings
+    taken = stackfile.environment_for(settings, stack)
+    # Through the environment, so uvicorn's worker and reload processes see them too.
+    os.environ.update(taken)
+    stores = [key for key in settings.missing_stores() if key in taken]
+    click.echo(
+        f"garderobe: {', '.join(stores)} from the running `garderobe dev` "
+        f"(pid {stack.pid}, {stack.path})",
+        err=True,
+    )
+    return load_settings()
+
+
+def preflight(settings: Settings) -> None:
+    """Connect to every store once so a bad URL is one clear line, not a traceback."""
+    missing = settings.missing_stores()
+    if missing:
+        fail(
+            f"{', '.join(missing)} not set. Set them (see .env.example), or start "
+            "`garderobe dev` in this directory: commands run here then use its stores."
+        )
+
+    from garderobe.infra.stores import StoreUnavailable, open_stores
+
+    async def check() -> None:
+        stores = await open_stores(settings, registry.document_models())
+        await stores.close()
+
+    try:
+        asyncio.run(check())
+    except StoreUnavailable as exc:
+        fail(str(exc))

@@ -1,0 +1,28 @@
+"""What an order tells others once its transaction commits: the customer (mail) and the
+catalog (items sold out or back in stock), both as outbox rows."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from garderobe import mailer
+from garderobe.accounts.models import User
+from garderobe.commerce.models import Order
+
+# Stored in outbox rows: the names stay while rows may be pending.
+MARK_SOLD_TOPIC = "catalog.mark_sold"
+RELIST_TOPIC = "catalog.relist"
+
+
+def mail_status(session: AsyncSession, user: User, order: Order, template: str) -> None:
+    mailer.queue_mail(
+        session,
+        to=user.email,
+        template=template,
+        context={
+            "name": user.full_name or user.email,
+            "number": order.number,
+            "status": order.status.value.replace("_", " "),
+            "total": f"{order.total / 100:.2f} {order.currency}",
+        },
+    )

@@ -1,0 +1,41 @@
+"""Queries on orders that checkout, the workflow and the response bodies share."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from garderobe.accounts.models import User
+from garderobe.commerce.models import Order, OrderEvent, OrderItem
+from garderobe.errors import NotFound
+
+
+class OrderNotFound(NotFound):
+    slug = "order-not-found"
+    title = "Order not found"
+
+
+async def get_order(
+    session: AsyncSession, order_id: uuid.UUID, user: User, *, lock: bool = False
+) -> Order:
+    """The order if it is the user's own (or the user is an admin); else OrderNotFound."""
+    query = select(Order).where(Order.id == order_id)
+    if not user.is_admin:
+        query = query.where(Order.user_id == user.id)
+    if lock:
+        query = query.with_for_update()
+    order = await session.scalar(query)
+    if order is None:
+        raise OrderNotFound(f"No order {order_id}.")
+    return order
+
+
+async def order_lines(session: AsyncSession, order_id: uuid.UUID) -> list[OrderItem]:
+    return list(await session.scalars(select(OrderItem).where(OrderItem.order_id == order_id)))
+
+
+async def history(session: AsyncSession, order_id: uuid.UUID) -> list[OrderEvent]:
+    query = select(OrderEvent).where(OrderEvent.order_id == order_id)
+    return list(await session.scalars(query.order_by(OrderEvent.created_at)))

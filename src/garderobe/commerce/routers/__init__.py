@@ -1,0 +1,1 @@
+"""HTTP routes of the commerce domain, one module per resource."""

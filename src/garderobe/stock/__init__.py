@@ -1,0 +1,1 @@
+"""Units on hand and reserved per catalog item: what catalog and commerce both build on."""

@@ -1,0 +1,19 @@
+"""Request and response bodies of the admin stock routes."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class StockIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    on_hand: int = Field(ge=0, le=1_000_000)
+
+
+class StockOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    item_id: str
+    on_hand: int
+    reserved: int
