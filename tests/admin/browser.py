@@ -25,12 +25,12 @@ SCREENSHOTS = Path(os.environ.get("BROWSER_SCREENSHOTS", "build/screenshots"))
 def chromium_path() -> str:
     """Chromium from the system (Playwright's own download is not used); a clear failure
     names the package to install instead of skipping the tests."""
-    wanted = os.environ.get("BROWSER_CHROMIUM", "/usr/bin/chromium")
+    wanted = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     found = shutil.which(wanted) or shutil.which("chromium")
     if found is None:
         raise RuntimeError(
             f"the admin browser tests need Chromium at {wanted}: `apt-get install -y chromium` "
-            "(Debian/Ubuntu), or set BROWSER_CHROMIUM to a Chromium/Chrome binary"
+            "(Debian/Ubuntu), or set CHROMIUM_PATH to a Chromium/Chrome binary"
         )
     return found
 
