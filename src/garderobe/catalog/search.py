@@ -23,27 +23,36 @@ _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 MAX_QUERY_WORDS = 8
 
 
-async def correct(session: AsyncSession, word: str) -> str | None:
-    """The indexed word `word` stands for: itself, or the closest one within the edit budget."""
-    budget = 0 if len(word) <= 2 else 1 if len(word) <= 4 else 2
-    term: str | None = await session.scalar(
-        text("""
-        SELECT term FROM search_terms
-        WHERE term = :w OR (:budget > 0 AND levenshtein_less_equal(term, :w, :budget) <= :budget)
-              OR term LIKE :prefix
-        ORDER BY term = :w DESC, term LIKE :prefix DESC,
-                 levenshtein(term, :w), similarity(term, :w) DESC, length(term)
-        LIMIT 1
-    """),
-        {"w": word, "budget": budget, "prefix": word.replace("%", "") + "%"},
-    )
-    return term
+# Every word of a query corrected in one statement: itself if indexed, else the closest indexed
+# word within its edit budget (0 up to 2 letters, 1 up to 4, else 2), or one it begins.
+_CORRECTED = text("""
+SELECT (
+    SELECT term FROM search_terms
+    WHERE term = w.word
+          OR (w.budget > 0 AND levenshtein_less_equal(term, w.word, w.budget) <= w.budget)
+          OR term LIKE w.prefix
+    ORDER BY term = w.word DESC, term LIKE w.prefix DESC,
+             levenshtein(term, w.word), similarity(term, w.word) DESC, length(term)
+    LIMIT 1
+) AS term
+FROM unnest(CAST(:words AS text[]), CAST(:budgets AS int[]), CAST(:prefixes AS text[]))
+     WITH ORDINALITY AS w(word, budget, prefix, n)
+ORDER BY w.n
+""")
 
 
 async def query_terms(session: AsyncSession, q: str) -> list[str]:
     """The query's words, each corrected to an indexed word (words with no match dropped)."""
     raw = [w for w in dict.fromkeys(w.replace("-", "") for w in _WORD.findall(q.lower())) if w]
-    corrected = [await correct(session, w) for w in raw[:MAX_QUERY_WORDS]]
+    words = raw[:MAX_QUERY_WORDS]
+    if not words:
+        return []
+    params = {
+        "words": words,
+        "budgets": [0 if len(w) <= 2 else 1 if len(w) <= 4 else 2 for w in words],
+        "prefixes": [w.replace("%", "") + "%" for w in words],
+    }
+    corrected = (await session.scalars(_CORRECTED, params)).all()
     return [t for t in dict.fromkeys(corrected) if t]
 
 
@@ -127,11 +136,12 @@ async def search(session: AsyncSession, q: str, limit: int) -> tuple[list[str], 
     ]
 
 
-async def suggest_names(session: AsyncSession, q: str, limit: int = 10) -> dict[str, list[str]]:
+async def suggest_names(
+    session: AsyncSession, q: str, words: Sequence[str], limit: int = 10
+) -> dict[str, list[str]]:
     """Brand and category names matching the whole of `q` by prefix or closeness, or
-    containing one of its (corrected) words, grouped by kind."""
+    containing one of its corrected `words` (query_terms), grouped by kind."""
     prefix = q.strip().lower()
-    words = await query_terms(session, q)
     result = await session.execute(
         text("""
         SELECT kind, label FROM search_terms
@@ -143,7 +153,7 @@ async def suggest_names(session: AsyncSession, q: str, limit: int = 10) -> dict[
                              OR replace(term, '-', '') LIKE w || '%'))
         ORDER BY term LIKE :prefix DESC, similarity(term, :q) DESC, term LIMIT :limit
     """),
-        {"prefix": f"{prefix}%", "q": prefix, "words": words, "limit": limit},
+        {"prefix": f"{prefix}%", "q": prefix, "words": list(words), "limit": limit},
     )
     found: dict[str, list[str]] = {"brand": [], "category": []}
     for row in result:
@@ -153,9 +163,9 @@ async def suggest_names(session: AsyncSession, q: str, limit: int = 10) -> dict[
 
 async def suggest(session: AsyncSession, q: str, limit: int = 10) -> list[str]:
     """Autocomplete: brand and category names first, then item titles, for a prefix or typo."""
-    names = await suggest_names(session, q, limit)
-    found = names["brand"] + names["category"]
     terms = await query_terms(session, q)
+    names = await suggest_names(session, q, terms, limit)
+    found = names["brand"] + names["category"]
     if terms and len(found) < limit:
         titles = await session.execute(
             text("""

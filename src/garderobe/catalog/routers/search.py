@@ -49,7 +49,7 @@ class SearchOut(BaseModel):
 
 async def _search_body(session: AsyncSession, q: str, limit: int) -> tuple[bytes, str]:
     terms, hits = await search.search(session, q, limit)
-    suggestions = await search.suggest_names(session, q)
+    suggestions = await search.suggest_names(session, q, terms)
     out = SearchOut(
         query_terms=terms,
         items=[
