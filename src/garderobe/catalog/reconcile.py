@@ -32,13 +32,17 @@ class ReconcileReport:
     unchanged: int
 
 
-async def divergent(stores: Stores) -> tuple[list[str], list[str], int]:
+async def divergent(
+    stores: Stores, documents: dict[str, int] | None = None
+) -> tuple[list[str], list[str], int]:
     """Ids whose index row is missing or stale (by revision), ids of index rows whose item is
-    gone, and how many items there are."""
-    documents = {
-        str(doc["_id"]): doc["revision"]
-        async for doc in Item.get_pymongo_collection().find({}, {"revision": 1})
-    }
+    gone, and how many items there are. `documents` (id -> revision) saves reading MongoDB
+    again when the caller has just read it."""
+    if documents is None:
+        documents = {
+            str(doc["_id"]): doc["revision"]
+            async for doc in Item.get_pymongo_collection().find({}, {"revision": 1})
+        }
     async with stores.sessionmaker() as session:
         indexed_rows = await session.execute(select(ItemSearch.item_id, ItemSearch.revision))
         indexed: dict[str, int] = dict(indexed_rows.all())

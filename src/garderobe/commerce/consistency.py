@@ -46,14 +46,16 @@ class Divergences:
 
 async def find(stores: Stores) -> Divergences:
     """Every divergence between the items in MongoDB and their stock and index rows."""
-    statuses = {
-        str(doc["_id"]): doc["status"]
-        async for doc in Item.get_pymongo_collection().find({}, {"status": 1})
-    }
+    # One pass over the items serves both comparisons (stock here, the index in reconcile).
+    documents = [
+        doc async for doc in Item.get_pymongo_collection().find({}, {"status": 1, "revision": 1})
+    ]
+    statuses = {str(doc["_id"]): doc["status"] for doc in documents}
     async with stores.sessionmaker() as session:
         rows = await session.execute(select(Stock.item_id, Stock.on_hand, Stock.reserved))
         units = {row.item_id: (row.on_hand - row.reserved, row.reserved) for row in rows}
-    stale, orphans, _ = await reconcile.divergent(stores)
+    revisions = {str(doc["_id"]): doc["revision"] for doc in documents}
+    stale, orphans, _ = await reconcile.divergent(stores, revisions)
     found = Divergences(index_stale=stale, index_orphans=orphans)
     for item_id, (_, reserved) in units.items():
         if item_id not in statuses:
