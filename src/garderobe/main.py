@@ -16,6 +16,7 @@ from garderobe.api.docs import install_offline_docs
 from garderobe.api.hygiene import InputHygieneMiddleware
 from garderobe.api.middleware import RequestContextMiddleware
 from garderobe.api.openapi import document_problems, operation_id
+from garderobe.catalog.facet_index import FacetIndex
 from garderobe.errors import install_error_handlers
 from garderobe.infra.stores import open_stores
 from garderobe.observability.http import MetricsMiddleware
@@ -52,6 +53,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stores = await open_stores(settings, registry.document_models())
         app.state.stores = stores
+        # Per process: each API worker keeps its own, in step with PostgreSQL.
+        app.state.facet_index = FacetIndex() if settings.catalog_facets == "memory" else None
         stores_opened(app, stores)
         try:
             yield

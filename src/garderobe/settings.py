@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     media_url_expires_seconds: int = Field(default=3600, gt=0)
 
     catalog_cache_ttl_seconds: int = Field(default=300, gt=0)
+    # Where facet counts of listings without search words are computed: "memory" (bitmaps in
+    # each API process, catalog.facet_index) or "database" (statements over item_facets).
+    catalog_facets: Literal["memory", "database"] = "memory"
 
     cart_token_ttl_days: int = Field(default=30, gt=0)
     shipping_fee: int = Field(default=495, ge=0, description="Minor units per order")

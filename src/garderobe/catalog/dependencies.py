@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from garderobe.api.deps import StoresDep
 from garderobe.catalog import cache
+from garderobe.catalog.facet_index import FacetIndex
 
 
 async def catalog_write(stores: StoresDep) -> AsyncIterator[None]:
@@ -24,3 +26,12 @@ async def catalog_write(stores: StoresDep) -> AsyncIterator[None]:
 
 
 CatalogWrite = Depends(catalog_write, scope="function")
+
+
+def facet_index(request: Request) -> FacetIndex | None:
+    """This process's in-memory facet index (None when CATALOG_FACETS=database)."""
+    found: FacetIndex | None = request.app.state.facet_index
+    return found
+
+
+FacetIndexDep = Annotated[FacetIndex | None, Depends(facet_index)]

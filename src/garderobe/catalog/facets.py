@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.catalog import index
 from garderobe.catalog.documents import ItemStatus
+from garderobe.catalog.facet_index import FacetIndex, Tally
 from garderobe.catalog.listing import PRICE, Listing, Params, base_conditions, clauses
 
 FIELD_FACETS = ("brand", "size", "colour", "condition", "material", "pattern")
@@ -38,16 +39,6 @@ class FacetCounts:
     price_min: int | None
     price_max: int | None
     price_buckets: dict[int, int]  # lower bound -> count
-
-
-@dataclass
-class _Tally:
-    """Raw results before they are shaped: token counts, bucket counts, price range."""
-
-    tokens: dict[str, int]
-    buckets: dict[int, int]
-    price_min: int | None = None
-    price_max: int | None = None
 
 
 def _all_but_one(found: dict[str, str]) -> str:
@@ -94,10 +85,10 @@ def _statement(listing: Listing, params: Params, *, disjunctive: bool) -> str:
     """  # noqa: S608 - only generated placeholders (:p0 …) and fixed SQL are interpolated
 
 
-async def _scan(session: AsyncSession, listing: Listing, *, disjunctive: bool) -> _Tally:
+async def _scan(session: AsyncSession, listing: Listing, *, disjunctive: bool) -> Tally:
     params = Params()
     statement = _statement(listing, params, disjunctive=disjunctive)
-    tally = _Tally({}, {})
+    tally = Tally({}, {})
     for row in await session.execute(text(statement), params.values):
         if row.kind == "t":
             tally.tokens[row.key] = row.n
@@ -109,7 +100,7 @@ async def _scan(session: AsyncSession, listing: Listing, *, disjunctive: bool) -
     return tally
 
 
-async def _category_counts(session: AsyncSession, listing: Listing) -> _Tally:
+async def _category_counts(session: AsyncSession, listing: Listing) -> Tally:
     """Counts of every token over the whole category (no filter), from facet_counts; the
     price range from the price index (a min and a max are one index probe each)."""
     where, bound = "", {}
@@ -125,7 +116,7 @@ async def _category_counts(session: AsyncSession, listing: Listing) -> _Tally:
         ),
         bound,
     )
-    tally = _Tally({}, {})
+    tally = Tally({}, {})
     price_prefix = PRICE + index.TOKEN_SEPARATOR
     for row in rows:
         if row.token.startswith(price_prefix):
@@ -149,7 +140,7 @@ def _category_filter(listing: Listing) -> tuple[bool, str | None]:
     return len(found) <= 1, next(iter(found), None)
 
 
-async def _tally(session: AsyncSession, listing: Listing) -> _Tally:
+async def _tally(session: AsyncSession, listing: Listing) -> Tally:
     counted, filtered = _category_filter(listing)
     if not counted:
         return await _scan(session, listing, disjunctive=True)
@@ -173,12 +164,21 @@ def _typed(value: str, boolean: bool) -> Any:
 
 
 async def facets(
-    session: AsyncSession, listing: Listing, names: Sequence[str], booleans: Collection[str]
+    session: AsyncSession,
+    listing: Listing,
+    names: Sequence[str],
+    booleans: Collection[str],
+    memory: FacetIndex | None = None,
 ) -> FacetCounts:
     """Disjunctive value counts of the facets `names` (the top MAX_FACET_VALUES of each),
     price min/max and price buckets. `booleans` names the facets whose values are
-    true/false."""
-    tally = await _tally(session, listing)
+    true/false. With `memory` (this process's bitmaps), listings without search words are
+    counted there after it caught up with the index; otherwise by the statements here."""
+    if memory is not None and listing.tsquery is None:
+        await memory.sync(session)
+        tally = memory.tally(listing, names)
+    else:
+        tally = await _tally(session, listing)
     counts: dict[str, list[tuple[Any, int]]] = {name: [] for name in names}
     for raw, n in tally.tokens.items():
         facet, value = index.split_token(raw)

@@ -313,6 +313,14 @@ async def compact_facet_counts(session: AsyncSession) -> None:
     await session.execute(_COMPACT)
 
 
+async def prune_facet_changes(session: AsyncSession) -> None:
+    """Forget index row changes older than an hour (catalog.facet_index reloads whole when
+    its last sync is older than that)."""
+    await session.execute(
+        text("DELETE FROM item_facet_changes WHERE changed_at < now() - interval '1 hour'")
+    )
+
+
 async def rebuild_facet_counts(session: AsyncSession) -> None:
     """Count every active item again from item_search (after a reindex or an upgrade)."""
     await session.execute(

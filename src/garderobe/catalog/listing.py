@@ -74,15 +74,27 @@ def _filter_tokens(facet: str, values: Sequence[str]) -> list[str]:
     return sorted(found)
 
 
+def filter_tokens(listing: Listing) -> dict[str, list[str]]:
+    """Per filtered facet (fields and attributes), the tokens of which a row needs one."""
+    named = [(name, values) for name, values in listing.fields.items()]
+    named += [(f"attr.{name}", values) for name, values in listing.attributes.items()]
+    return {facet: _filter_tokens(facet, values) for facet, values in named if values}
+
+
+def status_tokens(listing: Listing) -> list[str]:
+    return [f"status{index.TOKEN_SEPARATOR}{s.value}" for s in listing.statuses]
+
+
+def category_token(listing: Listing) -> str | None:
+    path = listing.category_path
+    return f"category{index.TOKEN_SEPARATOR}{path}" if path else None
+
+
 def clauses(listing: Listing, params: Params) -> dict[str, str]:
     """One SQL condition per facet that has a filter (field filters, attributes, price)."""
     found: dict[str, str] = {}
-    named = [(name, values) for name, values in listing.fields.items()]
-    named += [(f"attr.{name}", values) for name, values in listing.attributes.items()]
-    for facet, values in named:
-        if values:
-            tokens = params.bind(_filter_tokens(facet, values), "text[]")
-            found[facet] = f"facet_values && {tokens}"
+    for facet, tokens in filter_tokens(listing).items():
+        found[facet] = f"facet_values && {params.bind(tokens, 'text[]')}"
     bounds = []
     if listing.price_min is not None:
         bounds.append(f"price_amount >= {params.bind(listing.price_min)}")
@@ -95,11 +107,9 @@ def clauses(listing: Listing, params: Params) -> dict[str, str]:
 
 def base_conditions(listing: Listing, params: Params) -> list[str]:
     """What every part of the answer shares: status, category subtree, search matches."""
-    statuses = [f"status={s.value}" for s in listing.statuses]
-    conditions = [f"facet_values && {params.bind(statuses, 'text[]')}"]
-    if listing.category_path:
-        category = [f"category={listing.category_path}"]
-        conditions.append(f"facet_values @> {params.bind(category, 'text[]')}")
+    conditions = [f"facet_values && {params.bind(status_tokens(listing), 'text[]')}"]
+    if (category := category_token(listing)) is not None:
+        conditions.append(f"facet_values @> {params.bind([category], 'text[]')}")
     if listing.tsquery == "":
         conditions.append("FALSE")
     elif listing.tsquery is not None:

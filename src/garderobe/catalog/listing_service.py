@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from garderobe.catalog import cache, facets, listing, search
 from garderobe.catalog import presenters as views
 from garderobe.catalog.documents import AttributeType, Item, ItemStatus
+from garderobe.catalog.facet_index import FacetIndex
 from garderobe.catalog.schemas import Facets, FacetValue, ItemPage, PriceBucket, PriceFacet
 from garderobe.catalog.taxonomy import effective_attributes, get_category
 from garderobe.errors import InvalidInput
@@ -155,7 +156,11 @@ async def _listing(session: AsyncSession, query: ListingQuery) -> listing.Listin
 
 
 async def page_body(
-    session: AsyncSession, query: ListingQuery, storage: ObjectStorage, settings: Settings
+    session: AsyncSession,
+    query: ListingQuery,
+    storage: ObjectStorage,
+    settings: Settings,
+    memory: FacetIndex | None = None,
 ) -> tuple[bytes, str]:
     """The JSON body of one page (and its facets), computed from the index and MongoDB."""
     names: tuple[list[str], set[str]] | None = None
@@ -167,7 +172,7 @@ async def page_body(
     found = await listing.page(session, spec)
     counted = None
     if names is not None:
-        counted = _facets_out(await facets.facets(session, spec, *names))
+        counted = _facets_out(await facets.facets(session, spec, *names, memory))
     items = [await views.item_out(i, storage, settings) for i in await documents(found.item_ids)]
     body = ItemPage(items=items, next_cursor=found.next_cursor, facets=counted)
     return digested(body.model_dump_json().encode())
@@ -179,9 +184,10 @@ async def list_items(
     query: ListingQuery,
     storage: ObjectStorage,
     settings: Settings,
+    memory: FacetIndex | None = None,
 ) -> Cached:
     """One page of items (and facets), from the cache when this query was answered since
     the catalog last changed."""
     return await cache.response_cache(redis, settings).get_or_compute(
-        query.cache_key(), lambda: page_body(session, query, storage, settings)
+        query.cache_key(), lambda: page_body(session, query, storage, settings, memory)
     )

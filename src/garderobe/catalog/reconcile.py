@@ -95,6 +95,8 @@ async def reconcile_search(ctx: dict[str, Any]) -> dict[str, int]:
 
 async def compact_facet_counts(ctx: dict[str, Any]) -> None:
     """arq cron job: keeps facet_counts about one row per (category path, token), however
-    many item writes appended changes since the last run."""
+    many item writes appended changes since the last run, and item_facet_changes to the last
+    hour (what in-process facet indexes may still need)."""
     async with unit_of_work(ctx["stores"]) as session:
         await index.compact_facet_counts(session)
+        await index.prune_facet_changes(session)

@@ -71,6 +71,30 @@ class ItemFacets(Base):
     )
 
 
+class ItemFacetChange(Base):
+    """An item whose `item_facets` row a transaction inserted, updated or deleted ('*': the
+    table was truncated), appended by triggers (migration 0012), never by code: in-process
+    facet indexes (catalog.facet_index) read the changes of transactions they have not seen.
+    Rows older than an hour are pruned."""
+
+    __tablename__ = "item_facet_changes"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    # The writing transaction's id (xid8 as bigint): comparable with a snapshot's xmin.
+    xid: Mapped[int] = mapped_column(
+        BigInteger, server_default=text("(pg_current_xact_id())::text::bigint")
+    )
+    item_id: Mapped[str] = mapped_column(String(24))
+    changed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=text("now()")
+    )
+
+    __table_args__ = (
+        Index("ix_item_facet_changes_xid", "xid"),
+        Index("ix_item_facet_changes_changed_at", "changed_at"),
+    )
+
+
 class SearchTerm(Base):
     """Every word in the projection (what a misspelt query word is corrected to), plus brand
     and category names (kind 'brand' / 'category', with their display label) for autocomplete."""

@@ -10,6 +10,7 @@ from garderobe.accounts.dependencies import AdminUser, OptionalUser
 from garderobe.api.conditional import cached_json
 from garderobe.api.deps import DbSession, SettingsDep, StorageDep, StoresDep
 from garderobe.catalog import cache, listing_service, presenters, service
+from garderobe.catalog.dependencies import FacetIndexDep
 from garderobe.catalog.documents import MAX_AMOUNT, Item
 from garderobe.catalog.routers.problems import ADMIN, READ, WRITE
 from garderobe.catalog.schemas import ItemCreate, ItemIn, ItemOut, ItemPage, ItemPatch
@@ -66,6 +67,7 @@ very next listing) and carry an `ETag`: send it back in `If-None-Match` to get `
 async def list_items(
     request: Request,
     session: DbSession,
+    memory: FacetIndexDep,
     user: OptionalUser,
     stores: StoresDep,
     settings: SettingsDep,
@@ -107,7 +109,9 @@ async def list_items(
         limit=limit,
         facets=facets,
     )
-    page = await listing_service.list_items(session, stores.redis, query, stores.storage, settings)
+    page = await listing_service.list_items(
+        session, stores.redis, query, stores.storage, settings, memory
+    )
     return cached_json(request, page)
 
 

@@ -1,0 +1,134 @@
+"""The in-process facet bitmaps (catalog.facet_index) count what the database statements
+(catalog.facets) count, for random listings over a catalogue with many distinct prices, and
+follow every committed change of `item_facets`, whoever made it."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, text, update
+
+from garderobe.catalog import facets
+from garderobe.catalog.documents import ItemStatus
+from garderobe.catalog.facet_index import FacetIndex, Tally
+from garderobe.catalog.listing import Listing
+from garderobe.catalog.search_models import ItemFacets
+from garderobe.infra.stores import Stores
+
+TREE = {"jeans": "clothes", "t-shirts": "clothes", "sneakers": "shoes"}
+COLOURS = ["black", "blue", "white", "red"]
+SIZES = ["S", "M", "L"]
+NAMES = ["category", "colour", "size", "brand"]
+
+
+def _row(rng: random.Random, n: int) -> dict[str, Any]:
+    leaf = rng.choice(sorted(TREE))
+    status = rng.choice([ItemStatus.ACTIVE] * 4 + [ItemStatus.DRAFT, ItemStatus.SOLD])
+    colours = rng.sample(COLOURS, rng.randint(1, 2))
+    return {
+        "item_id": f"{n:024x}",
+        "status": status.value,
+        # Many distinct prices, and some shared: the index's price bins have both.
+        "price_amount": rng.choice([rng.randint(0, 150_000), 2500, 10_000]),
+        "created_at": datetime(2026, 11, 1, tzinfo=UTC),
+        "facet_values": [
+            f"status={status.value}",
+            f"category={TREE[leaf]}",
+            f"category={leaf}",
+            f"size={rng.choice(SIZES)}",
+            f"brand=b{rng.randint(0, 5)}",
+            *(f"colour={c}" for c in colours),
+        ],
+    }
+
+
+def _listing(rng: random.Random) -> Listing:
+    fields = {
+        "colour": rng.sample(COLOURS, rng.randint(0, 2)),
+        "size": rng.sample(SIZES, rng.randint(0, 1)),
+    }
+    low = rng.choice([None, rng.randint(0, 100_000), 2500])
+    high = rng.choice([None, rng.randint(0, 150_000), 10_000])
+    statuses = rng.choice([(ItemStatus.ACTIVE,), (ItemStatus.ACTIVE, ItemStatus.DRAFT)])
+    return Listing(
+        category_path=rng.choice([None, "clothes", "jeans", "sneakers"]),
+        fields={k: v for k, v in fields.items() if v},
+        price_min=low,
+        price_max=high,
+        statuses=statuses,
+    )
+
+
+def _named(tally: Tally) -> dict[str, int]:
+    return {t: n for t, n in tally.tokens.items() if t.split("=")[0] in NAMES}
+
+
+async def _fill(stores: Stores, rows: list[dict[str, Any]]) -> None:
+    async with stores.sessionmaker() as session, session.begin():
+        await session.execute(delete(ItemFacets))
+        if rows:
+            await session.execute(insert(ItemFacets), rows)
+
+
+async def test_bitmaps_count_what_the_statements_count(stores: Stores) -> None:
+    rng = random.Random(20261201)
+    await _fill(stores, [_row(rng, n) for n in range(1500)])
+    memory = FacetIndex()
+    async with stores.sessionmaker() as session:
+        await memory.sync(session)
+        for _ in range(150):
+            listing = _listing(rng)
+            expected = await facets._scan(session, listing, disjunctive=True)
+            got = memory.tally(listing, NAMES)
+            assert _named(got) == _named(expected), listing
+            assert got.buckets == expected.buckets, listing
+            assert (got.price_min, got.price_max) == (expected.price_min, expected.price_max)
+
+
+async def _counts(memory: FacetIndex, stores: Stores, **listing: Any) -> dict[str, int]:
+    async with stores.sessionmaker() as session:
+        await memory.sync(session)
+    return _named(memory.tally(Listing(**listing), NAMES))
+
+
+async def test_bitmaps_follow_inserts_updates_deletes_and_truncation(stores: Stores) -> None:
+    rng = random.Random(7)
+    rows = [_row(rng, n) for n in range(3)]
+    for row in rows:
+        row.update(
+            price_amount=5000, facet_values=["status=active", "category=jeans", "colour=blue"]
+        )
+    await _fill(stores, rows)
+    memory = FacetIndex()
+    assert (await _counts(memory, stores))["colour=blue"] == 3
+
+    async with stores.sessionmaker() as session, session.begin():
+        await session.execute(
+            update(ItemFacets)
+            .where(ItemFacets.item_id == rows[0]["item_id"])
+            .values(facet_values=["status=active", "category=jeans", "colour=red"])
+        )
+        await session.execute(delete(ItemFacets).where(ItemFacets.item_id == rows[1]["item_id"]))
+        new = {**_row(rng, 99), "price_amount": 700, "facet_values": ["status=draft", "size=S"]}
+        await session.execute(insert(ItemFacets), [new])
+    counts = await _counts(memory, stores, category_path="jeans")
+    assert (counts["colour=blue"], counts["colour=red"]) == (1, 1)
+    cheap = await _counts(memory, stores, statuses=(ItemStatus.DRAFT,), price_max=1000)
+    assert cheap == {"size=S": 1}
+
+    async with stores.sessionmaker() as session, session.begin():
+        await session.execute(text("TRUNCATE item_facets"))
+    assert await _counts(memory, stores) == {}
+
+
+async def test_a_change_left_uncommitted_is_not_counted_until_commit(stores: Stores) -> None:
+    rng = random.Random(3)
+    await _fill(stores, [])
+    memory = FacetIndex()
+    async with stores.sessionmaker() as writer:
+        await writer.execute(insert(ItemFacets), [_row(rng, 1)])
+        assert await _counts(memory, stores) == {}
+        await writer.commit()
+    assert sum((await _counts(memory, stores, statuses=tuple(ItemStatus))).values()) > 0
