@@ -29,6 +29,21 @@ async def test_added_attribute_is_inherited_and_validated(
     assert ok.json()["attributes"]["season"] == "summer"
 
 
+async def test_added_attribute_is_a_facet_in_the_next_listing(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    listing = {"category": "t-shirts", "facets": "true"}
+    before = (await client.get("/api/v1/items", params=listing)).json()["facets"]["fields"]
+    assert "attr.season" not in before  # and the category's facets are cached now
+    await client.post(
+        f"{CATEGORIES}/tops/attributes",
+        headers=admin,
+        json={"name": "season", "label": "Season", "type": "enum", "values": ["Summer", "Winter"]},
+    )
+    after = (await client.get("/api/v1/items", params=listing)).json()["facets"]["fields"]
+    assert after["attr.season"] == []
+
+
 async def test_added_value_is_accepted_right_away(
     client: httpx.AsyncClient, admin: dict[str, str]
 ) -> None:

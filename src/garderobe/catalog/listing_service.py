@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -94,17 +95,30 @@ class ListingQuery:
         return cache.key("items", asdict(self))
 
 
-async def _facet_names(query: ListingQuery) -> tuple[list[str], set[str]]:
+async def _facetable(slug: str) -> tuple[bytes, str]:
+    definitions = await effective_attributes(await get_category(slug))
+    found = {d.name: d.type.value for d in definitions if d.type in FACETABLE}
+    return digested(json.dumps(found, sort_keys=True).encode())
+
+
+async def category_facets(redis: Redis, settings: Settings, slug: str) -> dict[str, str]:
+    """The category's facetable attributes (name -> type); CategoryNotFound if there is no
+    such category. Cached with the catalog's pages: two MongoDB reads saved per listing."""
+    cached = await cache.response_cache(redis, settings).get_or_compute(
+        cache.key("category-facets", {"slug": slug}), lambda: _facetable(slug)
+    )
+    found: dict[str, str] = json.loads(cached.body)
+    return found
+
+
+def _facet_names(query: ListingQuery, schema: dict[str, str]) -> tuple[list[str], set[str]]:
     """The facets to count (fixed fields, category, the category's facetable attributes and
     any filtered attribute) and which of them hold booleans."""
-    schema: dict[str, AttributeType] = {}
-    if query.category:
-        definitions = await effective_attributes(await get_category(query.category))
-        schema = {d.name: d.type for d in definitions if d.type in FACETABLE}
+    schema = dict(schema)
     for name in query.attributes:
-        schema.setdefault(name, AttributeType.ENUM)
+        schema.setdefault(name, AttributeType.ENUM.value)
     names = [*facets.FIELD_FACETS, "category", *(f"attr.{n}" for n in sorted(schema))]
-    booleans = {f"attr.{n}" for n, kind in schema.items() if kind is AttributeType.BOOLEAN}
+    booleans = {f"attr.{n}" for n, kind in schema.items() if kind == AttributeType.BOOLEAN.value}
     return names, booleans
 
 
@@ -157,21 +171,21 @@ async def _listing(session: AsyncSession, query: ListingQuery) -> listing.Listin
 
 async def page_body(
     session: AsyncSession,
+    redis: Redis,
     query: ListingQuery,
     storage: ObjectStorage,
     settings: Settings,
     memory: FacetIndex | None = None,
 ) -> tuple[bytes, str]:
     """The JSON body of one page (and its facets), computed from the index and MongoDB."""
-    names: tuple[list[str], set[str]] | None = None
-    if query.facets:  # first: an unknown category is a 404 before any query runs
-        names = await _facet_names(query)
-    elif query.category:
-        await get_category(query.category)
+    schema: dict[str, str] = {}
+    if query.category:  # first: an unknown category is a 404 before any query runs
+        schema = await category_facets(redis, settings, query.category)
     spec = await _listing(session, query)
     found = await listing.page(session, spec)
     counted = None
-    if names is not None:
+    if query.facets:
+        names = _facet_names(query, schema)
         counted = _facets_out(await facets.facets(session, spec, *names, memory))
     items = [await views.item_out(i, storage, settings) for i in await documents(found.item_ids)]
     body = ItemPage(items=items, next_cursor=found.next_cursor, facets=counted)
@@ -189,5 +203,5 @@ async def list_items(
     """One page of items (and facets), from the cache when this query was answered since
     the catalog last changed."""
     return await cache.response_cache(redis, settings).get_or_compute(
-        query.cache_key(), lambda: page_body(session, query, storage, settings, memory)
+        query.cache_key(), lambda: page_body(session, redis, query, storage, settings, memory)
     )
