@@ -41,6 +41,9 @@ ORDER BY w.n
 """)
 
 
+_EXACT = text("SELECT term FROM search_terms WHERE term = ANY(CAST(:words AS text[]))")
+
+
 async def query_terms(session: AsyncSession, q: str) -> list[str]:
     """The query's words, each corrected to an indexed word (words with no match dropped)."""
     raw = [w for w in dict.fromkeys(w.replace("-", "") for w in _WORD.findall(q.lower())) if w]
@@ -52,6 +55,11 @@ async def query_terms(session: AsyncSession, q: str) -> list[str]:
         "budgets": [0 if len(w) <= 2 else 1 if len(w) <= 4 else 2 for w in words],
         "prefixes": [w.replace("%", "") + "%" for w in words],
     }
+    # Most queries are spelt right: when every word is an indexed word, each is its own
+    # correction (the statement below ranks an exact match first), and one index probe says so.
+    exact = set((await session.scalars(_EXACT, {"words": words})).all())
+    if exact.issuperset(words):
+        return words
     corrected = (await session.scalars(_CORRECTED, params)).all()
     return [t for t in dict.fromkeys(corrected) if t]
 
@@ -115,11 +123,12 @@ async def search(session: AsyncSession, q: str, limit: int) -> tuple[list[str], 
         options=f"StartSel={start}, StopSel={stop}, MaxWords=30, MinWords=10",
     )
     # Only generated placeholder names (:t0, :t1 …) are interpolated; values are bound.
-    statement = text(_SEARCH.format(counts=counts))
     rows: Sequence[Row[Any]] = ()
-    if len(terms) > 1:
-        rows = (await session.execute(statement, {**params, "match": to_tsquery(terms, "&")})).all()
+    if len(terms) > 1:  # every row matches every word: nothing to count per row
+        every = text(_SEARCH.format(counts=str(len(terms))))
+        rows = (await session.execute(every, {**params, "match": to_tsquery(terms, "&")})).all()
     if len(rows) < limit:
+        statement = text(_SEARCH.format(counts=counts))
         rows = (await session.execute(statement, {**params, "match": params["query"]})).all()
     return terms, [
         SearchHit(
