@@ -12,6 +12,7 @@ from PIL import Image
 
 from garderobe.accounts.models import Role
 from garderobe.catalog import images as service
+from garderobe.catalog import reconcile
 from garderobe.catalog.documents import Item
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
@@ -247,6 +248,27 @@ async def test_reorder_alt_and_delete(
     keys = {o.key for o in await stores.storage.list(f"items/{item.id}/")}
     assert all(first["id"] not in key for key in keys)
     assert any(second["id"] in key for key in keys)
+
+
+async def test_image_changes_keep_the_index_row_current(
+    client: httpx.AsyncClient, stores: Stores, admin: dict[str, str], run_jobs: RunJobs
+) -> None:
+    """Each change bumps the item's revision; the index row follows, so reconciliation and
+    `garderobe check consistency` see nothing stale."""
+    item = await create_listed_item(stores)
+    files = [(f"{c}.png", picture("PNG", colour=c), "image/png") for c in ("red", "blue")]
+    first, second = (await _upload(client, admin, item, *files)).json()
+    await run_jobs()  # thumbnails
+    await client.put(
+        f"{_url(item)}/order", headers=admin, json={"image_ids": [second["id"], first["id"]]}
+    )
+    await client.patch(f"{_url(item)}/{first['id']}", headers=admin, json={"alt": "Back"})
+    await client.delete(f"{_url(item)}/{second['id']}", headers=admin)
+    current = await Item.get(item.id)
+    assert current is not None
+    assert current.revision >= item.revision + 6  # upload, 2 thumbnails, order, alt, delete
+    stale, orphans, _ = await reconcile.divergent(stores)
+    assert (stale, orphans) == ([], [])
 
 
 async def test_deleting_an_item_removes_its_objects(

@@ -17,7 +17,7 @@ from anyio import to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.catalog import cache as catalog_cache
-from garderobe.catalog import item_images
+from garderobe.catalog import index, item_images
 from garderobe.catalog import service as catalog
 from garderobe.catalog.documents import Item, ItemImage
 from garderobe.errors import InvalidInput, PayloadTooLarge
@@ -29,6 +29,7 @@ from garderobe.media.uploads import ParsedForm
 from garderobe.media.urls import object_urls
 from garderobe.outbox import service as outbox
 from garderobe.settings import Settings
+from garderobe.uow import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +46,9 @@ async def upload(
     alts = form.fields.get("alt", [])
     known = {image.id for image in item.images}
     cleaned: dict[str, tuple[images.CleanImage, str]] = {}
-    for index, upload_file in enumerate(form.files):
+    for position, upload_file in enumerate(form.files):
         clean = await to_thread.run_sync(images.clean, upload_file.file, settings.media_max_pixels)
-        alt = alts[index] if index < len(alts) else ""
+        alt = alts[position] if position < len(alts) else ""
         cleaned.setdefault(clean.digest, (clean, alt))
     fresh = [digest for digest in cleaned if digest not in known]
     if len(item.images) + len(fresh) > settings.media_max_images_per_item:
@@ -80,7 +81,11 @@ async def upload(
         )
         await session.flush()
     catalog_cache.changed(session)
-    return await item_images.add_images(str(item.id), records, settings.media_max_images_per_item)
+    changed = await item_images.add_images(
+        str(item.id), records, settings.media_max_images_per_item
+    )
+    await index.follow_revision(session, changed)
+    return changed
 
 
 async def image_urls(
@@ -99,7 +104,15 @@ async def delete_image(session: AsyncSession, item_id: str, image_id: str) -> No
     media.schedule_object_deletion(session, _keys(image))
     catalog_cache.changed(session)
     await session.flush()
-    await item_images.remove_image(item_id, image_id)
+    await index.follow_revision(session, await item_images.remove_image(item_id, image_id))
+
+
+async def reorder(session: AsyncSession, item_id: str, order: list[str]) -> None:
+    await index.follow_revision(session, await item_images.reorder(item_id, order))
+
+
+async def set_alt(session: AsyncSession, item_id: str, image_id: str, alt: str) -> None:
+    await index.follow_revision(session, await item_images.set_alt(item_id, image_id, alt))
 
 
 async def make_thumbnails(ctx: dict[str, Any], payload: dict[str, Any]) -> None:
@@ -121,7 +134,10 @@ async def make_thumbnails(ctx: dict[str, Any], payload: dict[str, Any]) -> None:
             key = f"{item_prefix(item_id)}thumbs/{image.id}-{width}.webp"
             await storage.put(key, data, "image/webp")
             thumbs[str(width)] = key
-        await item_images.set_thumbnails(item_id, image.id, thumbs)
+        changed = await item_images.set_thumbnails(item_id, image.id, thumbs)
+        if changed is not None:
+            async with unit_of_work(ctx["stores"]) as session:
+                await index.follow_revision(session, changed)
         await catalog_cache.bump(ctx["stores"].redis)
 
 

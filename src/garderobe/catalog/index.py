@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, text
+from sqlalchemy import delete, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.catalog.documents import Item, ItemStatus
@@ -333,6 +333,17 @@ async def index_item(
 ) -> None:
     """Keep one item's index row current (whatever its status)."""
     await index_items_bulk(session, [(item, category_names, brand_name)])
+
+
+async def follow_revision(session: AsyncSession, item: Item) -> None:
+    """An image change bumped the item's revision in MongoDB. Images are not indexed, so the
+    row stays as it is but takes the revision: reconciliation and `garderobe check
+    consistency` compare revisions, and would call the row stale."""
+    await session.execute(
+        update(ItemSearch)
+        .where(ItemSearch.item_id == str(item.id), ItemSearch.revision < item.revision)
+        .values(revision=item.revision)
+    )
 
 
 async def remove_items(session: AsyncSession, item_ids: Sequence[str]) -> None:

@@ -57,10 +57,9 @@ async def find_image(item_id: str, image_id: str) -> ItemImage:
     raise ItemNotFound(f"Item {item_id} has no image {image_id}.")
 
 
-async def remove_image(item_id: str, image_id: str) -> ItemImage:
-    image = await find_image(item_id, image_id)
-    await change_images(item_id, lambda images: [i for i in images if i.id != image_id])
-    return image
+async def remove_image(item_id: str, image_id: str) -> Item:
+    await find_image(item_id, image_id)
+    return await change_images(item_id, lambda images: [i for i in images if i.id != image_id])
 
 
 async def reorder(item_id: str, order: list[str]) -> Item:
@@ -83,10 +82,10 @@ async def set_alt(item_id: str, image_id: str, alt: str) -> Item:
     )
 
 
-async def set_thumbnails(item_id: str, image_id: str, thumbnails: dict[str, str]) -> None:
-    """Record thumbnails; a no-op when the image (or the item) was removed meanwhile."""
+async def set_thumbnails(item_id: str, image_id: str, thumbnails: dict[str, str]) -> Item | None:
+    """Record thumbnails; a no-op (None) when the image (or the item) was removed meanwhile."""
     try:
-        await change_images(
+        return await change_images(
             item_id,
             lambda images: [
                 i.model_copy(update={"thumbnails": thumbnails}) if i.id == image_id else i
@@ -94,7 +93,7 @@ async def set_thumbnails(item_id: str, image_id: str, thumbnails: dict[str, str]
             ],
         )
     except ItemNotFound:
-        return
+        return None
 
 
 async def referenced_keys() -> set[str]:

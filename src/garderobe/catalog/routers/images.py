@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, status
 
 from garderobe.accounts.dependencies import AdminUser
 from garderobe.api.deps import DbSession, SettingsDep, StorageDep
-from garderobe.catalog import images, item_images
+from garderobe.catalog import images
 from garderobe.catalog import service as catalog
 from garderobe.catalog.dependencies import CatalogWrite
 from garderobe.catalog.schemas import ImageAltIn, ImageDetailOut, ImageOrderIn
@@ -117,9 +117,14 @@ async def list_images(
     dependencies=[CatalogWrite],
 )
 async def reorder_images(
-    item_id: str, body: ImageOrderIn, _: AdminUser, storage: StorageDep, settings: SettingsDep
+    item_id: str,
+    body: ImageOrderIn,
+    _: AdminUser,
+    session: DbSession,
+    storage: StorageDep,
+    settings: SettingsDep,
 ) -> list[ImageDetailOut]:
-    await item_images.reorder(item_id, body.image_ids)
+    await images.reorder(session, item_id, body.image_ids)
     return await _out(storage, settings, item_id)
 
 
@@ -135,10 +140,11 @@ async def update_alt(
     image_id: str,
     body: ImageAltIn,
     _: AdminUser,
+    session: DbSession,
     storage: StorageDep,
     settings: SettingsDep,
 ) -> list[ImageDetailOut]:
-    await item_images.set_alt(item_id, image_id, body.alt)
+    await images.set_alt(session, item_id, image_id, body.alt)
     return await _out(storage, settings, item_id)
 
 
