@@ -42,6 +42,7 @@ from garderobe.catalog.listing import (
 
 PRICE_BOUNDARIES = index.PRICE_BOUNDARIES
 PRICE_BINS = 256
+LOAD_CHUNK = 5000
 TRUNCATED = "*"  # what the truncate trigger writes for "every row changed"
 # item_facet_changes keeps an hour (catalog.reconcile prunes it); a process whose last sync
 # is older than this reloads everything instead of trusting the log to still be complete.
@@ -91,22 +92,29 @@ class _Bitmaps:
     bin_edges: list[int] = field(default_factory=lambda: [0])  # lower bound of each bin
     bins: list[BitMap] = field(default_factory=lambda: [BitMap()])
 
-    @classmethod
-    def built(cls, rows: Sequence[tuple[str, int, Sequence[str]]]) -> _Bitmaps:
-        state = cls(buckets=[BitMap() for _ in PRICE_BOUNDARIES])
-        prices = sorted({price for _, price, _ in rows})
-        if prices:
-            step = max(len(prices) // PRICE_BINS, 1)
-            state.bin_edges = [prices[0], *prices[step::step]]
-            state.bins = [BitMap() for _ in state.bin_edges]
+    def add_rows(self, rows: Iterable[Any]) -> None:
+        """Item rows of a full load (item_id, price_amount, facet_values), a chunk at a time:
+        the prices are binned once all are in (`bin_prices`)."""
         members: dict[str, list[int]] = {}
-        for item_id, price, tokens in rows:
-            position = state._place(item_id, price)
-            for token in tokens:
+        for row in rows:
+            position = self.positions.setdefault(row.item_id, len(self.prices))
+            if position == len(self.prices):
+                self.prices.append(row.price_amount)
+            self.prices[position] = row.price_amount
+            for token in row.facet_values:
                 members.setdefault(token, []).append(position)
         for token, positions in members.items():
-            state._bitmap(token).update(positions)
-        return state
+            self._bitmap(token).update(positions)
+
+    def bin_prices(self) -> None:
+        distinct = sorted(set(self.prices))
+        step = max(len(distinct) // PRICE_BINS, 1)
+        self.bin_edges = [distinct[0], *distinct[step::step]] if distinct else [0]
+        self.bins = [BitMap() for _ in self.bin_edges]
+        self.buckets = [BitMap() for _ in PRICE_BOUNDARIES]
+        for position, price in enumerate(self.prices):
+            self.buckets[_bucket(price)].add(position)
+            self.bins[_bin(self.bin_edges, price)].add(position)
 
     def _bitmap(self, token: str) -> BitMap:
         found = self.tokens.get(token)
@@ -172,7 +180,7 @@ class FacetIndex:
     """Facet counts from bitmaps kept in step with `item_facets` (one per API process)."""
 
     def __init__(self) -> None:
-        self._state = _Bitmaps.built([])
+        self._state = _Bitmaps(buckets=[BitMap() for _ in PRICE_BOUNDARIES])
         self._horizon: _Horizon | None = None
         self._lock = asyncio.Lock()
         self._synced_since = float("-inf")  # monotonic start of the last complete sync
@@ -190,8 +198,14 @@ class FacetIndex:
 
     async def _load(self, session: AsyncSession) -> None:
         self._horizon = _read_horizon((await session.execute(text(_HORIZON))).one())
-        rows = (await session.execute(_EVERYTHING)).all()
-        self._state = _Bitmaps.built([(r.item_id, r.price_amount, r.facet_values) for r in rows])
+        state = _Bitmaps()
+        # In chunks: 100,000 rows of token arrays at once would cost the process ~150 MB of
+        # short-lived strings that its allocator keeps (measured).
+        result = await session.stream(_EVERYTHING)
+        async for chunk in result.partitions(LOAD_CHUNK):
+            state.add_rows(chunk)
+        state.bin_prices()
+        self._state = state
 
     async def _patched(self, session: AsyncSession, horizon: _Horizon) -> bool:
         """Apply the changes since `horizon`; False when only a full load can be trusted."""
