@@ -10,7 +10,7 @@ from beanie import PydanticObjectId
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.catalog import cache, facets, listing, search
+from garderobe.catalog import cache, facets, index, listing, ratings, search
 from garderobe.catalog import presenters as views
 from garderobe.catalog.documents import AttributeType, Item, ItemStatus
 from garderobe.catalog.schemas import Facets, FacetValue, ItemPage, PriceBucket, PriceFacet
@@ -20,7 +20,7 @@ from garderobe.infra.cache import Cached, digested
 from garderobe.infra.storage import ObjectStorage
 from garderobe.settings import Settings
 
-SortParam = Literal["newest", "price_asc", "price_desc", "relevance"]
+SortParam = Literal["newest", "price_asc", "price_desc", "relevance", "rating"]
 ATTRIBUTE_PREFIX = "attr."
 FACETABLE = (AttributeType.ENUM, AttributeType.MULTI_ENUM, AttributeType.BOOLEAN)
 
@@ -103,6 +103,7 @@ async def _facet_names(query: ListingQuery) -> tuple[list[str], set[str]]:
     for name in query.attributes:
         schema.setdefault(name, AttributeType.ENUM)
     names = [*facets.FIELD_FACETS, "category", *(f"attr.{n}" for n in sorted(schema))]
+    names.append(index.RATING_FACET)
     booleans = {f"attr.{n}" for n, kind in schema.items() if kind is AttributeType.BOOLEAN}
     return names, booleans
 
@@ -168,7 +169,11 @@ async def page_body(
     counted = None
     if names is not None:
         counted = _facets_out(await facets.facets(session, spec, *names))
-    items = [await views.item_out(i, storage, settings) for i in await documents(found.item_ids)]
+    rated = await ratings.summaries(session, found.item_ids)
+    items = [
+        await views.item_out(i, storage, settings, rated.get(str(i.id)))
+        for i in await documents(found.item_ids)
+    ]
     body = ItemPage(items=items, next_cursor=found.next_cursor, facets=counted)
     return digested(body.model_dump_json().encode())
 
