@@ -87,7 +87,9 @@ async def _rated(
     client: httpx.AsyncClient, stores: Stores, settings: Settings, stars: list[int], **f: Any
 ) -> Item:
     item = await listed_item(stores, on_hand=len(stars) + 1, **f)
-    for who, n in zip(await _buyers(client, stores, settings, item, len(stars)), stars, strict=True):
+    for who, n in zip(
+        await _buyers(client, stores, settings, item, len(stars)), stars, strict=True
+    ):
         assert (await review(client, who, item, n)).status_code == 201
     return item
 
