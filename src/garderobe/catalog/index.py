@@ -24,11 +24,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.catalog.documents import Item, ItemStatus
-from garderobe.catalog.search_models import ItemFacets, ItemRating, ItemSearch
+from garderobe.catalog.search_models import ItemFacets, ItemSearch
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 CATEGORY_SEPARATOR = " / "
@@ -256,6 +256,10 @@ SELECT item_id, status, category_path, facet_values, price_amount FROM item_sear
 WHERE item_id = ANY(CAST(:ids AS text[])) ORDER BY item_id FOR UPDATE
 """)
 
+_RATINGS = text("""
+SELECT item_id, count, total FROM item_ratings WHERE item_id = ANY(CAST(:ids AS text[]))
+""")
+
 _COUNT_CHANGES = text("""
 INSERT INTO facet_counts (category_path, token, n)
 SELECT ARRAY(SELECT jsonb_array_elements_text(c.path)), c.token, c.n
@@ -349,13 +353,9 @@ async def _add_ratings(session: AsyncSession, params: list[dict[str, Any]]) -> N
     """Carry the items' rating summaries into their new rows. Read after the rows are
     locked: a rating change holding the lock has committed by then, and one that comes
     later rewrites the row itself (`set_rating`)."""
-    ids = [p["item_id"] for p in params]
-    query = select(ItemRating.item_id, ItemRating.count, ItemRating.total)
-    found = {
-        item_id: (total / count, count)
-        for item_id, count, total in await session.execute(query.where(ItemRating.item_id.in_(ids)))
-        if count
-    }
+    # One array parameter, whatever the batch size (a bind per id would cap it).
+    rows = await session.execute(_RATINGS, {"ids": sorted(p["item_id"] for p in params)})
+    found = {item_id: (total / count, count) for item_id, count, total in rows if count}
     for p in params:
         average, count = found.get(p["item_id"], (0.0, 0))
         p["rating_avg"], p["rating_count"] = average, count
