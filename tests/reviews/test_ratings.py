@@ -174,3 +174,14 @@ async def test_reviews_page_through_each_sort_without_repeats(
     other = pagination.encode_cursor("rating_desc", 5, "2026-12-01T00:00:00+00:00", "x")
     wrong = await client.get(url, params={"sort": "newest", "cursor": other})
     assert wrong.status_code == 422
+
+
+async def test_the_rated_detail_etag_still_works_as_if_match(
+    client: httpx.AsyncClient, stores: Stores, settings: Settings
+) -> None:
+    item = await _rated(client, stores, settings, [4])
+    admin = await admin_headers(stores, settings)
+    tag = (await client.get(f"/api/v1/items/{item.id}", headers=admin)).headers["etag"]
+    assert tag.endswith('.1"')  # the summary changed once
+    deleted = await client.delete(f"/api/v1/items/{item.id}", headers={**admin, "If-Match": tag})
+    assert deleted.status_code == 204, deleted.text
