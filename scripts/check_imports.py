@@ -38,8 +38,10 @@ LAYERS: list[tuple[str, ...]] = [
         "garderobe.storefront",
         "garderobe.observability",
     ),
-    # Domains, highest first: commerce builds on catalog and stock, catalog on stock and
-    # media, every domain on accounts (who may call what).
+    # Domains, highest first: reviews build on commerce (verified purchases) and the catalog
+    # (rating summaries), commerce on catalog and stock, catalog on stock and media, every
+    # domain on accounts (who may call what).
+    ("garderobe.reviews",),
     ("garderobe.commerce",),
     ("garderobe.catalog",),
     ("garderobe.stock",),

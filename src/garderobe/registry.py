@@ -21,6 +21,7 @@ def import_models() -> None:
     import garderobe.catalog.search_models
     import garderobe.commerce.models
     import garderobe.outbox.models
+    import garderobe.reviews.models
     import garderobe.stock.models  # noqa: F401
 
 
@@ -35,6 +36,7 @@ def routers() -> list[APIRouter]:
     from garderobe.api import health
     from garderobe.catalog.routers import images, items, search, stock, taxonomy
     from garderobe.commerce.routers import admin_orders, cart, orders, payments
+    from garderobe.reviews.routers import admin_reviews, reviews
 
     # The order is the OpenAPI document's order of paths (openapi.json).
     return [
@@ -50,6 +52,8 @@ def routers() -> list[APIRouter]:
         stock.router,
         payments.router,
         images.router,
+        reviews.router,
+        admin_reviews.router,
     ]
 
 

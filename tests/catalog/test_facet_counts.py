@@ -10,7 +10,7 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from garderobe.catalog import cache, index, reconcile
+from garderobe.catalog import cache, facet_counts, reconcile
 from garderobe.catalog.documents import Item
 from garderobe.catalog.search_models import FacetCount
 from garderobe.infra.stores import Stores
@@ -93,7 +93,7 @@ async def test_counts_survive_writes_compaction_and_recount(
 
     appended = await _rows(shop)
     async with unit_of_work(shop) as session:
-        await index.compact_facet_counts(session)
+        await facet_counts.compact(session)
     assert await _rows(shop) < appended
     assert await _facets(client, app, shop) == counted
 

@@ -1,7 +1,8 @@
 """The listing against a brute-force reference computed in Python from the item documents.
 
-Random small catalogues (many items sharing `created_at`, some not active, some edited
-through the API after insertion) and random filter/sort combinations: every page's contents
+Random small catalogues (many items sharing `created_at`, some not active, some rated, some
+edited through the API after insertion) and random filter/sort combinations (rating sort and
+minimum included): every page's contents
 and order, every cursor page (nothing repeated, nothing skipped) and every facet count must
 equal what the obvious, slow computation over the MongoDB documents gives.
 """
@@ -17,10 +18,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
 
+from garderobe.catalog import ratings
 from garderobe.catalog.documents import Item, ItemStatus
 from garderobe.catalog.facets import PRICE_BOUNDARIES
-from garderobe.catalog.search_models import FacetCount, ItemFacets, ItemSearch
+from garderobe.catalog.search_models import FacetCount, ItemFacets, ItemRating, ItemSearch
 from garderobe.infra.stores import Stores
+from garderobe.uow import unit_of_work
 from tests.catalog.helpers import etag
 from tests.factories import create_item, index_items
 
@@ -39,6 +42,7 @@ SIZES = ["S", "M", "L"]
 # Few instants for many items: ties on the sort key are where keyset paging goes wrong.
 EPOCH = datetime(2026, 11, 1, tzinfo=UTC)
 FACETS = {"brand": "brand", "size": "size", "colour": "colours", "attr.fit": "fit"}
+AVERAGES: dict[str, float] = {}  # item id -> average stars of the current catalogue
 
 item_rows = st.fixed_dictionaries(
     {
@@ -50,6 +54,7 @@ item_rows = st.fixed_dictionaries(
         "price": st.sampled_from([900, 1500, 1500, 3000, 7000, 120000]),
         "minute": st.integers(0, 2),
         "status": st.sampled_from([ItemStatus.ACTIVE] * 4 + [ItemStatus.DRAFT, ItemStatus.SOLD]),
+        "stars": st.lists(st.integers(1, 5), max_size=3),  # its visible reviews
     }
 )
 edits = st.lists(
@@ -69,7 +74,8 @@ queries = st.fixed_dictionaries(
         "colour": st.sets(st.sampled_from(COLOURS), max_size=2),
         "attr.fit": st.sets(st.sampled_from(FITS), max_size=2),
         "price_max": st.one_of(st.none(), st.sampled_from([1500, 5000])),
-        "sort": st.sampled_from(["newest", "price_asc", "price_desc"]),
+        "rating_min": st.one_of(st.none(), st.sampled_from([2, 4])),
+        "sort": st.sampled_from(["newest", "price_asc", "price_desc", "rating"]),
         "limit": st.integers(1, 7),
     }
 )
@@ -81,6 +87,7 @@ async def _catalogue(stores: Stores, rows: list[dict[str, Any]]) -> list[Item]:
         await session.execute(delete(ItemSearch))
         await session.execute(delete(ItemFacets))
         await session.execute(delete(FacetCount))  # each example starts a new catalogue
+        await session.execute(delete(ItemRating))
     items = [
         await create_item(
             title=f"{row['brand']} {row['leaf']}",
@@ -97,6 +104,18 @@ async def _catalogue(stores: Stores, rows: list[dict[str, Any]]) -> list[Item]:
         for row in rows
     ]
     await index_items(stores, *items)
+    async with unit_of_work(stores) as session:  # as the reviews domain reports them
+        for item, row in zip(items, rows, strict=True):
+            for stars in row["stars"]:
+                await ratings.apply_rating_change(session, str(item.id), None, stars)
+    AVERAGES.clear()
+    AVERAGES.update(
+        {
+            str(i.id): sum(r["stars"]) / len(r["stars"])
+            for i, r in zip(items, rows, strict=True)
+            if r["stars"]
+        }
+    )
     return items
 
 
@@ -113,7 +132,13 @@ async def _edit(
     assert response.status_code == 200, response.text
 
 
+def _average(doc: dict[str, Any]) -> float:
+    return AVERAGES.get(str(doc["_id"]), 0.0)
+
+
 def _values(doc: dict[str, Any], facet: str) -> list[Any]:
+    if facet == "rating":  # "N and up"
+        return [str(n) for n in (1, 2, 3, 4) if _average(doc) >= n]
     raw = doc["attributes"].get("fit") if facet == "attr.fit" else doc[FACETS[facet]]
     if raw is None:
         return []
@@ -128,6 +153,8 @@ def _passes(doc: dict[str, Any], query: dict[str, Any], skip: str | None = None)
     for facet in FACETS:
         if facet != skip and query[facet] and not set(_values(doc, facet)) & query[facet]:
             return False
+    if skip != "rating" and query["rating_min"] and _average(doc) < query["rating_min"]:
+        return False
     return (
         skip == "price"
         or query["price_max"] is None
@@ -138,6 +165,8 @@ def _passes(doc: dict[str, Any], query: dict[str, Any], skip: str | None = None)
 def _reference_order(docs: list[dict[str, Any]], sort: str) -> list[str]:
     if sort == "newest":
         ordered = sorted(docs, key=lambda d: (d["created_at"], str(d["_id"])), reverse=True)
+    elif sort == "rating":
+        ordered = sorted(docs, key=lambda d: (_average(d), str(d["_id"])), reverse=True)
     else:
         ordered = sorted(
             docs, key=lambda d: (d["price"]["amount"], str(d["_id"])), reverse=sort == "price_desc"
@@ -151,6 +180,8 @@ def _params(query: dict[str, Any]) -> list[tuple[str, Any]]:
         params.append(("category", query["category"]))
     if query["price_max"] is not None:
         params.append(("price_max", query["price_max"]))
+    if query["rating_min"] is not None:
+        params.append(("rating_min", query["rating_min"]))
     for facet in FACETS:
         params += [(facet, value) for value in sorted(query[facet])]
     return params
@@ -174,6 +205,9 @@ def _expected_facets(docs: list[dict[str, Any]], query: dict[str, Any]) -> dict[
         facet: Counter(v for d in docs if _passes(d, query, facet) for v in _values(d, facet))
         for facet in FACETS
     }
+    expected["rating"] = Counter(
+        v for d in docs if _passes(d, query, "rating") for v in _values(d, "rating")
+    )
     expected["category"] = Counter(
         slug for d in docs if _passes(d, query) for slug in d["category_path"]
     )

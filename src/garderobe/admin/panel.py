@@ -21,6 +21,7 @@ from garderobe.admin.order_views import (
     OutboxAdmin,
     TransactionAdmin,
 )
+from garderobe.admin.review_views import ReviewAdmin
 from garderobe.admin.views import AddressAdmin, AuditAdmin, StockAdmin, UserAdmin
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
@@ -36,6 +37,7 @@ VIEWS = [
     StockAdmin,
     OutboxAdmin,
     AuditAdmin,
+    ReviewAdmin,
 ]
 
 

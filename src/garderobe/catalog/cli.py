@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from garderobe import registry
-from garderobe.catalog import index, reconcile, seeding, taxonomy
+from garderobe.catalog import facet_counts, reconcile, seeding, taxonomy
 from garderobe.catalog.documents import Brand, Item, Vocabulary
 from garderobe.commandline import preflight, store_settings
 from garderobe.infra.stores import Stores, open_stores
@@ -78,7 +78,7 @@ async def _generate(stores: Stores, count: int, batch_size: int) -> None:
             in_flight[asyncio.create_task(store(batch))] = len(batch)
         await settle(0, bar)
     async with unit_of_work(stores) as session:
-        await index.compact_facet_counts(session)
+        await facet_counts.compact(session)
     elapsed = time.perf_counter() - started
     click.echo(f"{count} items in {elapsed:.1f} s: {count / elapsed:,.0f} items/s")
 

@@ -257,3 +257,11 @@ def _count_prices(state: _Bitmaps, rows: BitMap, tally: Tally) -> None:
 
 def _read_horizon(row: Any) -> _Horizon:
     return _Horizon(row.xmin, row.at, row.relation)
+
+
+async def prune_changes(session: AsyncSession) -> None:
+    """Forget index row changes older than an hour (a process whose last sync is older than
+    MAX_SYNC_GAP loads everything again instead)."""
+    await session.execute(
+        text("DELETE FROM item_facet_changes WHERE changed_at < now() - interval '1 hour'")
+    )

@@ -40,6 +40,10 @@ MAX_TOKEN_VALUE = 200
 # "#price=<lower bound>" token per item, so changing them needs `garderobe search reindex`.
 PRICE_BOUNDARIES = [0, 1000, 2500, 5000, 10000, 25000, 50000, 100000]
 PRICE_TOKEN = "#price"  # noqa: S105 - not a password; no facet name starts with "#"
+# An item whose average rating is at least N carries "rating=N" for each N here: the filter
+# `rating_min=N` is that one token, and its facet counts are "N stars and up".
+RATING_FACET = "rating"
+RATING_THRESHOLDS = (1, 2, 3, 4)
 
 # One statement for a whole batch and both tables: the rows travel as one JSON array (a
 # single round trip, no per-row statement), and PostgreSQL builds the arrays and the
@@ -52,15 +56,17 @@ SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(
     facet_values jsonb, created_at timestamptz, title text, brand_name text,
     category_names text, attributes_text text, description text, price_amount int,
     currency text, revision int, title_words text, brand_category_words text,
-    attribute_words text, description_words text)
+    attribute_words text, description_words text, rating_avg float8, rating_count int)
 ), narrow AS (
-INSERT INTO item_facets (item_id, status, price_amount, created_at, facet_values)
+INSERT INTO item_facets (item_id, status, price_amount, created_at, facet_values, rating_avg,
+                         rating_count)
 SELECT r.item_id, r.status, r.price_amount, r.created_at,
-       ARRAY(SELECT jsonb_array_elements_text(r.facet_values))
+       ARRAY(SELECT jsonb_array_elements_text(r.facet_values)), r.rating_avg, r.rating_count
 FROM r
 ON CONFLICT (item_id) DO UPDATE SET
     status = EXCLUDED.status, price_amount = EXCLUDED.price_amount,
-    created_at = EXCLUDED.created_at, facet_values = EXCLUDED.facet_values
+    created_at = EXCLUDED.created_at, facet_values = EXCLUDED.facet_values,
+    rating_avg = EXCLUDED.rating_avg, rating_count = EXCLUDED.rating_count
 )
 INSERT INTO item_search (item_id, status, category, category_path, brand, size, colours,
                          condition, material, pattern, attributes, facet_values, created_at,
@@ -202,6 +208,8 @@ def _row(item: Item, category_names: Sequence[str], brand_name: str | None) -> d
         "brand_category_words": " ".join(words(brand_category)),
         "attribute_words": " ".join(words(attributes.replace("-", " "))),
         "description_words": " ".join(words(item.description)),
+        "rating_avg": 0.0,
+        "rating_count": 0,
     }
 
 
@@ -219,6 +227,7 @@ async def index_items_bulk(
     latest = list({str(item.id): (item, names, brand) for item, names, brand in rows}.values())
     params = [_row(item, names, brand) for item, names, brand in latest]
     old = await _lock_rows(session, [p["item_id"] for p in params])
+    await _add_ratings(session, params)
     await session.execute(_UPSERT, {"rows": json.dumps(params, allow_nan=False, default=str)})
     new: Counter[Any] = Counter()
     for p in params:
@@ -247,31 +256,14 @@ SELECT item_id, status, category_path, facet_values, price_amount FROM item_sear
 WHERE item_id = ANY(CAST(:ids AS text[])) ORDER BY item_id FOR UPDATE
 """)
 
+_RATINGS = text("""
+SELECT item_id, count, total FROM item_ratings WHERE item_id = ANY(CAST(:ids AS text[]))
+""")
+
 _COUNT_CHANGES = text("""
 INSERT INTO facet_counts (category_path, token, n)
 SELECT ARRAY(SELECT jsonb_array_elements_text(c.path)), c.token, c.n
 FROM jsonb_to_recordset(CAST(:changes AS jsonb)) AS c(path jsonb, token text, n int)
-""")
-
-# One statement (one snapshot): a change committed meanwhile is either folded or left as is.
-_COMPACT = text("""
-WITH gone AS (DELETE FROM facet_counts RETURNING category_path, token, n)
-INSERT INTO facet_counts (category_path, token, n)
-SELECT category_path, token, sum(n) FROM gone GROUP BY category_path, token HAVING sum(n) <> 0
-""")
-
-_REBUILD = text("""
-WITH gone AS (DELETE FROM facet_counts)
-INSERT INTO facet_counts (category_path, token, n)
-SELECT category_path, token, count(*) FROM (
-    SELECT category_path, unnest(array_append(
-        facet_values,
-        :price || (CAST(:bounds AS int[]))[width_bucket(price_amount, CAST(:bounds AS int[]))]
-    )) AS token
-    FROM item_search WHERE status = 'active'
-) AS tokens
-WHERE NOT starts_with(token, 'status=')
-GROUP BY category_path, token
 """)
 
 
@@ -308,26 +300,6 @@ async def _count_changes(session: AsyncSession, old: Counter[Any], new: Counter[
         await session.execute(_COUNT_CHANGES, {"changes": json.dumps(rows)})
 
 
-async def compact_facet_counts(session: AsyncSession) -> None:
-    """Fold the appended changes into one row per (category path, token)."""
-    await session.execute(_COMPACT)
-
-
-async def prune_facet_changes(session: AsyncSession) -> None:
-    """Forget index row changes older than an hour (catalog.facet_index reloads whole when
-    its last sync is older than that)."""
-    await session.execute(
-        text("DELETE FROM item_facet_changes WHERE changed_at < now() - interval '1 hour'")
-    )
-
-
-async def rebuild_facet_counts(session: AsyncSession) -> None:
-    """Count every active item again from item_search (after a reindex or an upgrade)."""
-    await session.execute(
-        _REBUILD, {"price": PRICE_TOKEN + TOKEN_SEPARATOR, "bounds": PRICE_BOUNDARIES}
-    )
-
-
 async def index_item(
     session: AsyncSession, item: Item, *, category_names: Sequence[str], brand_name: str | None
 ) -> None:
@@ -344,6 +316,49 @@ async def follow_revision(session: AsyncSession, item: Item) -> None:
         .where(ItemSearch.item_id == str(item.id), ItemSearch.revision < item.revision)
         .values(revision=item.revision)
     )
+
+
+def rating_tokens(average: float) -> list[str]:
+    """The rating tokens of an average (none while an item has no visible review)."""
+    return [f"{RATING_FACET}{TOKEN_SEPARATOR}{n}" for n in RATING_THRESHOLDS if average >= n]
+
+
+def _without_rating(tokens: Sequence[str]) -> list[str]:
+    return [t for t in tokens if not t.startswith(RATING_FACET + TOKEN_SEPARATOR)]
+
+
+async def _add_ratings(session: AsyncSession, params: list[dict[str, Any]]) -> None:
+    """Carry the items' rating summaries into their new rows. Read after the rows are
+    locked: a rating change holding the lock has committed by then, and one that comes
+    later rewrites the row itself (`set_rating`)."""
+    # One array parameter, whatever the batch size (a bind per id would cap it).
+    rows = await session.execute(_RATINGS, {"ids": sorted(p["item_id"] for p in params)})
+    found = {item_id: (total / count, count) for item_id, count, total in rows if count}
+    for p in params:
+        average, count = found.get(p["item_id"], (0.0, 0))
+        p["rating_avg"], p["rating_count"] = average, count
+        p["facet_values"] = sorted([*p["facet_values"], *rating_tokens(average)])
+
+
+async def set_rating(session: AsyncSession, item_id: str, average: float, count: int) -> None:
+    """Rewrite one item's rating columns and tokens (and what they count for) in place.
+    The caller changed item_ratings in this transaction; an item without index rows
+    gets them from `_add_ratings` when it is indexed."""
+    row = (await session.execute(_LOCKED, {"ids": [item_id]})).first()
+    if row is None:
+        return
+    tokens = sorted([*_without_rating(row.facet_values), *rating_tokens(average)])
+    await session.execute(
+        update(ItemSearch).where(ItemSearch.item_id == item_id).values(facet_values=tokens)
+    )
+    await session.execute(
+        update(ItemFacets)
+        .where(ItemFacets.item_id == item_id)
+        .values(facet_values=tokens, rating_avg=average, rating_count=count)
+    )
+    old = Counter(_counted(row.status, row.category_path, row.facet_values, row.price_amount))
+    new = Counter(_counted(row.status, row.category_path, tokens, row.price_amount))
+    await _count_changes(session, old, new)
 
 
 async def remove_items(session: AsyncSession, item_ids: Sequence[str]) -> None:

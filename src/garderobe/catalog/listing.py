@@ -23,13 +23,14 @@ from garderobe.catalog import index
 from garderobe.catalog.documents import MAX_AMOUNT, ItemStatus
 from garderobe.pagination import InvalidCursor
 
-Sort = Literal["newest", "price_asc", "price_desc", "relevance"]
+Sort = Literal["newest", "price_asc", "price_desc", "relevance", "rating"]
 MAX_RELEVANCE_OFFSET = 100_000
 PRICE = index.PRICE_TOKEN  # the price clause's key in `clauses`: no facet token starts with it
 _ORDER = {
     "newest": ("created_at", "DESC"),
     "price_asc": ("price_amount", "ASC"),
     "price_desc": ("price_amount", "DESC"),
+    "rating": ("rating_avg", "DESC"),  # unrated items (0) last
 }
 _OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 
@@ -129,12 +130,21 @@ def _checked_key(sort: str, key: Any) -> Any:
     if sort == "newest":
         moment = datetime.fromisoformat(key)
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if sort == "rating":
+        return _rating_key(key)
     if type(key) is not int:  # price sorts key on minor units, relevance on an offset
         raise ValueError("cursor key of the wrong type")
     limit = MAX_RELEVANCE_OFFSET if sort == "relevance" else MAX_AMOUNT
     if not 0 <= key <= limit:
         raise ValueError("cursor key out of range")
     return key
+
+
+def _rating_key(key: Any) -> float:
+    """An average rating: 0 (unrated) or 1 to 5, a JSON number."""
+    if type(key) not in (int, float) or not (key == 0 or 1 <= key <= 5):
+        raise ValueError("cursor key out of range")
+    return float(key)
 
 
 def decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:

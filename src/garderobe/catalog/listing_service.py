@@ -11,7 +11,7 @@ from beanie import PydanticObjectId
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.catalog import cache, facets, listing, search
+from garderobe.catalog import cache, facets, index, listing, ratings, search
 from garderobe.catalog import presenters as views
 from garderobe.catalog.documents import AttributeType, Item, ItemStatus
 from garderobe.catalog.facet_index import FacetIndex
@@ -22,7 +22,7 @@ from garderobe.infra.cache import Cached, digested
 from garderobe.infra.storage import ObjectStorage
 from garderobe.settings import Settings
 
-SortParam = Literal["newest", "price_asc", "price_desc", "relevance"]
+SortParam = Literal["newest", "price_asc", "price_desc", "relevance", "rating"]
 ATTRIBUTE_PREFIX = "attr."
 FACETABLE = (AttributeType.ENUM, AttributeType.MULTI_ENUM, AttributeType.BOOLEAN)
 
@@ -118,6 +118,7 @@ def _facet_names(query: ListingQuery, schema: dict[str, str]) -> tuple[list[str]
     for name in query.attributes:
         schema.setdefault(name, AttributeType.ENUM.value)
     names = [*facets.FIELD_FACETS, "category", *(f"attr.{n}" for n in sorted(schema))]
+    names.append(index.RATING_FACET)
     booleans = {f"attr.{n}" for n, kind in schema.items() if kind == AttributeType.BOOLEAN.value}
     return names, booleans
 
@@ -187,7 +188,11 @@ async def page_body(
     if query.facets:
         names = _facet_names(query, schema)
         counted = _facets_out(await facets.facets(session, spec, *names, memory))
-    items = [await views.item_out(i, storage, settings) for i in await documents(found.item_ids)]
+    rated = await ratings.summaries(session, found.item_ids)
+    items = [
+        await views.item_out(i, storage, settings, rated.get(str(i.id)))
+        for i in await documents(found.item_ids)
+    ]
     body = ItemPage(items=items, next_cursor=found.next_cursor, facets=counted)
     return digested(body.model_dump_json().encode())
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pydantic import TypeAdapter
 
 from garderobe.catalog.documents import Category, Item
-from garderobe.catalog.schemas import CategoryNode, ItemOut
+from garderobe.catalog.schemas import CategoryNode, ItemOut, RatingSummary
 from garderobe.catalog.taxonomy import tree
 from garderobe.infra.cache import digested
 from garderobe.infra.storage import ObjectStorage
@@ -16,12 +16,16 @@ from garderobe.settings import Settings
 _CATEGORY_TREE = TypeAdapter(list[CategoryNode])
 
 
-async def item_out(item: Item, storage: ObjectStorage, settings: Settings) -> ItemOut:
+async def item_out(
+    item: Item, storage: ObjectStorage, settings: Settings, rating: RatingSummary | None = None
+) -> ItemOut:
     urls = {
         image.id: await object_urls(storage, settings, image.key, image.thumbnails)
         for image in item.images
     }
-    return ItemOut.of(item, urls)
+    out = ItemOut.of(item, urls)
+    out.rating = rating
+    return out
 
 
 async def category_tree_body() -> tuple[bytes, str]:

@@ -15,7 +15,7 @@ from beanie import PydanticObjectId
 from beanie.operators import In
 from sqlalchemy import select
 
-from garderobe.catalog import cache, index
+from garderobe.catalog import cache, facet_counts, facet_index, index
 from garderobe.catalog.documents import Brand, Category, Item
 from garderobe.catalog.search_models import ItemSearch
 from garderobe.infra.stores import Stores
@@ -78,10 +78,10 @@ async def reconcile(stores: Stores, *, recount: bool = False) -> ReconcileReport
     async with unit_of_work(stores) as session:
         # Rows that had to be repaired may have been counted wrongly too: count again.
         if recount or stale or orphans:
-            await index.rebuild_facet_counts(session)
+            await facet_counts.rebuild(session)
             cache.changed(session)
         else:
-            await index.compact_facet_counts(session)
+            await facet_counts.compact(session)
     report = ReconcileReport(len(stale), len(orphans), total - len(stale))
     if stale or orphans:
         log.info("catalog index repaired", extra=vars(report))
@@ -98,5 +98,5 @@ async def compact_facet_counts(ctx: dict[str, Any]) -> None:
     many item writes appended changes since the last run, and item_facet_changes to the last
     hour (what in-process facet indexes may still need)."""
     async with unit_of_work(ctx["stores"]) as session:
-        await index.compact_facet_counts(session)
-        await index.prune_facet_changes(session)
+        await facet_counts.compact(session)
+        await facet_index.prune_changes(session)

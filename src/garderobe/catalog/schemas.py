@@ -150,6 +150,14 @@ class ImageOut(BaseModel):
     )
 
 
+class RatingSummary(BaseModel):
+    """An item's rating over its visible reviews (hidden ones count for nothing)."""
+
+    average: float | None = Field(description="Mean stars, 2 decimals; null with no review")
+    count: int
+    stars: dict[str, int] = Field(description='Reviews per star, "1" to "5"')
+
+
 class ItemOut(BaseModel):
     id: str
     title: str
@@ -169,6 +177,9 @@ class ItemOut(BaseModel):
     created_at: UtcDatetime
     updated_at: UtcDatetime
     revision: int
+    rating: RatingSummary | None = Field(
+        default=None, description="Reviews summary (item detail and listings)"
+    )
 
     @classmethod
     def of(cls, item: Item, urls: Mapping[str, dict[str, str]] | None = None) -> ItemOut:

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Text, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Double,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -62,9 +72,13 @@ class ItemFacets(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # "<facet>=<value>" for every filterable value (catalog.index.facet_tokens).
     facet_values: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    # The visible reviews' average (0 while there are none) and count (catalog.ratings).
+    rating_avg: Mapped[float] = mapped_column(Double, server_default="0")
+    rating_count: Mapped[int] = mapped_column(Integer, server_default="0")
 
     __table_args__ = (
         Index("ix_item_facets_facet_values", "facet_values", postgresql_using="gin"),
+        Index("ix_item_facets_rating", text("rating_avg DESC"), text("item_id DESC")),
         # The keyset sorts: newest first, and price both ways (a btree reads backwards too).
         Index("ix_item_facets_newest", text("created_at DESC"), text("item_id DESC")),
         Index("ix_item_facets_price", "price_amount", "item_id"),
@@ -120,7 +134,7 @@ class FacetCount(Base):
     a listing with at most one filter, without reading the items (catalog.index keeps them).
 
     Index writes only append signed changes (+1/-1 per token, summed per batch), so concurrent
-    writers never wait on a shared counter row; `compact_facet_counts` folds the changes into
+    writers never wait on a shared counter row; `catalog.facet_counts.compact` folds the changes into
     one row per (path, token). A reader sums the rows of its paths."""
 
     __tablename__ = "facet_counts"
@@ -129,3 +143,29 @@ class FacetCount(Base):
     category_path: Mapped[list[str]] = mapped_column(ARRAY(Text))
     token: Mapped[str] = mapped_column(Text)
     n: Mapped[int] = mapped_column(Integer)
+
+
+class ItemRating(Base):
+    """One item's rating summary over its visible reviews: kept exact by the reviews domain
+    through `catalog.ratings.apply_rating_change`, in the transaction of each review change."""
+
+    __tablename__ = "item_ratings"
+
+    item_id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, server_default="0")
+    total: Mapped[int] = mapped_column(Integer, server_default="0")  # the sum of the stars
+    star_1: Mapped[int] = mapped_column(Integer, server_default="0")
+    star_2: Mapped[int] = mapped_column(Integer, server_default="0")
+    star_3: Mapped[int] = mapped_column(Integer, server_default="0")
+    star_4: Mapped[int] = mapped_column(Integer, server_default="0")
+    star_5: Mapped[int] = mapped_column(Integer, server_default="0")
+    # Bumped by every change: the item detail's ETag names it, so a 304 is never stale.
+    version: Mapped[int] = mapped_column(Integer, server_default="0")
+
+    __table_args__ = (
+        CheckConstraint(
+            "count >= 0 AND star_1 >= 0 AND star_2 >= 0 AND star_3 >= 0 AND star_4 >= 0 "
+            "AND star_5 >= 0 AND count = star_1 + star_2 + star_3 + star_4 + star_5",
+            name="counts_add_up",
+        ),
+    )

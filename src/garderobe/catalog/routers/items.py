@@ -9,9 +9,10 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 from garderobe.accounts.dependencies import AdminUser, OptionalUser
 from garderobe.api.conditional import cached_json
 from garderobe.api.deps import DbSession, SettingsDep, StorageDep, StoresDep
-from garderobe.catalog import cache, listing_service, presenters, service
+from garderobe.catalog import cache, listing_service, presenters, ratings, service
 from garderobe.catalog.dependencies import FacetIndexDep
 from garderobe.catalog.documents import MAX_AMOUNT, Item
+from garderobe.catalog.index import RATING_FACET
 from garderobe.catalog.routers.problems import ADMIN, READ, WRITE
 from garderobe.catalog.schemas import ItemCreate, ItemIn, ItemOut, ItemPage, ItemPatch
 from garderobe.errors import PreconditionRequired
@@ -19,9 +20,12 @@ from garderobe.errors import PreconditionRequired
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
 
 
-def _etag(item: Item) -> str:
-    """A strong ETag naming the item and its revision: `"<id>-<revision>"`."""
-    return f'"{item.id}-{item.revision}"'
+def _etag(item: Item, rating_version: int = 0) -> str:
+    """A strong ETag naming the item and its revision: `"<id>-<revision>"`; item detail
+    adds `.<n>` once the item has a rating summary (its n-th change), so a new review never
+    leaves a client with a stale 304."""
+    suffix = f".{rating_version}" if rating_version else ""
+    return f'"{item.id}-{item.revision}{suffix}"'
 
 
 def _if_match(value: str | None, item: Item) -> int:
@@ -33,6 +37,7 @@ def _if_match(value: str | None, item: Item) -> int:
         return item.revision
     tag = value.strip().removeprefix("W/").strip('"')
     item_id, _, revision = tag.rpartition("-")
+    revision = revision.partition(".")[0]  # the rating suffix of a detail ETag
     if not item_id or not revision.isdigit():
         raise PreconditionRequired("If-Match must be an ETag this API returned.")
     if item_id != str(item.id):
@@ -51,6 +56,8 @@ the category's schema (`GET /api/v1/categories/{slug}`), e.g.
 `facets=true` adds value counts for every filterable field (disjunctive: a field's counts
 ignore its own filter), price min/max and price buckets, all from one query.
 `q` restricts to full-text matches (typo tolerant) and enables `sort=relevance`.
+`rating_min=N` keeps items whose average review rating is at least N stars, `sort=rating`
+puts the best rated first (unrated last); the `rating` facet counts "N and up" per N.
 
 Answers are cached until the catalog next changes (any acknowledged write is visible in the
 very next listing) and carry an `ETag`: send it back in `If-None-Match` to get `304`.
@@ -82,6 +89,9 @@ async def list_items(
     pattern: Annotated[list[str] | None, Query()] = None,
     price_min: Annotated[int | None, Query(ge=0, le=MAX_AMOUNT, description="Minor units")] = None,
     price_max: Annotated[int | None, Query(ge=0, le=MAX_AMOUNT, description="Minor units")] = None,
+    rating_min: Annotated[
+        int | None, Query(ge=1, le=4, description="Average rating at least this (stars)")
+    ] = None,
     q: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     sort: Annotated[listing_service.SortParam | None, Query()] = None,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
@@ -98,6 +108,7 @@ async def list_items(
             "condition": condition,
             "material": material,
             "pattern": pattern,
+            RATING_FACET: [str(rating_min)] if rating_min is not None else None,
         },
         q=q,
         sort=sort,
@@ -143,14 +154,20 @@ async def create_item(
     summary='One item (non-admins see active items only); ETag: "<id>-<revision>"',
 )
 async def get_item(
-    item_id: str, request: Request, user: OptionalUser, stores: StoresDep, settings: SettingsDep
+    item_id: str,
+    request: Request,
+    session: DbSession,
+    user: OptionalUser,
+    stores: StoresDep,
+    settings: SettingsDep,
 ) -> Response:
     admin = user is not None and user.is_admin
 
     async def body() -> tuple[bytes, str]:
         item = await service.get_item(item_id, include_inactive=admin)
-        out = await presenters.item_out(item, stores.storage, settings)
-        return out.model_dump_json().encode(), _etag(item)
+        rating = await ratings.summary(session, str(item.id))
+        out = await presenters.item_out(item, stores.storage, settings, rating)
+        return out.model_dump_json().encode(), _etag(item, await ratings.version(session, item_id))
 
     key = cache.key("item", {"id": item_id, "admin": admin})
     cached = await cache.response_cache(stores.redis, settings).get_or_compute(key, body)

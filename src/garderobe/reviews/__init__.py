@@ -1,0 +1,1 @@
+"""Reviews from verified buyers: ratings and text on items they received, and moderation."""

@@ -1,0 +1,1 @@
+"""The reviews API: a buyer's own reviews, an item's public reviews, moderation (admin)."""
