@@ -19,6 +19,7 @@ def import_models() -> None:
     import garderobe.accounts.models
     import garderobe.admin.models
     import garderobe.catalog.search_models
+    import garderobe.catalog.supplier_models
     import garderobe.commerce.models
     import garderobe.outbox.models
     import garderobe.stock.models  # noqa: F401
@@ -33,7 +34,7 @@ def document_models() -> list[type[Document]]:
 def routers() -> list[APIRouter]:
     from garderobe.accounts.routers import auth, users
     from garderobe.api import health
-    from garderobe.catalog.routers import images, items, search, stock, taxonomy
+    from garderobe.catalog.routers import images, items, search, stock, suppliers, taxonomy
     from garderobe.commerce.routers import admin_orders, cart, orders, payments
 
     # The order is the OpenAPI document's order of paths (openapi.json).
@@ -44,6 +45,7 @@ def routers() -> list[APIRouter]:
         taxonomy.router,
         items.router,
         search.router,
+        suppliers.router,
         cart.router,
         orders.router,
         admin_orders.router,
