@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
 from sqlalchemy import delete
 
-from garderobe.catalog import reconcile
+from garderobe.catalog import reconcile, service
+from garderobe.catalog.schemas import ItemCreate
 from garderobe.catalog.search_models import ItemFacets, ItemSearch
 from garderobe.infra.stores import Stores
 from garderobe.uow import unit_of_work
@@ -284,5 +286,20 @@ async def test_reindex_keeps_the_supplier(
     page = await client.get("/api/v1/items", headers=admin, params={"supplier": "acme"})
     assert [i["id"] for i in page.json()["items"]] == [item["id"]]
     refused = await client.delete(f"{SUPPLIERS}/acme", headers=admin)
+    assert refused.status_code == 409
+    assert refused.json()["items"] == 1
+
+
+async def test_deleting_waits_for_an_item_write_naming_the_supplier(
+    client: httpx.AsyncClient, admin: dict[str, str], shop: Stores
+) -> None:
+    await _supplier(client, admin, "Acme")
+    # An item write naming the supplier is under way (not committed) when the delete comes.
+    async with unit_of_work(shop) as session:
+        await service.create_item(session, ItemCreate(**{**TSHIRT, "supplier": "acme"}))
+        deleting = asyncio.create_task(client.delete(f"{SUPPLIERS}/acme", headers=admin))
+        await asyncio.sleep(0.5)
+        assert not deleting.done()  # it waits for the write instead of counting without it
+    refused = await deleting
     assert refused.status_code == 409
     assert refused.json()["items"] == 1

@@ -21,6 +21,7 @@ from garderobe.admin.order_views import (
     OutboxAdmin,
     TransactionAdmin,
 )
+from garderobe.admin.supplier_views import SupplierAdmin
 from garderobe.admin.views import AddressAdmin, AuditAdmin, StockAdmin, UserAdmin
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
@@ -34,6 +35,7 @@ VIEWS = [
     OrderEventAdmin,
     TransactionAdmin,
     StockAdmin,
+    SupplierAdmin,
     OutboxAdmin,
     AuditAdmin,
 ]

@@ -141,7 +141,8 @@ async def delete_supplier(session: AsyncSession, slug: str) -> None:
     items = await count_items(session, slug)
     if items:
         raise SupplierInUse(
-            f"{items} items name {slug!r} as their supplier; move them to another first.",
+            f"{items} {'item names' if items == 1 else 'items name'} {slug!r} as their "
+            "supplier; move them to another supplier first.",
             extensions={"items": items},
         )
     await session.delete(supplier)
