@@ -151,7 +151,7 @@ class ItemIn(Request):
     category: str = Field(description="Category slug")
     brand: str | None = Field(default=None, description="Brand slug")
     supplier: str | None = Field(
-        default=None, min_length=1, description="Supplier slug (admins only)"
+        default=None, min_length=1, max_length=80, description="Supplier slug (admins only)"
     )
     size: str | None = Field(default=None, max_length=40)
     condition: str | None = None
@@ -178,7 +178,7 @@ class ItemPatch(Request):
     category: Omittable[str] = None
     brand: str | None = None
     supplier: str | None = Field(
-        default=None, min_length=1, description="Supplier slug; null removes it"
+        default=None, min_length=1, max_length=80, description="Supplier slug; null removes it"
     )
     size: str | None = Field(default=None, max_length=40)
     condition: str | None = None
