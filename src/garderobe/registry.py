@@ -19,6 +19,7 @@ def import_models() -> None:
     import garderobe.accounts.models
     import garderobe.admin.models
     import garderobe.catalog.search_models
+    import garderobe.catalog.supplier_models
     import garderobe.commerce.models
     import garderobe.outbox.models
     import garderobe.reviews.models
@@ -34,7 +35,7 @@ def document_models() -> list[type[Document]]:
 def routers() -> list[APIRouter]:
     from garderobe.accounts.routers import auth, users
     from garderobe.api import health
-    from garderobe.catalog.routers import images, items, search, stock, taxonomy
+    from garderobe.catalog.routers import images, items, search, stock, suppliers, taxonomy
     from garderobe.commerce.routers import admin_orders, cart, orders, payments
     from garderobe.reviews.routers import admin_reviews, reviews
 
@@ -46,6 +47,7 @@ def routers() -> list[APIRouter]:
         taxonomy.router,
         items.router,
         search.router,
+        suppliers.router,
         cart.router,
         orders.router,
         admin_orders.router,

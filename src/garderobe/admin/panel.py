@@ -22,6 +22,7 @@ from garderobe.admin.order_views import (
     TransactionAdmin,
 )
 from garderobe.admin.review_views import ReviewAdmin
+from garderobe.admin.supplier_views import SupplierAdmin
 from garderobe.admin.views import AddressAdmin, AuditAdmin, StockAdmin, UserAdmin
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
@@ -35,6 +36,7 @@ VIEWS = [
     OrderEventAdmin,
     TransactionAdmin,
     StockAdmin,
+    SupplierAdmin,
     OutboxAdmin,
     AuditAdmin,
     ReviewAdmin,

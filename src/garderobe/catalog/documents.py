@@ -130,6 +130,7 @@ class Item(Document):
         description="Slugs from the department down to the category, for descendant filters",
     )
     brand: str | None = Field(default=None, description="Brand slug")
+    supplier: str | None = Field(default=None, description="Supplier slug (admins only)")
     size: str | None = None
     condition: str | None = None
     material: str | None = None

@@ -147,6 +147,7 @@ def facet_tokens(item: Item) -> list[str]:
     pairs: list[tuple[str, Any]] = [("status", item.status.value)]
     pairs += [("category", slug) for slug in item.category_path]
     pairs += [("brand", item.brand), ("size", item.size), ("condition", item.condition)]
+    pairs.append(("supplier", item.supplier))  # admins' filter and the delete guard only
     pairs += [("material", item.material), ("pattern", item.pattern)]
     pairs += [("colour", colour) for colour in item.colours]
     for name, value in item.attributes.items():

@@ -66,6 +66,8 @@ class ListingQuery:
     limit: int = 24
     facets: bool = False
     statuses: tuple[ItemStatus, ...] = (ItemStatus.ACTIVE,)
+    # Admins' pages show admin-only fields (the supplier): they are cached apart.
+    admin: bool = False
 
     @classmethod
     def parse(
@@ -189,12 +191,13 @@ async def page_body(
         names = _facet_names(query, schema)
         counted = _facets_out(await facets.facets(session, spec, *names, memory))
     rated = await ratings.summaries(session, found.item_ids)
+    admin = query.admin
     items = [
-        await views.item_out(i, storage, settings, rated.get(str(i.id)))
+        await views.item_out(i, storage, settings, rated.get(str(i.id)), admin=admin)
         for i in await documents(found.item_ids)
     ]
     body = ItemPage(items=items, next_cursor=found.next_cursor, facets=counted)
-    return digested(body.model_dump_json().encode())
+    return digested(views.page_json(body, admin=admin))
 
 
 async def list_items(

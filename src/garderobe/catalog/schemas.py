@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
+from garderobe.accounts.schemas import Country
 from garderobe.api.fields import MAX_POSITION, Omittable, UtcDatetime
 from garderobe.catalog.documents import (
     AttributeDefinition,
@@ -99,6 +100,49 @@ class BrandUpdateIn(Request):
     name: str = Field(min_length=1, max_length=80)
 
 
+class SupplierIn(Request):
+    name: str = Field(min_length=1, max_length=120)
+    slug: str | None = Field(
+        default=None,
+        max_length=80,
+        pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+        description="Derived from the name when left out; never changes afterwards",
+    )
+    contact_email: EmailStr | None = None
+    country: Country | None = Field(default=None, description="ISO 3166-1 alpha-2, e.g. PT")
+    notes: str = Field(default="", max_length=5000)
+
+
+class SupplierPatch(Request):
+    """Only the given fields change; contact_email and country may be cleared with null."""
+
+    name: Omittable[str] = Field(default=None, min_length=1, max_length=120)
+    contact_email: EmailStr | None = None
+    country: Country | None = Field(default=None, description="ISO 3166-1 alpha-2, e.g. PT")
+    notes: Omittable[str] = Field(default=None, max_length=5000)
+
+
+class SupplierOut(BaseModel):
+    slug: str
+    name: str
+    contact_email: str | None
+    country: str | None
+    notes: str
+    items: int = Field(description="Items naming this supplier, in any status")
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+
+
+class SupplierPage(BaseModel):
+    items: list[SupplierOut]
+    next_cursor: str | None
+
+
+class SupplierRef(BaseModel):
+    slug: str
+    name: str
+
+
 class ItemIn(Request):
     """A whole item (POST, PUT). Attribute values may be given as slugs or labels."""
 
@@ -106,6 +150,9 @@ class ItemIn(Request):
     description: str = Field(default="", max_length=10_000)
     category: str = Field(description="Category slug")
     brand: str | None = Field(default=None, description="Brand slug")
+    supplier: str | None = Field(
+        default=None, min_length=1, max_length=80, description="Supplier slug (admins only)"
+    )
     size: str | None = Field(default=None, max_length=40)
     condition: str | None = None
     material: str | None = Field(default=None, max_length=80)
@@ -130,6 +177,9 @@ class ItemPatch(Request):
     description: Omittable[str] = Field(default=None, max_length=10_000)
     category: Omittable[str] = None
     brand: str | None = None
+    supplier: str | None = Field(
+        default=None, min_length=1, max_length=80, description="Supplier slug; null removes it"
+    )
     size: str | None = Field(default=None, max_length=40)
     condition: str | None = None
     material: str | None = Field(default=None, max_length=80)
@@ -165,6 +215,9 @@ class ItemOut(BaseModel):
     category: str
     category_path: list[str]
     brand: str | None
+    supplier: str | None = Field(
+        default=None, description="Supplier slug; in admins' answers only (left out for others)"
+    )
     size: str | None
     condition: str | None
     material: str | None
@@ -182,9 +235,12 @@ class ItemOut(BaseModel):
     )
 
     @classmethod
-    def of(cls, item: Item, urls: Mapping[str, dict[str, str]] | None = None) -> ItemOut:
-        """The item's body; `urls` maps image ids to their URLs (see media.urls)."""
-        data = item.model_dump(exclude={"id", "images"})
+    def of(
+        cls, item: Item, urls: Mapping[str, dict[str, str]] | None = None, *, admin: bool = False
+    ) -> ItemOut:
+        """The item's body; `urls` maps image ids to their URLs (see media.urls). The
+        supplier is filled in for admins only (`admin`)."""
+        data = item.model_dump(exclude={"id", "images"} if admin else {"id", "images", "supplier"})
         images = [
             ImageOut(
                 id=i.id, alt=i.alt, width=i.width, height=i.height, urls=(urls or {}).get(i.id, {})

@@ -134,8 +134,8 @@ class FacetCount(Base):
     a listing with at most one filter, without reading the items (catalog.index keeps them).
 
     Index writes only append signed changes (+1/-1 per token, summed per batch), so concurrent
-    writers never wait on a shared counter row; `catalog.facet_counts.compact` folds the changes into
-    one row per (path, token). A reader sums the rows of its paths."""
+    writers never wait on a shared counter row; `catalog.facet_counts.compact` folds the
+    changes into one row per (path, token). A reader sums the rows of its paths."""
 
     __tablename__ = "facet_counts"
 

@@ -18,7 +18,7 @@ from beanie.operators import In
 from bson.errors import InvalidId
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.catalog import cache, index
+from garderobe.catalog import cache, index, suppliers
 from garderobe.catalog.attributes import validate_attributes, validate_fields
 from garderobe.catalog.documents import Brand, Category, Item, ItemStatus
 from garderobe.catalog.schemas import ItemCreate
@@ -153,6 +153,8 @@ async def _validated(data: dict[str, Any]) -> tuple[dict[str, Any], list[str], s
 async def create_item(session: AsyncSession, body: ItemCreate) -> Item:
     """Validate, write the stock row and the search projection, then insert the document."""
     data, names, brand_name = await _validated(body.model_dump(exclude={"stock"}))
+    if data.get("supplier"):
+        await suppliers.require_supplier(session, data["supplier"])
     item = Item(id=PydanticObjectId(), **data)
     await stock_service.create_for_item(session, str(item.id), body.stock)
     await index.index_item(session, item, category_names=names, brand_name=brand_name)
@@ -170,6 +172,8 @@ async def update_item(
         raise StaleRevision(f"The item is at revision {item.revision}, not {expected_revision}.")
     merged = {**item.model_dump(exclude={"id", "images", "revision", "created_at"}), **changes}
     data, names, brand_name = await _validated(merged)
+    if data.get("supplier"):
+        await suppliers.require_supplier(session, data["supplier"])
     data.update(updated_at=datetime.now(UTC), revision=expected_revision + 1)
     updated: Item = Item.model_validate({**item.model_dump(), **data, "id": item.id})
     await index.index_item(session, updated, category_names=names, brand_name=brand_name)

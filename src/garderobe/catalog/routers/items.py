@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 from garderobe.accounts.dependencies import AdminUser, OptionalUser
 from garderobe.api.conditional import cached_json
 from garderobe.api.deps import DbSession, SettingsDep, StorageDep, StoresDep
-from garderobe.catalog import cache, listing_service, presenters, ratings, service
+from garderobe.catalog import cache, listing_service, presenters, ratings, service, suppliers
 from garderobe.catalog.dependencies import FacetIndexDep
 from garderobe.catalog.documents import MAX_AMOUNT, Item
 from garderobe.catalog.index import RATING_FACET
@@ -67,7 +67,7 @@ very next listing) and carry an `ETag`: send it back in `If-None-Match` to get `
 @router.get(
     "/items",
     response_model=ItemPage,
-    responses=READ,
+    responses={**READ, 403: {"description": "Problem: a `supplier` filter from a non-admin"}},
     summary="List and filter items",
     description=LISTING_DESCRIPTION,
 )
@@ -98,7 +98,11 @@ async def list_items(
     limit: Annotated[int, Query(ge=1, le=100)] = 24,
     facets: bool = False,
     status_: Annotated[list[str] | None, Query(alias="status", description="Admins only")] = None,
+    supplier: Annotated[
+        list[str] | None, Query(description="Supplier slug(s); admins only (403 for others)")
+    ] = None,
 ) -> Response:
+    admin = user is not None and user.is_admin
     query = listing_service.ListingQuery.parse(
         request.query_params,
         fields={
@@ -109,10 +113,12 @@ async def list_items(
             "material": material,
             "pattern": pattern,
             RATING_FACET: [str(rating_min)] if rating_min is not None else None,
+            "supplier": suppliers.listing_filter(supplier, admin=admin),
         },
         q=q,
         sort=sort,
-        statuses=status_ if user is not None and user.is_admin else None,
+        statuses=status_ if admin else None,
+        admin=admin,
         category=category,
         price_min=price_min,
         price_max=price_max,
@@ -144,7 +150,7 @@ async def create_item(
     item = await service.create_item(session, body)
     response.headers["ETag"] = _etag(item)
     response.headers["Location"] = f"/api/v1/items/{item.id}"
-    return await presenters.item_out(item, storage, settings)
+    return await presenters.item_out(item, storage, settings, admin=True)
 
 
 @router.get(
@@ -166,8 +172,10 @@ async def get_item(
     async def body() -> tuple[bytes, str]:
         item = await service.get_item(item_id, include_inactive=admin)
         rating = await ratings.summary(session, str(item.id))
-        out = await presenters.item_out(item, stores.storage, settings, rating)
-        return out.model_dump_json().encode(), _etag(item, await ratings.version(session, item_id))
+        out = await presenters.item_out(item, stores.storage, settings, rating, admin=admin)
+        return presenters.item_json(out, admin=admin), _etag(
+            item, await ratings.version(session, item_id)
+        )
 
     key = cache.key("item", {"id": item_id, "admin": admin})
     cached = await cache.response_cache(stores.redis, settings).get_or_compute(key, body)
@@ -193,7 +201,7 @@ async def replace_item(
     item = await service.get_item(item_id)
     updated = await service.update_item(session, item, body.model_dump(), _if_match(if_match, item))
     response.headers["ETag"] = _etag(updated)
-    return await presenters.item_out(updated, storage, settings)
+    return await presenters.item_out(updated, storage, settings, admin=True)
 
 
 @router.patch(
@@ -219,7 +227,7 @@ async def patch_item(
         changes["attributes"] = {k: v for k, v in merged.items() if v is not None}
     updated = await service.update_item(session, item, changes, _if_match(if_match, item))
     response.headers["ETag"] = _etag(updated)
-    return await presenters.item_out(updated, storage, settings)
+    return await presenters.item_out(updated, storage, settings, admin=True)
 
 
 @router.delete(

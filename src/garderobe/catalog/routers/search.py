@@ -8,10 +8,12 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field, TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from garderobe.accounts.dependencies import OptionalUser
 from garderobe.api.conditional import cached_json
 from garderobe.api.deps import DbSession, SettingsDep, StoresDep
-from garderobe.catalog import cache, index, search
+from garderobe.catalog import cache, index, search, suppliers
 from garderobe.catalog.documents import Money
+from garderobe.catalog.schemas import SupplierRef
 from garderobe.infra.cache import digested
 
 router = APIRouter(prefix="/api/v1/search", tags=["search"])
@@ -45,9 +47,15 @@ class SearchOut(BaseModel):
     items: list[SearchItem]
     categories: list[str]
     brands: list[str]
+    suppliers: list[SupplierRef] | None = Field(
+        default=None,
+        description="Admins only (left out for others): suppliers whose name matches",
+    )
 
 
-async def _search_body(session: AsyncSession, q: str, limit: int) -> tuple[bytes, str]:
+async def _search_body(
+    session: AsyncSession, q: str, limit: int, *, admin: bool
+) -> tuple[bytes, str]:
     terms, hits = await search.search(session, q, limit)
     suggestions = await search.suggest_names(session, q, terms)
     out = SearchOut(
@@ -67,11 +75,21 @@ async def _search_body(session: AsyncSession, q: str, limit: int) -> tuple[bytes
         categories=suggestions["category"],
         brands=suggestions["brand"],
     )
+    if not admin:
+        return digested(out.model_dump_json(exclude={"suppliers"}).encode())
+    found = await suppliers.matching(session, q)
+    out.suppliers = [SupplierRef(slug=s.slug, name=s.name) for s in found]
     return digested(out.model_dump_json().encode())
 
 
-async def _suggest_body(session: AsyncSession, q: str, limit: int) -> tuple[bytes, str]:
-    return digested(_SUGGESTIONS.dump_json(await search.suggest(session, q, limit)))
+async def _suggest_body(
+    session: AsyncSession, q: str, limit: int, *, admin: bool
+) -> tuple[bytes, str]:
+    found = await search.suggest(session, q, limit)
+    if admin:  # supplier names first: an admin typing one is looking for it
+        names = [s.name for s in await suppliers.matching(session, q, limit)]
+        found = list(dict.fromkeys(names + found))[:limit]
+    return digested(_SUGGESTIONS.dump_json(found))
 
 
 _READ: dict[int | str, dict[str, Any]] = {
@@ -84,35 +102,45 @@ _READ: dict[int | str, dict[str, Any]] = {
     response_model=SearchOut,
     responses=_READ,
     summary="Ranked items with highlighted snippets, plus matching categories and brands",
+    description="For admins the answer also lists the suppliers whose name matches "
+    "(`suppliers`); for anyone else that member is left out.",
 )
 async def search_items(
     q: Q,
     request: Request,
     session: DbSession,
+    user: OptionalUser,
     stores: StoresDep,
     settings: SettingsDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Response:
-    key = cache.key("search", {"q": " ".join(q.split()), "limit": limit})
+    admin = user is not None and user.is_admin
+    key = cache.key("search", {"q": " ".join(q.split()), "limit": limit, "admin": admin})
     cached = await cache.response_cache(stores.redis, settings).get_or_compute(
-        key, lambda: _search_body(session, q, limit)
+        key, lambda: _search_body(session, q, limit, admin=admin)
     )
     return cached_json(request, cached)
 
 
 @router.get(
-    "/suggest", response_model=list[str], responses=_READ, summary="Autocomplete suggestions"
+    "/suggest",
+    response_model=list[str],
+    responses=_READ,
+    summary="Autocomplete suggestions",
+    description="Brand and category names, then item titles; for admins supplier names first.",
 )
 async def suggest(
     q: Q,
     request: Request,
     session: DbSession,
+    user: OptionalUser,
     stores: StoresDep,
     settings: SettingsDep,
     limit: Annotated[int, Query(ge=1, le=20)] = 10,
 ) -> Response:
-    key = cache.key("suggest", {"q": " ".join(q.split()), "limit": limit})
+    admin = user is not None and user.is_admin
+    key = cache.key("suggest", {"q": " ".join(q.split()), "limit": limit, "admin": admin})
     cached = await cache.response_cache(stores.redis, settings).get_or_compute(
-        key, lambda: _suggest_body(session, q, limit)
+        key, lambda: _suggest_body(session, q, limit, admin=admin)
     )
     return cached_json(request, cached)
