@@ -76,7 +76,7 @@ async def test_operator_finds_a_user_ships_an_order_and_archives_an_item(
 
         await page.goto(f"{base}/admin/order/details/{order_id}")
         await page.get_by_text("Mark shipped").first.click()
-        await page.locator("#modal-confirmation-ship a.btn-blue").click()
+        await page.locator("#modal-confirmation-ship button.btn-blue").click()
         await page.wait_for_url(f"**/admin/order/details/{order_id}")
         await page.screenshot(path=SCREENSHOTS / "03-order-shipped.png")
 
