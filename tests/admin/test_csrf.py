@@ -115,6 +115,8 @@ async def test_an_action_is_never_run_by_a_get(
             assert row is not None
             assert row.status is OrderStatus.PENDING_PAYMENT
         assert (await submit(panel, cancel)).status_code == 302
+    scraped = (await client.get("/metrics")).text
+    assert 'method="POST",route="/admin/order/action/cancel",status="3xx"' in scraped
     async with stores.sessionmaker() as session:
         row = await session.get(Order, order["id"])
         assert row is not None

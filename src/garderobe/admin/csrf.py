@@ -206,8 +206,17 @@ class CsrfTokenMiddleware:
             )
             await refusal(scope, receive, send)
             return
-        inner = {**scope, "method": "GET"} if _is_action(scope) else scope
-        await self.app(inner, _replaying(body, receive), send)
+        if not _is_action(scope):
+            await self.app(scope, _replaying(body, receive), send)
+            return
+        # SQLAdmin routes actions for GET only: its router sees the GET it expects, in the
+        # scope it shares with the app's outer middlewares (metrics read the matched route
+        # there, and the method as it came).
+        method, scope["method"] = scope["method"], "GET"
+        try:
+            await self.app(scope, _replaying(body, receive), send)
+        finally:
+            scope["method"] = method
 
 
 class SameOriginMiddleware:
