@@ -54,6 +54,21 @@ async def test_a_token_from_another_session_is_refused(app: FastAPI, stores: Sto
     assert (await stock_of(stores, item)).on_hand == 9
 
 
+async def test_scripted_requests_may_send_the_token_in_a_header(
+    app: FastAPI, stores: Stores
+) -> None:
+    item = await stocked_item(stores, on_hand=3)
+    admin = await admin_account(stores)
+    async with panel_client(app) as panel:
+        await sign_in(panel, admin)
+        token = await csrf_token(panel)
+        accepted = await panel.post(
+            f"/admin/stock/edit/{item.id}", data={"on_hand": "7"}, headers={"X-CSRF-Token": token}
+        )
+    assert accepted.status_code == 302
+    assert (await stock_of(stores, item)).on_hand == 7
+
+
 async def test_signing_in_needs_the_login_forms_token_and_renews_it(
     app: FastAPI, stores: Stores
 ) -> None:
