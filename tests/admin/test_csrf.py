@@ -54,6 +54,24 @@ async def test_a_token_from_another_session_is_refused(app: FastAPI, stores: Sto
     assert (await stock_of(stores, item)).on_hand == 9
 
 
+async def test_a_malformed_form_body_is_refused_not_an_error(app: FastAPI, stores: Stores) -> None:
+    item = await stocked_item(stores, on_hand=3)
+    admin = await admin_account(stores)
+    bodies = {
+        "multipart/form-data": b"no boundary",
+        "multipart/form-data; boundary=zz": b'--zz\r\nContent-Disposition: form-data; name="a"',
+        "application/x-www-form-urlencoded": b"\xff\xfe=%%%&csrf_token=%zz",
+    }
+    async with panel_client(app) as panel:
+        await sign_in(panel, admin)
+        for content_type, body in bodies.items():
+            response = await panel.post(
+                f"/admin/stock/edit/{item.id}", content=body, headers={"content-type": content_type}
+            )
+            assert response.status_code == 403, content_type
+    assert (await stock_of(stores, item)).on_hand == 3
+
+
 async def test_scripted_requests_may_send_the_token_in_a_header(
     app: FastAPI, stores: Stores
 ) -> None:

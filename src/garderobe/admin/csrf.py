@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 import jinja2
 from jinja2.ext import Extension
 from markupsafe import Markup
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -173,7 +175,10 @@ async def _submitted_token(scope: Scope, body: bytes, receive: Receive) -> str |
     content_type = _header(scope, b"content-type") or ""
     if not content_type.lower().startswith(_FORM_TYPES):
         return None
-    form = await Request(scope, _replaying(body, receive)).form()
+    try:
+        form = await Request(scope, _replaying(body, receive)).form()
+    except (HTTPException, MultiPartException):  # a malformed body holds no token
+        return None
     try:
         value = form.get(FIELD)
         return value if isinstance(value, str) else None
