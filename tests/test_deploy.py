@@ -1,11 +1,20 @@
-"""The operator files in deploy/ agree with the code: limits, metric names, scrape targets."""
+"""The operator files in deploy/ agree with the code (limits, metric names, scrape targets),
+and the compose files are valid Compose: `docker compose config -q` where the Compose plugin
+exists, else the Compose Specification's JSON schema (check-jsonschema's vendored copy, a dev
+dependency) plus the cross-references the schema cannot see."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
+import pytest
 import yaml
 from prometheus_client import REGISTRY
 
@@ -15,6 +24,7 @@ from garderobe.settings import Settings
 ROOT = Path(__file__).parents[1]
 DEPLOY = ROOT / "deploy"
 _SIZE = {"k": 1024, "m": 1024**2, "g": 1024**3}
+COMPOSE_FILES = sorted({*ROOT.glob("*compose*.y*ml"), *DEPLOY.rglob("*compose*.y*ml")})
 
 
 def test_nginx_body_limit_equals_the_upload_limit() -> None:
@@ -61,3 +71,78 @@ def test_prometheus_scrapes_the_api_and_the_worker_port_compose_sets() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     port = compose["services"]["worker"]["environment"]["WORKER_METRICS_PORT"]
     assert targets == {"api:8000", f"worker:{port}"}
+
+
+def _docker_compose() -> list[str] | None:
+    """`docker compose`, when the Docker CLI has its Compose plugin (no engine needed)."""
+    docker = shutil.which("docker")
+    if docker is None:
+        return None
+    probe = subprocess.run([docker, "compose", "version"], capture_output=True, check=False)
+    return [docker, "compose"] if probe.returncode == 0 else None
+
+
+def validate_compose(path: Path) -> subprocess.CompletedProcess[str]:
+    text = path.read_text()
+    # Placeholders for the variables the file requires (`${NAME:?message}`).
+    required = dict.fromkeys(re.findall(r"\$\{(\w+):?\?", text), "x" * 40)
+    compose = _docker_compose()
+    if compose is not None:
+        command = [*compose, "--file", str(path), "config", "--quiet"]
+    else:
+        schema = ["--builtin-schema", "vendor.compose-spec"]
+        command = [sys.executable, "-m", "check_jsonschema", *schema, str(path)]
+    return subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        cwd=path.parent,
+        env={**os.environ, **required},
+        timeout=120,
+        check=False,
+    )
+
+
+def test_there_is_a_compose_file() -> None:
+    assert ROOT / "docker-compose.yml" in COMPOSE_FILES
+
+
+@pytest.mark.parametrize("path", COMPOSE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_compose_file_validates(path: Path) -> None:
+    result = validate_compose(path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_compose_validator_refuses_a_broken_file(tmp_path: Path) -> None:
+    broken = tmp_path / "compose.yaml"
+    broken.write_text("services:\n  api:\n    image: app\n    restart: sometimes\n    portz: []\n")
+    result = validate_compose(broken)
+    assert result.returncode != 0
+    assert "portz" in result.stdout + result.stderr
+
+
+def _mount_source(mount: str | dict[str, Any]) -> str:
+    return mount.split(":", 1)[0] if isinstance(mount, str) else str(mount.get("source", ""))
+
+
+@pytest.mark.parametrize("path", COMPOSE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_compose_references_resolve(path: Path) -> None:
+    """What `docker compose config` checks beyond the schema: every service, network and
+    named volume a service names is defined, and every bind-mounted file exists."""
+    config = yaml.safe_load(path.read_text())
+    services: dict[str, dict[str, Any]] = config["services"]
+    networks = set(config.get("networks") or {}) | {"default"}
+    volumes = set(config.get("volumes") or {})
+    for name, service in services.items():
+        assert set(service.get("depends_on") or []) <= set(services), name
+        assert set(service.get("networks") or []) <= networks, name
+        for mount in service.get("volumes") or []:
+            source = _mount_source(mount)
+            if source.startswith((".", "/")):
+                assert (path.parent / source).exists(), f"{name}: {source}"
+            else:
+                assert source in volumes, f"{name}: {source}"
+        build = service.get("build")
+        context = build if isinstance(build, str) else (build or {}).get("context")
+        if context:
+            assert (path.parent / context / "Dockerfile").exists(), name

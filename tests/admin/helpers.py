@@ -1,8 +1,10 @@
 """A browser-like client for the admin panel: https (the session cookie is Secure outside
-development) and the same-origin headers a browser sends from the panel's own pages."""
+development), the same-origin headers a browser sends from the panel's own pages, and the
+CSRF token its forms carry."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,6 +16,7 @@ from garderobe.infra.stores import Stores
 from tests.factories import DEFAULT_PASSWORD, create_user
 
 ORIGIN = "https://test"
+_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @asynccontextmanager
@@ -25,9 +28,24 @@ async def panel_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
+async def csrf_token(client: httpx.AsyncClient, page: str = "/admin/login") -> str:
+    """The token in the hidden field of a form on `page`, as a browser would submit it."""
+    response = await client.get(page)
+    match = _TOKEN.search(response.text)
+    assert match is not None, f"no CSRF token on {page}"
+    return match.group(1)
+
+
+async def submit(
+    client: httpx.AsyncClient, url: str, data: dict[str, str] | None = None
+) -> httpx.Response:
+    """POST a panel form with this session's token, as the panel's own pages do."""
+    return await client.post(url, data={**(data or {}), "csrf_token": await csrf_token(client)})
+
+
 async def sign_in(client: httpx.AsyncClient, user: User) -> httpx.Response:
-    return await client.post(
-        "/admin/login", data={"username": user.email, "password": DEFAULT_PASSWORD}
+    return await submit(
+        client, "/admin/login", {"username": user.email, "password": DEFAULT_PASSWORD}
     )
 
 

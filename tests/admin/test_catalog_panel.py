@@ -12,7 +12,7 @@ from garderobe.catalog import seeding, taxonomy
 from garderobe.catalog.documents import Item, ItemStatus
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
-from tests.admin.helpers import admin_account, panel_client, sign_in
+from tests.admin.helpers import admin_account, panel_client, sign_in, submit
 from tests.catalog.helpers import create
 from tests.factories import auth_headers, create_listed_item
 
@@ -48,7 +48,7 @@ async def test_status_change_goes_through_the_catalog_service_and_is_audited(
         await sign_in(client, admin)
         detail = await client.get(f"/admin/catalog/{item.id}")
         assert "Green scarf" in detail.text
-        changed = await client.post(f"/admin/catalog/{item.id}/status", data={"status": "archived"})
+        changed = await submit(client, f"/admin/catalog/{item.id}/status", {"status": "archived"})
         assert changed.status_code == 302, changed.text
         public = await client.get(f"/api/v1/items/{item.id}")
     stored = await Item.get(item.id)

@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse, Response
 
 from garderobe.accounts import service as accounts
 from garderobe.accounts.models import User
+from garderobe.admin.csrf import CsrfTokenMiddleware
 from garderobe.errors import DomainError
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
@@ -87,7 +88,9 @@ class AdminAuth(AuthenticationBackend):
                 path="/",
                 same_site="lax",
                 https_only=not settings.is_development,
-            )
+            ),
+            # Inside the session: the token is checked against the session's secret.
+            Middleware(CsrfTokenMiddleware),
         ]
 
     async def login(self, request: Request) -> Response | bool:

@@ -11,9 +11,9 @@ from sqladmin import Admin
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.middleware import Middleware
 
+from garderobe.admin import csrf
 from garderobe.admin.auth import AdminAuth
 from garderobe.admin.catalog_views import TEMPLATES, CatalogAdmin
-from garderobe.admin.csrf import SameOriginMiddleware
 from garderobe.admin.order_views import (
     OrderAdmin,
     OrderEventAdmin,
@@ -54,9 +54,10 @@ class Panel:
             base_url=BASE_URL,
             title="garderobe admin",
             authentication_backend=AdminAuth(settings),
-            middlewares=[Middleware(SameOriginMiddleware)],
+            middlewares=[Middleware(csrf.SameOriginMiddleware)],
             templates_dir=str(TEMPLATES),
         )
+        csrf.install_templates(self.admin.templates.env)
         # SQLAdmin stores the session maker on the view *class*; a subclass per panel keeps
         # two apps in one process (tests, a served copy) from sharing one.
         for view in VIEWS:
