@@ -12,7 +12,7 @@ from garderobe.catalog import seeding, taxonomy
 from garderobe.catalog.supplier_models import Supplier
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
-from tests.admin.helpers import admin_account, panel_client, sign_in
+from tests.admin.helpers import admin_account, csrf_token, panel_client, sign_in, submit
 from tests.catalog.helpers import create
 from tests.factories import auth_headers
 
@@ -30,28 +30,34 @@ async def test_suppliers_are_created_edited_and_deleted_through_the_service(
     admin = await admin_account(stores)
     async with panel_client(app) as panel:
         await sign_in(panel, admin)
-        bad = await panel.post(
-            "/admin/supplier/create", data={"name": "Acme", "slug": "", "country": "XX"}
+        bad = await submit(
+            panel, "/admin/supplier/create", {"name": "Acme", "slug": "", "country": "XX"}
         )
         assert bad.status_code == 400
         assert "ISO 3166-1" in bad.text
-        created = await panel.post(
+        created = await submit(
+            panel,
             "/admin/supplier/create",
-            data={"name": "Acme Knits", "slug": "", "country": "pt", "contact_email": ""},
+            {"name": "Acme Knits", "slug": "", "country": "pt", "contact_email": ""},
         )
         assert created.status_code == 302, created.text
         supplier = await _supplier(stores, "acme-knits")  # slug derived as by the API
         assert supplier is not None
         assert supplier.country == "PT"
         assert supplier.contact_email is None
-        edited = await panel.post(
+        edited = await submit(
+            panel,
             f"/admin/supplier/edit/{supplier.id}",
-            data={"name": "Acme Knitwear", "country": "ES", "contact_email": "", "notes": "x"},
+            {"name": "Acme Knitwear", "country": "ES", "contact_email": "", "notes": "x"},
         )
         assert edited.status_code == 302, edited.text
 
         await create(client, auth_headers(settings, admin), supplier="acme-knits")
-        refused = await panel.delete("/admin/supplier/delete", params={"pks": str(supplier.id)})
+        refused = await panel.delete(
+            "/admin/supplier/delete",
+            params={"pks": str(supplier.id)},
+            headers={"X-CSRF-Token": await csrf_token(panel, "/admin/supplier/create")},
+        )
         shown = await panel.get(refused.text)  # where the panel's script goes next
         assert "1 item names &#39;acme-knits&#39; as their supplier" in shown.text
         assert await _supplier(stores, "acme-knits") is not None
@@ -70,11 +76,15 @@ async def test_an_unused_supplier_is_deleted_from_the_panel(app: FastAPI, stores
     admin = await admin_account(stores)
     async with panel_client(app) as panel:
         await sign_in(panel, admin)
-        await panel.post("/admin/supplier/create", data={"name": "Bravo", "slug": "bravo"})
+        await submit(panel, "/admin/supplier/create", {"name": "Bravo", "slug": "bravo"})
         supplier = await _supplier(stores, "bravo")
         assert supplier is not None
         listed = await panel.get("/admin/supplier/list")
         assert "Bravo" in listed.text
-        deleted = await panel.delete("/admin/supplier/delete", params={"pks": str(supplier.id)})
+        deleted = await panel.delete(
+            "/admin/supplier/delete",
+            params={"pks": str(supplier.id)},
+            headers={"X-CSRF-Token": await csrf_token(panel, "/admin/supplier/create")},
+        )
         assert "error=" not in deleted.text
     assert await _supplier(stores, "bravo") is None

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from garderobe.admin.models import AdminAuditEntry
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
-from tests.admin.helpers import admin_account, panel_client, sign_in
+from tests.admin.helpers import admin_account, panel_client, sign_in, submit
 from tests.reviews.helpers import admin_headers, buyer, listed_item, review
 
 
@@ -25,9 +25,7 @@ async def test_hiding_in_the_panel_updates_the_summary_and_writes_an_audit_row(
         listed = await panel.get("/admin/review/list", params={"search": "Rude"})
         assert listed.status_code == 200
         assert "Rude words" in listed.text
-        hidden = await panel.get(
-            "/admin/review/action/hide", params={"pks": created["id"], "reason": "abuse"}
-        )
+        hidden = await submit(panel, f"/admin/review/action/hide?pks={created['id']}&reason=abuse")
         assert hidden.status_code == 302
     summary = (await client.get(f"/api/v1/items/{item.id}/reviews")).json()
     assert (summary["items"], summary["rating"]["count"]) == ([], 0)
