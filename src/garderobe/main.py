@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -54,11 +56,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         stores = await open_stores(settings, registry.document_models())
         app.state.stores = stores
         # Per process: each API worker keeps its own, in step with PostgreSQL.
-        app.state.facet_index = FacetIndex() if settings.catalog_facets == "memory" else None
+        facets = FacetIndex() if settings.catalog_facets == "memory" else None
+        app.state.facet_index = facets
+        warming = asyncio.create_task(facets.warm(stores.sessionmaker)) if facets else None
         stores_opened(app, stores)
         try:
             yield
         finally:
+            if warming is not None:
+                warming.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await warming
             await stores.close()
 
     app = FastAPI(

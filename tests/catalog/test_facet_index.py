@@ -132,3 +132,12 @@ async def test_a_change_left_uncommitted_is_not_counted_until_commit(stores: Sto
         assert await _counts(memory, stores) == {}
         await writer.commit()
     assert sum((await _counts(memory, stores, statuses=tuple(ItemStatus))).values()) > 0
+
+
+async def test_warming_loads_the_index_before_any_listing(stores: Stores) -> None:
+    rng = random.Random(11)
+    await _fill(stores, [_row(rng, n) for n in range(20)])
+    memory = FacetIndex()
+    await memory.warm(stores.sessionmaker)
+    everything = Listing(statuses=tuple(ItemStatus))
+    assert sum(memory.tally(everything, ["size"]).tokens.values()) == 20
