@@ -38,8 +38,10 @@ LAYERS: list[tuple[str, ...]] = [
         "garderobe.storefront",
         "garderobe.observability",
     ),
-    # Domains, highest first: commerce builds on catalog and stock, catalog on stock and
-    # media, every domain on accounts (who may call what).
+    # Domains, highest first: recommendations read commerce's orders and the catalog,
+    # commerce builds on catalog and stock, catalog on stock and media, every domain on
+    # accounts (who may call what).
+    ("garderobe.recommendations",),
     ("garderobe.commerce",),
     ("garderobe.catalog",),
     ("garderobe.stock",),

@@ -21,6 +21,7 @@ def import_models() -> None:
     import garderobe.catalog.search_models
     import garderobe.commerce.models
     import garderobe.outbox.models
+    import garderobe.recommendations.models
     import garderobe.stock.models  # noqa: F401
 
 
@@ -35,6 +36,8 @@ def routers() -> list[APIRouter]:
     from garderobe.api import health
     from garderobe.catalog.routers import images, items, search, stock, taxonomy
     from garderobe.commerce.routers import admin_orders, cart, orders, payments
+    from garderobe.recommendations.routers import items as recommended_items
+    from garderobe.recommendations.routers import me as my_recommendations
 
     # The order is the OpenAPI document's order of paths (openapi.json).
     return [
@@ -50,6 +53,8 @@ def routers() -> list[APIRouter]:
         stock.router,
         payments.router,
         images.router,
+        recommended_items.router,
+        my_recommendations.router,
     ]
 
 
@@ -88,6 +93,7 @@ def cron_jobs() -> list[Any]:
     from garderobe.catalog.images import sweep_orphaned_media
     from garderobe.catalog.reconcile import compact_facet_counts, reconcile_search
     from garderobe.commerce.jobs import cancel_unpaid_orders
+    from garderobe.recommendations.jobs import recompute_co_purchases
 
     # README.md's "Scheduled jobs" table lists these; tests/test_worker_schedule.py compares.
     return [
@@ -95,4 +101,5 @@ def cron_jobs() -> list[Any]:
         cron(compact_facet_counts, second={45}),
         cron(cancel_unpaid_orders, second={30}),
         cron(sweep_orphaned_media, minute={43}, second={15}),
+        cron(recompute_co_purchases, minute={7}, second={20}),
     ]
