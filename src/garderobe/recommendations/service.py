@@ -126,13 +126,15 @@ async def for_you_ids(
     row = _Row(limit, seeds)
     partners = await co_purchases.partners_of_many(session, seeds, limit * 3)
     row.add(await similarity.active_among(session, partners))
-    active_seeds = await similarity.active_among(session, seeds)
-    if row.missing > 0 and active_seeds:
+    active_seeds = await similarity.active_among(session, seeds) if row.missing > 0 else []
+    if active_seeds:
         row.add(
             await similarity.similar_item_ids(
-                session, active_seeds[0], limit=row.missing, exclude=row.ids
+                session, active_seeds[0], limit=row.missing, exclude=sorted(row.excluded)
             )
         )
+    if row.missing <= 0:
+        return row.ids
     categories = await similarity.leaf_categories(session, seeds)
     popular: list[str] | None = None
     for scope in ([categories] if categories else []) + [[]]:
