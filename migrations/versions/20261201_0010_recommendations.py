@@ -1,4 +1,4 @@
-"""co_purchases and item_popularity: what the recommendations read, counted from paid orders
+"""co_purchases and item_popularity (counted from paid orders), the similar-items index
 
 Revision ID: 0010
 Revises: 0008
@@ -37,9 +37,16 @@ def upgrade() -> None:
         "item_popularity",
         [sa.text("orders DESC"), sa.text("item_id")],
     )
+    op.create_index(
+        "ix_item_search_similar",
+        "item_search",
+        ["category", "price_amount"],
+        postgresql_where=sa.text("status = 'active'"),
+    )
     # The first counts come from the worker's next run of recompute_co_purchases.
 
 
 def downgrade() -> None:
+    op.drop_index("ix_item_search_similar", table_name="item_search")
     op.drop_table("item_popularity")
     op.drop_table("co_purchases")

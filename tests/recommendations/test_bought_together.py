@@ -78,3 +78,20 @@ async def test_the_job_writes_nothing_when_nothing_changed(
     await order(await shopper(client, stores, settings), shirt, jeans, paid=True)
     assert await recompute(stores) == 4  # two pair rows, two popularity rows
     assert await recompute(stores) == 0
+
+
+async def test_an_order_cancelled_after_payment_stops_counting(
+    client: httpx.AsyncClient, stores: Stores, settings: Settings
+) -> None:
+    shirt, jeans = await listed(stores), await listed(stores, JEANS)
+    ann = await shopper(client, stores, settings)
+    placed = await order(ann, shirt, jeans, paid=True)
+    await recompute(stores)
+    url = f"/api/v1/items/{shirt.id}/bought-together"
+    assert ids(await client.get(url)) == [str(jeans.id)]
+
+    cancelled = await client.post(f"/api/v1/orders/{placed['id']}/cancel", headers=ann.headers)
+    assert cancelled.status_code == 200, cancelled.text
+    await recompute(stores)
+
+    assert ids(await client.get(url)) == []
