@@ -25,10 +25,13 @@ async def test_paid_orders_count_after_the_job_and_unpaid_ones_never(
     await order(ann, shirt, unpaid, paid=False)
     url = f"/api/v1/items/{shirt.id}/bought-together"
     assert ids(await client.get(url)) == []  # nothing counted before the job ran
+    assert (await client.get(url)).headers["x-cache"] == "hit"
 
     assert await recompute(stores) > 0
 
-    found = ids(await client.get(url))
+    counted = await client.get(url)  # the job made the cached answer obsolete
+    assert counted.headers["x-cache"] == "miss"
+    found = ids(counted)
     assert found == [str(often.id), str(once.id)]
     assert str(shirt.id) not in found
     assert str(unpaid.id) not in found
