@@ -36,12 +36,6 @@ async def _body(
     return digested(Recommendations(items=items).model_dump_json().encode())
 
 
-async def _ensure_active(session: AsyncSession, item_id: str) -> None:
-    parse_item_id(item_id)
-    if not await similarity.active_among(session, [item_id]):
-        raise ItemNotFound(f"No item {item_id!r}.")
-
-
 async def similar(
     session: AsyncSession,
     redis: Redis,
@@ -64,10 +58,13 @@ async def similar(
 async def bought_together_ids(session: AsyncSession, item_id: str, limit: int) -> list[str]:
     """The active items in the most paid orders with `item_id`, topped up with similar
     items when fewer than `limit` were bought with it."""
-    await _ensure_active(session, item_id)
+    parse_item_id(item_id)
     # Partners that sold out are dropped below: ask for more than the page needs.
     partners = await co_purchases.partners(session, item_id, limit * 4 + 20)
-    picked = (await similarity.active_among(session, partners))[:limit]
+    active = await similarity.active_among(session, [item_id, *partners])  # one statement
+    if item_id not in active:
+        raise ItemNotFound(f"No item {item_id!r}.")
+    picked = [i for i in active if i != item_id][:limit]
     if len(picked) < limit:
         picked += await similarity.similar_item_ids(
             session, item_id, limit=limit - len(picked), exclude=picked
@@ -125,8 +122,9 @@ async def for_you_ids(
     seeds = list(dict.fromkeys([*cart_ids, *viewed_ids, *ordered_ids]))[:MAX_SEEDS]
     row = _Row(limit, seeds)
     partners = await co_purchases.partners_of_many(session, seeds, limit * 3)
-    row.add(await similarity.active_among(session, partners))
-    active_seeds = await similarity.active_among(session, seeds) if row.missing > 0 else []
+    active = set(await similarity.active_among(session, [*partners, *seeds]))  # one statement
+    row.add(i for i in partners if i in active)
+    active_seeds = [i for i in seeds if i in active] if row.missing > 0 else []
     if active_seeds:
         row.add(
             await similarity.similar_item_ids(
