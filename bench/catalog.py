@@ -14,6 +14,7 @@ are set, seeds with `garderobe seed --items N` (items/s), serves the API with a 
 * search and suggest, each request a query not asked before;
 * single requests, one at a time, for the broadest department with three filters and
   without, each uncached (the catalog cache generation is bumped before each);
+* recommendations: similar, bought-together and for-you (bench/recommendations_load.py);
 * a bare FastAPI route serving the very body of each kind, in its own uvicorn process:
   the floor each ratio is taken against.
 
@@ -44,6 +45,7 @@ from redis.asyncio import Redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import recommendations_load
 from bench.common import (
     GARDEROBE,
     Figures,
@@ -343,6 +345,7 @@ def main() -> int:
                 + ", ".join(f"{shelf.category} ({shelf.items:,})" for shelf in shop.shelves)
             )
             measured = asyncio.run(measure(base, shop, settings, args))
+            asyncio.run(recommendations_load.measure(base, shop.item_ids, settings, args))
             memory = resident_memory(api[0].pid)
         bare = floors(env, measured["bodies"], args)
         report(measured, bare, memory)

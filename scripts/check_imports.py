@@ -38,10 +38,10 @@ LAYERS: list[tuple[str, ...]] = [
         "garderobe.storefront",
         "garderobe.observability",
     ),
-    # Domains, highest first: reviews build on commerce (verified purchases) and the catalog
-    # (rating summaries), commerce on catalog and stock, catalog on stock and media, every
-    # domain on accounts (who may call what).
-    ("garderobe.reviews",),
+    # Domains, highest first: recommendations read commerce's orders and the catalog, reviews
+    # build on commerce (verified purchases) and the catalog (rating summaries); commerce
+    # builds on catalog and stock, catalog on stock and media, every domain on accounts.
+    ("garderobe.recommendations", "garderobe.reviews"),
     ("garderobe.commerce",),
     ("garderobe.catalog",),
     ("garderobe.stock",),

@@ -1,7 +1,7 @@
 """suppliers: who catalog items were bought from (admin-only)
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-01 03:00:00.000000+00:00
 
 Items name their supplier in MongoDB and carry a `supplier=<slug>` token in their read-index
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -44,6 +44,7 @@ TAGS = [
     {"name": "media", "description": "Item images in object storage."},
     {"name": "cart", "description": "The shopper's cart (users and guests)."},
     {"name": "orders", "description": "Checkout, payment and order status."},
+    {"name": "recommendations", "description": "Similar items, bought together, for you."},
     {"name": "dev", "description": "Development-only helpers (not mounted in production)."},
 ]
 

@@ -22,6 +22,7 @@ def import_models() -> None:
     import garderobe.catalog.supplier_models
     import garderobe.commerce.models
     import garderobe.outbox.models
+    import garderobe.recommendations.models
     import garderobe.reviews.models
     import garderobe.stock.models  # noqa: F401
 
@@ -37,6 +38,8 @@ def routers() -> list[APIRouter]:
     from garderobe.api import health
     from garderobe.catalog.routers import images, items, search, stock, suppliers, taxonomy
     from garderobe.commerce.routers import admin_orders, cart, orders, payments
+    from garderobe.recommendations.routers import items as recommended_items
+    from garderobe.recommendations.routers import me as my_recommendations
     from garderobe.reviews.routers import admin_reviews, reviews
 
     # The order is the OpenAPI document's order of paths (openapi.json).
@@ -56,6 +59,8 @@ def routers() -> list[APIRouter]:
         images.router,
         reviews.router,
         admin_reviews.router,
+        recommended_items.router,
+        my_recommendations.router,
     ]
 
 
@@ -94,6 +99,7 @@ def cron_jobs() -> list[Any]:
     from garderobe.catalog.images import sweep_orphaned_media
     from garderobe.catalog.reconcile import compact_facet_counts, reconcile_search
     from garderobe.commerce.jobs import cancel_unpaid_orders
+    from garderobe.recommendations.jobs import recompute_co_purchases
 
     # README.md's "Scheduled jobs" table lists these; tests/test_worker_schedule.py compares.
     return [
@@ -101,4 +107,5 @@ def cron_jobs() -> list[Any]:
         cron(compact_facet_counts, second={45}),
         cron(cancel_unpaid_orders, second={30}),
         cron(sweep_orphaned_media, minute={43}, second={15}),
+        cron(recompute_co_purchases, minute={7}, second={20}),
     ]

@@ -56,7 +56,16 @@ class ItemSearch(Base):
         DateTime(timezone=True), default=utcnow, server_default=text("now()")
     )
 
-    __table_args__ = (Index("ix_item_search_document", "document", postgresql_using="gin"),)
+    __table_args__ = (
+        Index("ix_item_search_document", "document", postgresql_using="gin"),
+        # Similar items: the active items of a leaf category nearest in price (similarity.py).
+        Index(
+            "ix_item_search_similar",
+            "category",
+            "price_amount",
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
 
 
 class ItemFacets(Base):

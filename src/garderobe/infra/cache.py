@@ -55,6 +55,11 @@ class Cached:
     outcome: Outcome
 
 
+def generation_key(namespace: str) -> str:
+    """The Redis key of the namespace's generation number."""
+    return f"{namespace}:generation"
+
+
 def bump_after_commit(session: AsyncSession, namespace: str) -> None:
     """Mark the unit of work: once it commits, the namespace's cached pages are obsolete."""
     session.info.setdefault(_MARKED, set()).add(namespace)
@@ -73,7 +78,7 @@ async def bump(redis: Redis, namespace: str) -> None:
     cached before it stay reachable until their TTL, which bounds how long that lasts.
     """
     try:
-        await redis.incr(f"{namespace}:generation")
+        await redis.incr(generation_key(namespace))
     except _FAILURES:
         log.error("cache generation of %s not bumped: Redis unavailable", namespace)
 
@@ -90,7 +95,7 @@ class ResponseCache:
         """The cached body for `key`, or the (body, ETag) `compute()` makes, stored for the
         next caller."""
         try:
-            generation = await self.redis.get(f"{self.namespace}:generation") or "0"
+            generation = await self.redis.get(generation_key(self.namespace)) or "0"
             entry = f"{self.namespace}:{generation}:{key}"
             stored = await self.redis.get(entry)
             if stored is not None:

@@ -9,7 +9,15 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 from garderobe.accounts.dependencies import AdminUser, OptionalUser
 from garderobe.api.conditional import cached_json
 from garderobe.api.deps import DbSession, SettingsDep, StorageDep, StoresDep
-from garderobe.catalog import cache, listing_service, presenters, ratings, service, suppliers
+from garderobe.catalog import (
+    cache,
+    listing_service,
+    presenters,
+    ratings,
+    service,
+    suppliers,
+    viewed,
+)
 from garderobe.catalog.dependencies import FacetIndexDep
 from garderobe.catalog.documents import MAX_AMOUNT, Item
 from garderobe.catalog.index import RATING_FACET
@@ -179,6 +187,8 @@ async def get_item(
 
     key = cache.key("item", {"id": item_id, "admin": admin})
     cached = await cache.response_cache(stores.redis, settings).get_or_compute(key, body)
+    if user is not None:  # after the lookup, which 404s unknown items; cache hits count too
+        await viewed.record_view(stores.redis, user.id, item_id)
     return cached_json(request, cached)
 
 

@@ -1,0 +1,1 @@
+"""Recommendations: similar items, bought together, and a row for each shopper."""
