@@ -28,7 +28,7 @@ async def catalog_write(stores: StoresDep) -> AsyncIterator[None]:
 CatalogWrite = Depends(catalog_write, scope="function")
 
 
-def facet_index(request: Request) -> FacetIndex | None:
+async def facet_index(request: Request) -> FacetIndex | None:
     """This process's in-memory facet index (None when CATALOG_FACETS=database)."""
     found: FacetIndex | None = request.app.state.facet_index
     return found
