@@ -101,10 +101,7 @@ class _Bitmaps:
         the prices are binned once all are in (`bin_prices`)."""
         members: dict[str, list[int]] = {}
         for row in rows:
-            position = self.positions.setdefault(row.item_id, len(self.prices))
-            if position == len(self.prices):
-                self.prices.append(row.price_amount)
-            self.prices[position] = row.price_amount
+            position = self._position(row.item_id, row.price_amount)
             for token in row.facet_values:
                 members.setdefault(token, []).append(position)
         for token, positions in members.items():
@@ -127,12 +124,16 @@ class _Bitmaps:
             self.by_facet.setdefault(index.split_token(token)[0], set()).add(token)
         return found
 
-    def _place(self, item_id: str, price: int) -> int:
-        position = self.positions.get(item_id)
-        if position is None:
-            position = self.positions[item_id] = len(self.prices)
+    def _position(self, item_id: str, price: int) -> int:
+        """The item's bit position (a new one for a new item), its price recorded."""
+        position = self.positions.setdefault(item_id, len(self.prices))
+        if position == len(self.prices):
             self.prices.append(price)
         self.prices[position] = price
+        return position
+
+    def _place(self, item_id: str, price: int) -> int:
+        position = self._position(item_id, price)
         self.buckets[_bucket(price)].add(position)
         self.bins[_bin(self.bin_edges, price)].add(position)
         return position
