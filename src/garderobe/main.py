@@ -18,7 +18,7 @@ from garderobe.api.docs import install_offline_docs
 from garderobe.api.hygiene import InputHygieneMiddleware
 from garderobe.api.middleware import RequestContextMiddleware
 from garderobe.api.openapi import document_problems, operation_id
-from garderobe.catalog.facet_index import FacetIndex
+from garderobe.catalog.memory_index import MemoryIndex
 from garderobe.errors import install_error_handlers
 from garderobe.infra.stores import open_stores
 from garderobe.observability.http import MetricsMiddleware
@@ -57,8 +57,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         stores = await open_stores(settings, registry.document_models())
         app.state.stores = stores
         # Per process: each API worker keeps its own, in step with PostgreSQL.
-        facets = FacetIndex() if settings.catalog_facets == "memory" else None
-        app.state.facet_index = facets
+        facets = MemoryIndex() if settings.catalog_index == "memory" else None
+        app.state.memory_index = facets
         warming = asyncio.create_task(facets.warm(stores.sessionmaker)) if facets else None
         stores_opened(app, stores)
         try:

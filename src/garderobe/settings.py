@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Where the storefront's dev servers run (Vite's default port); allowed by CORS in development
@@ -84,9 +84,12 @@ class Settings(BaseSettings):
     media_url_expires_seconds: int = Field(default=3600, gt=0)
 
     catalog_cache_ttl_seconds: int = Field(default=300, gt=0)
-    # Where facet counts of listings without search words are computed: "memory" (bitmaps in
-    # each API process, catalog.facet_index) or "database" (statements over item_facets).
-    catalog_facets: Literal["memory", "database"] = "memory"
+    # Where facet counts of listings without search words, and search rankings, are computed:
+    # "memory" (bitmaps in each API process, catalog.memory_index) or "database" (statements
+    # over item_facets and item_search). CATALOG_FACETS is this setting's earlier name.
+    catalog_index: Literal["memory", "database"] = Field(
+        default="memory", validation_alias=AliasChoices("catalog_index", "catalog_facets")
+    )
 
     cart_token_ttl_days: int = Field(default=30, gt=0)
     shipping_fee: int = Field(default=495, ge=0, description="Minor units per order")

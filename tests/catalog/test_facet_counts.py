@@ -1,6 +1,6 @@
 """facet_counts: the per-category counts behind listings with one filter or none stay equal
 to counting the items, through edits, sales, deletes, compaction and a full recount; and the
-two ways of counting (CATALOG_FACETS=database, and the in-process bitmaps) always agree."""
+two ways of counting (CATALOG_INDEX=database, and the in-process bitmaps) always agree."""
 
 from __future__ import annotations
 
@@ -31,16 +31,16 @@ QUERIES: list[dict[str, Any]] = [
 async def _facets(client: httpx.AsyncClient, app: FastAPI, shop: Stores) -> list[Any]:
     """The facets of QUERIES counted by the database statements, checked equal to those the
     in-process bitmaps count (each computed afresh: the cached pages are dropped first)."""
-    memory = app.state.facet_index
+    memory = app.state.memory_index
     assert memory is not None
     answers = []
-    for facet_index in (None, memory):
-        app.state.facet_index = facet_index
+    for memory_index in (None, memory):
+        app.state.memory_index = memory_index
         try:
             await cache.bump(shop.redis)
             answers.append([(await client.get(ITEMS, params=q)).json()["facets"] for q in QUERIES])
         finally:
-            app.state.facet_index = memory
+            app.state.memory_index = memory
     assert answers[0] == answers[1]
     return answers[0]
 

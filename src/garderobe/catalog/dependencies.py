@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 
 from garderobe.api.deps import StoresDep
 from garderobe.catalog import cache
-from garderobe.catalog.facet_index import FacetIndex
+from garderobe.catalog.memory_index import MemoryIndex
 
 
 async def catalog_write(stores: StoresDep) -> AsyncIterator[None]:
@@ -28,10 +28,10 @@ async def catalog_write(stores: StoresDep) -> AsyncIterator[None]:
 CatalogWrite = Depends(catalog_write, scope="function")
 
 
-async def facet_index(request: Request) -> FacetIndex | None:
-    """This process's in-memory facet index (None when CATALOG_FACETS=database)."""
-    found: FacetIndex | None = request.app.state.facet_index
+async def memory_index(request: Request) -> MemoryIndex | None:
+    """This process's in-memory facet index (None when CATALOG_INDEX=database)."""
+    found: MemoryIndex | None = request.app.state.memory_index
     return found
 
 
-FacetIndexDep = Annotated[FacetIndex | None, Depends(facet_index)]
+MemoryIndexDep = Annotated[MemoryIndex | None, Depends(memory_index)]

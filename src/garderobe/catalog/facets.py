@@ -25,8 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.catalog import index
 from garderobe.catalog.documents import ItemStatus
-from garderobe.catalog.facet_index import FacetIndex, Tally
 from garderobe.catalog.listing import PRICE, Listing, Params, base_conditions, clauses
+from garderobe.catalog.memory_index import MemoryIndex, Tally
 
 FIELD_FACETS = ("brand", "size", "colour", "condition", "material", "pattern")
 PRICE_BOUNDARIES = index.PRICE_BOUNDARIES
@@ -168,7 +168,7 @@ async def facets(
     listing: Listing,
     names: Sequence[str],
     booleans: Collection[str],
-    memory: FacetIndex | None = None,
+    memory: MemoryIndex | None = None,
 ) -> FacetCounts:
     """Disjunctive value counts of the facets `names` (the top MAX_FACET_VALUES of each),
     price min/max and price buckets. `booleans` names the facets whose values are

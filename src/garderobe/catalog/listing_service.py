@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from garderobe.catalog import cache, facets, index, listing, ratings, search
 from garderobe.catalog import presenters as views
 from garderobe.catalog.documents import AttributeType, Item, ItemStatus
-from garderobe.catalog.facet_index import FacetIndex
+from garderobe.catalog.memory_index import MemoryIndex
 from garderobe.catalog.schemas import Facets, FacetValue, ItemPage, PriceBucket, PriceFacet
 from garderobe.catalog.taxonomy import effective_attributes, get_category
 from garderobe.errors import InvalidInput
@@ -178,7 +178,7 @@ async def page_body(
     query: ListingQuery,
     storage: ObjectStorage,
     settings: Settings,
-    memory: FacetIndex | None = None,
+    memory: MemoryIndex | None = None,
 ) -> tuple[bytes, str]:
     """The JSON body of one page (and its facets), computed from the index and MongoDB."""
     schema: dict[str, str] = {}
@@ -206,7 +206,7 @@ async def list_items(
     query: ListingQuery,
     storage: ObjectStorage,
     settings: Settings,
-    memory: FacetIndex | None = None,
+    memory: MemoryIndex | None = None,
 ) -> Cached:
     """One page of items (and facets), from the cache when this query was answered since
     the catalog last changed."""

@@ -15,7 +15,7 @@ from beanie import PydanticObjectId
 from beanie.operators import In
 from sqlalchemy import select
 
-from garderobe.catalog import cache, facet_counts, facet_index, index
+from garderobe.catalog import cache, facet_counts, index, memory_index
 from garderobe.catalog.documents import Brand, Category, Item
 from garderobe.catalog.search_models import ItemSearch
 from garderobe.infra.stores import Stores
@@ -99,4 +99,4 @@ async def compact_facet_counts(ctx: dict[str, Any]) -> None:
     hour (what in-process facet indexes may still need)."""
     async with unit_of_work(ctx["stores"]) as session:
         await facet_counts.compact(session)
-        await facet_index.prune_changes(session)
+        await memory_index.prune_changes(session)

@@ -97,7 +97,7 @@ class ItemFacets(Base):
 class ItemFacetChange(Base):
     """An item whose `item_facets` row a transaction inserted, updated or deleted ('*': the
     table was truncated), appended by triggers (migration 0012), never by code: in-process
-    facet indexes (catalog.facet_index) read the changes of transactions they have not seen.
+    facet indexes (catalog.memory_index) read the changes of transactions they have not seen.
     Rows older than an hour are pruned."""
 
     __tablename__ = "item_facet_changes"

@@ -18,7 +18,7 @@ from garderobe.catalog import (
     suppliers,
     viewed,
 )
-from garderobe.catalog.dependencies import FacetIndexDep
+from garderobe.catalog.dependencies import MemoryIndexDep
 from garderobe.catalog.documents import MAX_AMOUNT, Item
 from garderobe.catalog.index import RATING_FACET
 from garderobe.catalog.routers.problems import ADMIN, READ, WRITE
@@ -82,7 +82,7 @@ very next listing) and carry an `ETag`: send it back in `If-None-Match` to get `
 async def list_items(
     request: Request,
     session: DbSession,
-    memory: FacetIndexDep,
+    memory: MemoryIndexDep,
     user: OptionalUser,
     stores: StoresDep,
     settings: SettingsDep,

@@ -12,7 +12,9 @@ from garderobe.accounts.dependencies import OptionalUser
 from garderobe.api.conditional import cached_json
 from garderobe.api.deps import DbSession, SettingsDep, StoresDep
 from garderobe.catalog import cache, index, search, suppliers
+from garderobe.catalog.dependencies import MemoryIndexDep
 from garderobe.catalog.documents import Money
+from garderobe.catalog.memory_index import MemoryIndex
 from garderobe.catalog.schemas import SupplierRef
 from garderobe.infra.cache import digested
 
@@ -54,9 +56,9 @@ class SearchOut(BaseModel):
 
 
 async def _search_body(
-    session: AsyncSession, q: str, limit: int, *, admin: bool
+    session: AsyncSession, q: str, limit: int, *, admin: bool, memory: MemoryIndex | None
 ) -> tuple[bytes, str]:
-    terms, hits = await search.search(session, q, limit)
+    terms, hits = await search.search(session, q, limit, memory)
     suggestions = await search.suggest_names(session, q, terms)
     out = SearchOut(
         query_terms=terms,
@@ -83,9 +85,9 @@ async def _search_body(
 
 
 async def _suggest_body(
-    session: AsyncSession, q: str, limit: int, *, admin: bool
+    session: AsyncSession, q: str, limit: int, *, admin: bool, memory: MemoryIndex | None
 ) -> tuple[bytes, str]:
-    found = await search.suggest(session, q, limit)
+    found = await search.suggest(session, q, limit, memory)
     if admin:  # supplier names first: an admin typing one is looking for it
         names = [s.name for s in await suppliers.matching(session, q, limit)]
         found = list(dict.fromkeys(names + found))[:limit]
@@ -112,12 +114,13 @@ async def search_items(
     user: OptionalUser,
     stores: StoresDep,
     settings: SettingsDep,
+    memory: MemoryIndexDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Response:
     admin = user is not None and user.is_admin
     key = cache.key("search", {"q": " ".join(q.split()), "limit": limit, "admin": admin})
     cached = await cache.response_cache(stores.redis, settings).get_or_compute(
-        key, lambda: _search_body(session, q, limit, admin=admin)
+        key, lambda: _search_body(session, q, limit, admin=admin, memory=memory)
     )
     return cached_json(request, cached)
 
@@ -136,11 +139,12 @@ async def suggest(
     user: OptionalUser,
     stores: StoresDep,
     settings: SettingsDep,
+    memory: MemoryIndexDep,
     limit: Annotated[int, Query(ge=1, le=20)] = 10,
 ) -> Response:
     admin = user is not None and user.is_admin
     key = cache.key("suggest", {"q": " ".join(q.split()), "limit": limit, "admin": admin})
     cached = await cache.response_cache(stores.redis, settings).get_or_compute(
-        key, lambda: _suggest_body(session, q, limit, admin=admin)
+        key, lambda: _suggest_body(session, q, limit, admin=admin, memory=memory)
     )
     return cached_json(request, cached)

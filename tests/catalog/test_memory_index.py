@@ -1,4 +1,4 @@
-"""The in-process facet bitmaps (catalog.facet_index) count what the database statements
+"""The in-process facet bitmaps (catalog.memory_index) count what the database statements
 (catalog.facets) count, for random listings over a catalogue with many distinct prices, and
 follow every committed change of `item_facets`, whoever made it."""
 
@@ -12,8 +12,8 @@ from sqlalchemy import delete, insert, text, update
 
 from garderobe.catalog import facets
 from garderobe.catalog.documents import ItemStatus
-from garderobe.catalog.facet_index import FacetIndex, Tally
 from garderobe.catalog.listing import Listing
+from garderobe.catalog.memory_index import MemoryIndex, Tally
 from garderobe.catalog.search_models import ItemFacets
 from garderobe.infra.stores import Stores
 
@@ -75,7 +75,7 @@ async def _fill(stores: Stores, rows: list[dict[str, Any]]) -> None:
 async def test_bitmaps_count_what_the_statements_count(stores: Stores) -> None:
     rng = random.Random(20261201)
     await _fill(stores, [_row(rng, n) for n in range(1500)])
-    memory = FacetIndex()
+    memory = MemoryIndex()
     async with stores.sessionmaker() as session:
         await memory.sync(session)
         for _ in range(150):
@@ -87,7 +87,7 @@ async def test_bitmaps_count_what_the_statements_count(stores: Stores) -> None:
             assert (got.price_min, got.price_max) == (expected.price_min, expected.price_max)
 
 
-async def _counts(memory: FacetIndex, stores: Stores, **listing: Any) -> dict[str, int]:
+async def _counts(memory: MemoryIndex, stores: Stores, **listing: Any) -> dict[str, int]:
     async with stores.sessionmaker() as session:
         await memory.sync(session)
     return _named(memory.tally(Listing(**listing), NAMES))
@@ -101,7 +101,7 @@ async def test_bitmaps_follow_inserts_updates_deletes_and_truncation(stores: Sto
             price_amount=5000, facet_values=["status=active", "category=jeans", "colour=blue"]
         )
     await _fill(stores, rows)
-    memory = FacetIndex()
+    memory = MemoryIndex()
     assert (await _counts(memory, stores))["colour=blue"] == 3
 
     async with stores.sessionmaker() as session, session.begin():
@@ -126,7 +126,7 @@ async def test_bitmaps_follow_inserts_updates_deletes_and_truncation(stores: Sto
 async def test_a_change_left_uncommitted_is_not_counted_until_commit(stores: Stores) -> None:
     rng = random.Random(3)
     await _fill(stores, [])
-    memory = FacetIndex()
+    memory = MemoryIndex()
     async with stores.sessionmaker() as writer:
         await writer.execute(insert(ItemFacets), [_row(rng, 1)])
         assert await _counts(memory, stores) == {}
@@ -137,7 +137,7 @@ async def test_a_change_left_uncommitted_is_not_counted_until_commit(stores: Sto
 async def test_warming_loads_the_index_before_any_listing(stores: Stores) -> None:
     rng = random.Random(11)
     await _fill(stores, [_row(rng, n) for n in range(20)])
-    memory = FacetIndex()
+    memory = MemoryIndex()
     await memory.warm(stores.sessionmaker)
     everything = Listing(statuses=tuple(ItemStatus))
     assert sum(memory.tally(everything, ["size"]).tokens.values()) == 20

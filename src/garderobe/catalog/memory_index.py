@@ -1,4 +1,5 @@
-"""The facet tokens of every item in the API process's memory, as compressed bitmaps.
+"""The facet tokens and search words of every item in the API process's memory, as
+compressed bitmaps (`catalog.bitmaps`): facet counts (`tally`) and search ranking (`ranked`).
 
 Disjunctive facet counts are intersections: "how many items of this category pass every
 filter but the colour filter and are blue" is the size of an intersection of a few sets of
@@ -6,12 +7,16 @@ items. PostgreSQL answers it by reading every candidate row and unnesting its to
 for a department of 75,000 items with three filters, measured); a roaring bitmap per token
 answers it with one C call per facet value (~4 ms for the same listing).
 
-`item_facets` stays the source: each process loads it once, then before every facet
-computation reads the item ids of the transactions it has not seen (`item_facet_changes`,
+`item_facets` and `item_search` (its words) stay the source; every write fills both in one
+statement (`catalog.index`). Each process loads them once, then before every facet count or
+search reads the item ids of the transactions it has not seen (`item_facet_changes`,
 appended by triggers on `item_facets`). A transaction invisible to one snapshot has an id at
 or above that snapshot's `xmin`, so reading the changes at or above the previous sync's
 `xmin` misses nothing; rows read twice are applied twice, harmlessly. A write acknowledged
 before a request arrives is therefore always counted by that request.
+
+Search: per word, four bitmaps (the items in which it occurs in the title, brand or
+category, attributes, description); `catalog.word_ranking` ranks with them.
 
 Prices: a range filter is the union of the price bins (quantiles of the loaded prices) it
 covers whole, plus the matching items of the two bins at its ends.
@@ -20,11 +25,10 @@ covers whole, plus the matching items of the two bins at its ends.
 from __future__ import annotations
 
 import asyncio
-import bisect
 import logging
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,7 +37,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from garderobe.catalog import index
+from garderobe.catalog import index, word_ranking
+from garderobe.catalog.bitmaps import PRICE_BOUNDARIES, ItemBitmaps
+from garderobe.catalog.documents import ItemStatus
 from garderobe.catalog.listing import (
     PRICE,
     Listing,
@@ -41,11 +47,11 @@ from garderobe.catalog.listing import (
     filter_tokens,
     status_tokens,
 )
+from garderobe.catalog.word_ranking import Ranked
 
 log = logging.getLogger(__name__)
 
-PRICE_BOUNDARIES = index.PRICE_BOUNDARIES
-PRICE_BINS = 256
+ACTIVE = f"status{index.TOKEN_SEPARATOR}{ItemStatus.ACTIVE.value}"
 LOAD_CHUNK = 5000
 TRUNCATED = "*"  # what the truncate trigger writes for "every row changed"
 # item_facet_changes keeps an hour (catalog.reconcile prunes it); a process whose last sync
@@ -56,15 +62,25 @@ _HORIZON = """
 SELECT (pg_snapshot_xmin(pg_current_snapshot()))::text::bigint AS xmin, now() AS at,
        'item_facets'::regclass::oid::bigint AS relation
 """
+# The words of each weight (ts_filter keeps a lexeme when one of its positions has that
+# weight): four arrays cost PostgreSQL ~0.4 s for 100,000 rows, unnesting the tsvector ~4 s.
+_WORDS = ", ".join(
+    f"tsvector_to_array(ts_filter(s.document, '{{{w}}}')) AS words_{w}" for w in "abcd"
+)
 _CHANGES = text(f"""
 WITH horizon AS ({_HORIZON}),
 changed AS (SELECT DISTINCT item_id FROM item_facet_changes WHERE xid >= :since)
 SELECT h.xmin, h.at, h.relation, c.item_id, f.item_id IS NOT NULL AS present,
-       f.price_amount, f.facet_values
+       f.price_amount, f.facet_values, {_WORDS}
 FROM horizon AS h
-LEFT JOIN (changed AS c LEFT JOIN item_facets AS f USING (item_id)) ON TRUE
+LEFT JOIN (changed AS c LEFT JOIN item_facets AS f USING (item_id)
+           LEFT JOIN item_search AS s USING (item_id)) ON TRUE
 """)  # noqa: S608 - fixed SQL only
-_EVERYTHING = text("SELECT item_id, price_amount, facet_values FROM item_facets")
+_EVERYTHING = text(f"""
+SELECT f.item_id, f.price_amount, f.facet_values, {_WORDS}
+FROM item_facets AS f LEFT JOIN item_search AS s USING (item_id)
+ORDER BY f.item_id COLLATE "C"
+""")  # noqa: S608 - fixed SQL only
 
 
 @dataclass
@@ -84,108 +100,11 @@ class _Horizon:
     relation: int
 
 
-@dataclass
-class _Bitmaps:
-    """One consistent state of the index: rebuilt whole on a full load, patched by syncs."""
-
-    positions: dict[str, int] = field(default_factory=dict)  # item id -> bit position
-    prices: list[int] = field(default_factory=list)  # by position (removed: kept, unset)
-    tokens: dict[str, BitMap] = field(default_factory=dict)
-    by_facet: dict[str, set[str]] = field(default_factory=dict)  # facet -> its tokens
-    buckets: list[BitMap] = field(default_factory=list)  # one per PRICE_BOUNDARIES entry
-    bin_edges: list[int] = field(default_factory=lambda: [0])  # lower bound of each bin
-    bins: list[BitMap] = field(default_factory=lambda: [BitMap()])
-
-    def add_rows(self, rows: Iterable[Any]) -> None:
-        """Item rows of a full load (item_id, price_amount, facet_values), a chunk at a time:
-        the prices are binned once all are in (`bin_prices`)."""
-        members: dict[str, list[int]] = {}
-        for row in rows:
-            position = self._position(row.item_id, row.price_amount)
-            for token in row.facet_values:
-                members.setdefault(token, []).append(position)
-        for token, positions in members.items():
-            self._bitmap(token).update(positions)
-
-    def bin_prices(self) -> None:
-        distinct = sorted(set(self.prices))
-        step = max(len(distinct) // PRICE_BINS, 1)
-        self.bin_edges = [distinct[0], *distinct[step::step]] if distinct else [0]
-        self.bins = [BitMap() for _ in self.bin_edges]
-        self.buckets = [BitMap() for _ in PRICE_BOUNDARIES]
-        for position, price in enumerate(self.prices):
-            self.buckets[_bucket(price)].add(position)
-            self.bins[_bin(self.bin_edges, price)].add(position)
-
-    def _bitmap(self, token: str) -> BitMap:
-        found = self.tokens.get(token)
-        if found is None:
-            found = self.tokens[token] = BitMap()
-            self.by_facet.setdefault(index.split_token(token)[0], set()).add(token)
-        return found
-
-    def _position(self, item_id: str, price: int) -> int:
-        """The item's bit position (a new one for a new item), its price recorded."""
-        position = self.positions.setdefault(item_id, len(self.prices))
-        if position == len(self.prices):
-            self.prices.append(price)
-        self.prices[position] = price
-        return position
-
-    def _place(self, item_id: str, price: int) -> int:
-        position = self._position(item_id, price)
-        self.buckets[_bucket(price)].add(position)
-        self.bins[_bin(self.bin_edges, price)].add(position)
-        return position
-
-    def forget(self, item_ids: Iterable[str]) -> None:
-        gone = BitMap(self.positions[i] for i in item_ids if i in self.positions)
-        if gone:
-            for bitmap in (*self.tokens.values(), *self.buckets, *self.bins):
-                bitmap.difference_update(gone)
-
-    def put(self, item_id: str, price: int, tokens: Sequence[str]) -> None:
-        position = self._place(item_id, price)
-        for token in tokens:
-            self._bitmap(token).add(position)
-
-    def union(self, tokens: Iterable[str]) -> BitMap:
-        return BitMap.union(BitMap(), *(self.tokens[t] for t in tokens if t in self.tokens))
-
-    def price_range(self, low: int | None, high: int | None) -> BitMap:
-        low = low if low is not None else -1
-        high = high if high is not None else 2**62
-        first = _bin(self.bin_edges, low)
-        last = _bin(self.bin_edges, high)
-        whole = [self.bins[i] for i in range(first + 1, last)]
-        found = BitMap.union(BitMap(), *whole)
-        for end in {first, last}:
-            found.update(p for p in self.bins[end] if low <= self.prices[p] <= high)
-        return found
-
-    def price_span(self, rows: BitMap) -> tuple[int | None, int | None]:
-        """The lowest and highest price among `rows`, from the bins at each end."""
-        present = [i for i, b in enumerate(self.bins) if b.intersect(rows)]
-        if not present:
-            return None, None
-        low = min(self.prices[p] for p in self.bins[present[0]] & rows)
-        high = max(self.prices[p] for p in self.bins[present[-1]] & rows)
-        return low, high
-
-
-def _bucket(price: int) -> int:
-    return max(bisect.bisect_right(PRICE_BOUNDARIES, price) - 1, 0)
-
-
-def _bin(edges: list[int], price: int) -> int:
-    return max(bisect.bisect_right(edges, price) - 1, 0)
-
-
-class FacetIndex:
+class MemoryIndex:
     """Facet counts from bitmaps kept in step with `item_facets` (one per API process)."""
 
     def __init__(self) -> None:
-        self._state = _Bitmaps(buckets=[BitMap() for _ in PRICE_BOUNDARIES])
+        self._state = ItemBitmaps(buckets=[BitMap() for _ in PRICE_BOUNDARIES])
         self._horizon: _Horizon | None = None
         self._lock = asyncio.Lock()
         self._synced_since = float("-inf")  # monotonic start of the last complete sync
@@ -212,13 +131,13 @@ class FacetIndex:
 
     async def _load(self, session: AsyncSession) -> None:
         self._horizon = _read_horizon((await session.execute(text(_HORIZON))).one())
-        state = _Bitmaps()
+        state = ItemBitmaps()
         # In chunks: 100,000 rows of token arrays at once would cost the process ~150 MB of
         # short-lived strings that its allocator keeps (measured).
         result = await session.stream(_EVERYTHING)
         async for chunk in result.partitions(LOAD_CHUNK):
             state.add_rows(chunk)
-        state.bin_prices()
+        state.finish_load()
         self._state = state
 
     async def _patched(self, session: AsyncSession, horizon: _Horizon) -> bool:
@@ -233,7 +152,7 @@ class FacetIndex:
         self._state.forget(row.item_id for row in changed)
         for row in changed:
             if row.present:
-                self._state.put(row.item_id, row.price_amount, row.facet_values)
+                self._state.put(row)
         self._horizon = now
         return True
 
@@ -261,8 +180,21 @@ class FacetIndex:
                     tally.tokens[token] = n
         return tally
 
+    def knows(self, words: Iterable[str]) -> bool:
+        """Whether every word is a search term: a word of some item's title, brand, category
+        or attributes (`search_terms` holds those; description words are not terms)."""
+        state = self._state
+        return all(any(state.words.get(word, ())[:3]) for word in words)
 
-def _count_prices(state: _Bitmaps, rows: BitMap, tally: Tally) -> None:
+    def ranked(self, terms: Sequence[str], limit: int, *, every: bool) -> list[Ranked]:
+        """The best `limit` active items matching any (or every) of the search words, each a
+        prefix (`catalog.word_ranking`). Call `sync` first."""
+        state = self._state
+        active = state.tokens.get(ACTIVE, BitMap())
+        return word_ranking.rank(state, active, terms, limit, every=every)
+
+
+def _count_prices(state: ItemBitmaps, rows: BitMap, tally: Tally) -> None:
     for lower, bucket in zip(PRICE_BOUNDARIES, state.buckets, strict=True):
         if n := rows.intersection_cardinality(bucket):
             tally.buckets[lower] = n

@@ -1,0 +1,186 @@
+"""One consistent state of the catalog's in-memory index (`catalog.memory_index`).
+
+Every item has a bit position. Per facet token ("colour=black") one bitmap of the items that
+carry it; per price bin and price bucket one bitmap; per search word (a lexeme of the item's
+weighted `tsvector` in `item_search`) four bitmaps, one per weight A-D (title, brand and
+category, attributes, description): the items in which the word occurs with that weight.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyroaring import BitMap
+
+from garderobe.catalog import index
+
+PRICE_BOUNDARIES = index.PRICE_BOUNDARIES
+PRICE_BINS = 256
+WEIGHTS = "ABCD"  # tsvector weights, best first
+
+WordRows = tuple[Sequence[str], Sequence[str], Sequence[str], Sequence[str]]
+
+
+@dataclass
+class ItemBitmaps:
+    """Rebuilt whole on a full load (`add_rows`, then `bin_prices`), patched by syncs
+    (`forget`, then `put`)."""
+
+    positions: dict[str, int] = field(default_factory=dict)  # item id -> bit position
+    item_ids: list[str] = field(default_factory=list)  # by position
+    prices: list[int] = field(default_factory=list)  # by position (removed: kept, unset)
+    tokens: dict[str, BitMap] = field(default_factory=dict)
+    by_facet: dict[str, set[str]] = field(default_factory=dict)  # facet -> its tokens
+    buckets: list[BitMap] = field(default_factory=list)  # one per PRICE_BOUNDARIES entry
+    bin_edges: list[int] = field(default_factory=lambda: [0])  # lower bound of each bin
+    bins: list[BitMap] = field(default_factory=lambda: [BitMap()])
+    words: dict[str, tuple[BitMap, ...]] = field(default_factory=dict)  # four per word
+    vocabulary: list[str] = field(default_factory=list)  # the words, sorted (prefix search)
+    # Positions below this one are in item id order (a full load reads the rows so): the
+    # smallest ids of a large set are then its first positions, with no sort.
+    in_id_order: int = 0
+
+    def add_rows(self, rows: Iterable[Any]) -> None:
+        """Item rows of a full load (item_id, price_amount, facet_values and the words of
+        each weight a, b, c, d), a chunk at a time: prices are binned once all are in."""
+        members: dict[str, list[int]] = {}
+        word_members: list[dict[str, list[int]]] = [{} for _ in WEIGHTS]
+        for row in rows:
+            position = self._position(row.item_id, row.price_amount)
+            for token in row.facet_values:
+                members.setdefault(token, []).append(position)
+            for weight, found in enumerate(_word_rows(row)):
+                by_word = word_members[weight]
+                for word in found:
+                    by_word.setdefault(word, []).append(position)
+        for token, positions in members.items():
+            self._bitmap(token).update(positions)
+        for weight, by_word in enumerate(word_members):
+            for word, positions in by_word.items():
+                self._word(word, keep_sorted=False)[weight].update(positions)
+
+    def finish_load(self) -> None:
+        self.vocabulary.sort()
+        self.bin_prices()
+        ids = self.item_ids
+        ordered = next((n for n in range(1, len(ids)) if ids[n - 1] > ids[n]), len(ids))
+        self.in_id_order = ordered
+
+    def smallest_ids(self, rows: BitMap, count: int) -> list[str]:
+        """The `count` smallest item ids among `rows`."""
+        candidates = rows[:count]  # the smallest ids of those in id order …
+        if len(rows) > count and rows.max() >= self.in_id_order:
+            tail = rows.copy()  # … and every position after those, in no order
+            tail.remove_range(0, self.in_id_order)
+            candidates |= tail
+        return heapq.nsmallest(count, (self.item_ids[p] for p in candidates))
+
+    def bin_prices(self) -> None:
+        distinct = sorted(set(self.prices))
+        step = max(len(distinct) // PRICE_BINS, 1)
+        self.bin_edges = [distinct[0], *distinct[step::step]] if distinct else [0]
+        self.bins = [BitMap() for _ in self.bin_edges]
+        self.buckets = [BitMap() for _ in PRICE_BOUNDARIES]
+        for position, price in enumerate(self.prices):
+            self.buckets[_bucket(price)].add(position)
+            self.bins[_bin(self.bin_edges, price)].add(position)
+
+    def _bitmap(self, token: str) -> BitMap:
+        found = self.tokens.get(token)
+        if found is None:
+            found = self.tokens[token] = BitMap()
+            self.by_facet.setdefault(index.split_token(token)[0], set()).add(token)
+        return found
+
+    def _word(self, word: str, *, keep_sorted: bool = True) -> tuple[BitMap, ...]:
+        found = self.words.get(word)
+        if found is None:
+            found = self.words[word] = (BitMap(), BitMap(), BitMap(), BitMap())
+            if keep_sorted:
+                bisect.insort(self.vocabulary, word)
+            else:  # a full load sorts once at the end (`finish_load`)
+                self.vocabulary.append(word)
+        return found
+
+    def _position(self, item_id: str, price: int) -> int:
+        """The item's bit position (a new one for a new item), its price recorded."""
+        position = self.positions.setdefault(item_id, len(self.prices))
+        if position == len(self.prices):
+            self.prices.append(price)
+            self.item_ids.append(item_id)
+        self.prices[position] = price
+        return position
+
+    def _place(self, item_id: str, price: int) -> int:
+        position = self._position(item_id, price)
+        self.buckets[_bucket(price)].add(position)
+        self.bins[_bin(self.bin_edges, price)].add(position)
+        return position
+
+    def forget(self, item_ids: Iterable[str]) -> None:
+        gone = BitMap(self.positions[i] for i in item_ids if i in self.positions)
+        if gone:
+            for bitmap in (*self.tokens.values(), *self.buckets, *self.bins, *self._word_maps()):
+                bitmap.difference_update(gone)
+
+    def _word_maps(self) -> Iterator[BitMap]:
+        for weighted in self.words.values():
+            yield from weighted
+
+    def put(self, row: Any) -> None:
+        """One item's current row (as `add_rows` reads them); `forget` it first."""
+        position = self._place(row.item_id, row.price_amount)
+        for token in row.facet_values:
+            self._bitmap(token).add(position)
+        for weight, found in enumerate(_word_rows(row)):
+            for word in found:
+                self._word(word)[weight].add(position)
+
+    def union(self, tokens: Iterable[str]) -> BitMap:
+        return BitMap.union(BitMap(), *(self.tokens[t] for t in tokens if t in self.tokens))
+
+    def beginning(self, prefix: str) -> Iterator[str]:
+        """The indexed words that begin with `prefix` (a tsquery prefix match, `word:*`)."""
+        start = bisect.bisect_left(self.vocabulary, prefix)
+        for word in self.vocabulary[start:]:
+            if not word.startswith(prefix):
+                return
+            yield word
+
+    def price_range(self, low: int | None, high: int | None) -> BitMap:
+        low = low if low is not None else -1
+        high = high if high is not None else 2**62
+        first = _bin(self.bin_edges, low)
+        last = _bin(self.bin_edges, high)
+        whole = [self.bins[i] for i in range(first + 1, last)]
+        found = BitMap.union(BitMap(), *whole)
+        for end in {first, last}:
+            found.update(p for p in self.bins[end] if low <= self.prices[p] <= high)
+        return found
+
+    def price_span(self, rows: BitMap) -> tuple[int | None, int | None]:
+        """The lowest and highest price among `rows`, from the bins at each end."""
+        present = [i for i, b in enumerate(self.bins) if b.intersect(rows)]
+        if not present:
+            return None, None
+        low = min(self.prices[p] for p in self.bins[present[0]] & rows)
+        high = max(self.prices[p] for p in self.bins[present[-1]] & rows)
+        return low, high
+
+
+def _word_rows(row: Any) -> WordRows:
+    # An item without an item_search row (never the case after a write, which fills both
+    # tables in one statement) has no words: NULL arrays.
+    return (row.words_a or (), row.words_b or (), row.words_c or (), row.words_d or ())
+
+
+def _bucket(price: int) -> int:
+    return max(bisect.bisect_right(PRICE_BOUNDARIES, price) - 1, 0)
+
+
+def _bin(edges: list[int], price: int) -> int:
+    return max(bisect.bisect_right(edges, price) - 1, 0)
