@@ -19,7 +19,9 @@ from pyroaring import BitMap
 from garderobe.catalog import index
 
 PRICE_BOUNDARIES = index.PRICE_BOUNDARIES
-PRICE_BINS = 256
+# A range filter reads the items of its two end bins one by one: with 1,024 bins that is
+# ~200 items at 100,000 (256 bins: ~800, 1.5 ms of a listing's time, profiled).
+PRICE_BINS = 1024
 WEIGHTS = "ABCD"  # tsvector weights, best first
 
 WordRows = tuple[Sequence[str], Sequence[str], Sequence[str], Sequence[str]]
@@ -164,11 +166,12 @@ class ItemBitmaps:
 
     def price_span(self, rows: BitMap) -> tuple[int | None, int | None]:
         """The lowest and highest price among `rows`, from the bins at each end."""
-        present = [i for i, b in enumerate(self.bins) if b.intersect(rows)]
-        if not present:
+        first = next((b for b in self.bins if b.intersect(rows)), None)
+        if first is None:
             return None, None
-        low = min(self.prices[p] for p in self.bins[present[0]] & rows)
-        high = max(self.prices[p] for p in self.bins[present[-1]] & rows)
+        last = next(b for b in reversed(self.bins) if b.intersect(rows))
+        low = min(self.prices[p] for p in first & rows)
+        high = max(self.prices[p] for p in last & rows)
         return low, high
 
 

@@ -165,6 +165,9 @@ def decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
 class Page:
     item_ids: list[str]
     next_cursor: str | None
+    # The page's items that have a visible rating (the others' summaries are empty, so
+    # nobody needs to read them).
+    rated: list[str] = field(default_factory=list)
 
 
 def _page_statement(listing: Listing, params: Params) -> str:
@@ -179,7 +182,7 @@ def _page_statement(listing: Listing, params: Params) -> str:
             "WHERE s.item_id = item_facets.item_id)"
         )
         return (
-            f"SELECT item_id, {rank} AS key FROM item_facets "  # noqa: S608
+            f"SELECT item_id, {rank} AS key, rating_count FROM item_facets "  # noqa: S608
             f"WHERE {' AND '.join(conditions)} "
             f"ORDER BY key DESC, item_id LIMIT {limit} OFFSET {params.bind(offset)}"
         )
@@ -191,7 +194,8 @@ def _page_statement(listing: Listing, params: Params) -> str:
             f"({column}, item_id) {after} ({params.bind(key)}, {params.bind(last_id)})"
         )
     return (
-        f"SELECT item_id, {column} AS key FROM item_facets WHERE {' AND '.join(conditions)} "  # noqa: S608
+        f"SELECT item_id, {column} AS key, rating_count FROM item_facets "  # noqa: S608
+        f"WHERE {' AND '.join(conditions)} "
         f"ORDER BY {column} {direction}, item_id {direction} LIMIT {limit}"
     )
 
@@ -209,4 +213,5 @@ async def page(session: AsyncSession, listing: Listing) -> Page:
             next_cursor = encode_cursor("relevance", offset + listing.limit, "")
         else:
             next_cursor = encode_cursor(listing.sort, rows[-1].key, rows[-1].item_id)
-    return Page([row.item_id for row in rows], next_cursor)
+    rated = [row.item_id for row in rows if row.rating_count]
+    return Page([row.item_id for row in rows], next_cursor, rated)

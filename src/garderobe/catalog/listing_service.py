@@ -190,10 +190,11 @@ async def page_body(
     if query.facets:
         names = _facet_names(query, schema)
         counted = _facets_out(await facets.facets(session, spec, *names, memory))
-    rated = await ratings.summaries(session, found.item_ids)
+    rated = await ratings.summaries(session, found.rated)
+    unrated = ratings.UNRATED
     admin = query.admin
     items = [
-        await views.item_out(i, storage, settings, rated.get(str(i.id)), admin=admin)
+        await views.item_out(i, storage, settings, rated.get(str(i.id), unrated), admin=admin)
         for i in await documents(found.item_ids)
     ]
     body = ItemPage(items=items, next_cursor=found.next_cursor, facets=counted)

@@ -40,9 +40,12 @@ UPDATE item_ratings AS r SET {_ADDED} WHERE item_id = :item_id RETURNING count, 
 """)  # noqa: S608 - fixed SQL only
 
 
+UNRATED = RatingSummary(average=None, count=0, stars={str(s): 0 for s in STARS})
+
+
 def _summary(row: ItemRating | None) -> RatingSummary:
     if row is None or not row.count:
-        return RatingSummary(average=None, count=0, stars={str(s): 0 for s in STARS})
+        return UNRATED
     stars = {str(s): getattr(row, f"star_{s}") for s in STARS}
     return RatingSummary(average=round(row.total / row.count, 2), count=row.count, stars=stars)
 
