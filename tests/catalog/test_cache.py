@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 from redis.asyncio import Redis
 
 from garderobe.infra.cache import ResponseCache, digested
@@ -119,3 +120,23 @@ async def test_without_redis_the_answer_is_computed_not_an_error() -> None:
         await gone.aclose()
     assert (first.outcome, second.outcome, calls) == ("bypass", "bypass", 2)
     assert first.body == b'{"items": []}'
+
+
+async def test_a_failed_computation_leaves_no_lock_behind(shop: Stores) -> None:
+    """The next caller computes at once instead of waiting out a dead leader's lock."""
+    cache = ResponseCache(shop.redis, "catalog-test", ttl_seconds=60)
+
+    async def failing() -> tuple[bytes, str]:
+        raise RuntimeError("the index is down")
+
+    async def working() -> tuple[bytes, str]:
+        return digested(b"{}")
+
+    with pytest.raises(RuntimeError):
+        await cache.get_or_compute("items:y", failing)
+    started = asyncio.get_running_loop().time()
+    answer = await cache.get_or_compute("items:y", working)
+    assert answer.outcome == "miss"
+    assert asyncio.get_running_loop().time() - started < 1
+    assert (await cache.get_or_compute("items:y", working)).outcome == "hit"
+    assert await shop.redis.keys("catalog-test:*:lock") == []

@@ -158,6 +158,8 @@ async def search(
         return terms, await _ranked_in_database(session, terms, limit)
     await memory.sync(session)
     ranked = memory.ranked(_prefixes(terms), limit, every=False)
+    if not ranked:
+        return terms, []
     start, stop, options = _markers()
     rows = await session.execute(
         _PAGE,
@@ -242,6 +244,8 @@ async def _titles(
     if memory is not None:
         await memory.sync(session)
         ranked = memory.ranked(_prefixes(terms), 50, every=True)
+        if not ranked:
+            return []
         ids = [r.item_id for r in ranked]
         by_id = {row.item_id: row.title for row in await session.execute(_TITLES, {"ids": ids})}
         titles = [by_id[i] for i in ids if i in by_id]

@@ -83,6 +83,21 @@ async def bump(redis: Redis, namespace: str) -> None:
         log.error("cache generation of %s not bumped: Redis unavailable", namespace)
 
 
+# One round trip for what a read needs first: the generation, the entry under it and, on a
+# miss, the single-flight lock (three or four round trips as separate commands). The entry
+# key is made inside the script, so it is not for Redis Cluster (one node holds every key).
+_LOOKUP = """
+local generation = redis.call('GET', KEYS[1]) or '0'
+local entry = ARGV[1] .. ':' .. generation .. ':' .. ARGV[2]
+local stored = redis.call('GET', entry)
+if stored then
+    return {entry, 1, stored}
+end
+local leader = redis.call('SET', entry .. ':lock', '1', 'NX', 'EX', ARGV[3])
+return {entry, 0, leader and 1 or 0}
+"""
+
+
 class ResponseCache:
     """Response bodies of one namespace, under its current generation."""
 
@@ -95,12 +110,13 @@ class ResponseCache:
         """The cached body for `key`, or the (body, ETag) `compute()` makes, stored for the
         next caller."""
         try:
-            generation = await self.redis.get(generation_key(self.namespace)) or "0"
-            entry = f"{self.namespace}:{generation}:{key}"
-            stored = await self.redis.get(entry)
-            if stored is not None:
-                return _decode(stored, "hit")
-            leader = bool(await self.redis.set(f"{entry}:lock", "1", nx=True, ex=LOCK_SECONDS))
+            lookup = self.redis.register_script(_LOOKUP)
+            entry, found, value = await lookup(
+                keys=[generation_key(self.namespace)], args=[self.namespace, key, LOCK_SECONDS]
+            )
+            if found:
+                return _decode(value, "hit")
+            leader = bool(value)
         except _FAILURES:
             log.warning("cache unavailable; answering uncached")
             return Cached(*await compute(), "bypass")
@@ -108,10 +124,11 @@ class ResponseCache:
             return waited
         try:
             body, etag = await compute()
-            await self._store(entry, etag, body)
-        finally:
+        except BaseException:
             if leader:
                 await self._unlock(entry)
+            raise
+        await self._store(entry, etag, body, unlock=leader)
         return Cached(body, etag, "miss")
 
     async def _wait_for(self, entry: str) -> Cached | None:
@@ -134,9 +151,13 @@ class ResponseCache:
                 return None
         return None
 
-    async def _store(self, entry: str, etag: str, body: bytes) -> None:
+    async def _store(self, entry: str, etag: str, body: bytes, *, unlock: bool) -> None:
         try:
-            await self.redis.set(entry, f"{etag}\n{body.decode()}", ex=self.ttl)
+            async with self.redis.pipeline(transaction=False) as pipe:
+                pipe.set(entry, f"{etag}\n{body.decode()}", ex=self.ttl)
+                if unlock:
+                    pipe.delete(f"{entry}:lock")
+                await pipe.execute()
         except _FAILURES:
             log.warning("cache unavailable; %s not stored", entry)
 
