@@ -1,6 +1,7 @@
 """Catalog benchmark: seed N items, then load the catalog reads against bare JSON floors.
 
     .venv/bin/python bench/catalog.py [--items 100000] [--seconds 10] [--concurrency 16]
+                                      [--workers 1]
 
 Starts its own stores (embedded, nx-27017 for MongoDB) unless DATABASE_URL, MONGODB_URL …
 are set, seeds with `garderobe seed --items N` (items/s), serves the API with a real
@@ -280,9 +281,16 @@ async def measure(base: str, shop: Catalogue, settings: Settings, args: Any) -> 
 
 
 def resident_memory(pid: int) -> str:
-    status = Path(f"/proc/{pid}/status").read_text()
-    found = dict(re.findall(r"^(VmRSS|VmHWM):\s+(\d+) kB", status, re.MULTILINE))
-    return f"RSS {int(found['VmRSS']) / 1024:.0f} MB (peak {int(found['VmHWM']) / 1024:.0f} MB)"
+    """The server process's memory; with several workers, the largest worker's."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    sizes = []
+    for process in children or [str(pid)]:
+        status = Path(f"/proc/{process}/status").read_text()
+        found = dict(re.findall(r"^(VmRSS|VmHWM):\s+(\d+) kB", status, re.MULTILINE))
+        sizes.append((int(found["VmRSS"]), int(found["VmHWM"])))
+    rss, peak = max(sizes)
+    each = f" (largest of {len(children)} workers)" if children else ""
+    return f"RSS {rss / 1024:.0f} MB (peak {peak / 1024:.0f} MB){each}"
 
 
 def floors(env: dict[str, str], bodies: dict[str, bytes], args: Any) -> dict[str, Figures]:
@@ -291,6 +299,7 @@ def floors(env: dict[str, str], bodies: dict[str, bytes], args: Any) -> dict[str
             Path(directory, f"{name}.json").write_bytes(body)
         bare_env = {**env, "BENCH_PAYLOAD_DIR": directory}
         uvicorn = [sys.executable, "-m", "uvicorn", "bench._bare_app:app", "--port", "{port}"]
+        uvicorn += ["--workers", str(args.workers)] if args.workers > 1 else []
         result = {}
         with serving([*uvicorn, "--log-level", "warning"], bare_env, "/bare/plain") as base:
             for name in bodies:
@@ -324,6 +333,9 @@ def main() -> int:
     parser.add_argument("--items", type=int, default=DEFAULT_ITEMS, help="catalogue size")
     parser.add_argument("--seconds", type=float, default=10.0, help="per measured scenario")
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument(
+        "--workers", type=int, default=1, help="uvicorn workers of the API and of each floor"
+    )
     args, _ = parser.parse_known_args()
 
     with stores() as (settings, embedded):
@@ -335,9 +347,10 @@ def main() -> int:
         print(f"seeding {args.items:,} items …", flush=True)
         seed_rate, seed_line = seed(env, args.items)
         print(f"seed: {seed_rate:,.0f} items/s end to end ({seed_line})")
-        print(f"concurrency {args.concurrency}, one uvicorn worker per server\n", flush=True)
+        workers = f"{args.workers} uvicorn worker(s) per server"
+        print(f"concurrency {args.concurrency}, {workers}\n", flush=True)
         api: list[subprocess.Popen[bytes]] = []
-        serve = [GARDEROBE, "serve", "--port", "{port}"]
+        serve = [GARDEROBE, "serve", "--port", "{port}", "--workers", str(args.workers)]
         with serving(serve, env, "/health/live", started=api.append) as base:
             shop = asyncio.run(explore(base, str(settings.database_url)))
             print(
