@@ -86,6 +86,11 @@ async def stores(app: FastAPI, mail_sink: MailSink) -> Stores:
     opened: Stores = app.state.stores
     await _clean(opened)
     mail_sink.clear()
+    # The truncation above can only be followed by a full load of the in-memory index:
+    # done here, so that every test's requests are served by it as a warm process's are.
+    if (memory := app.state.memory_index) is not None:
+        async with opened.sessionmaker() as session:
+            await memory.sync(session)
     return opened
 
 

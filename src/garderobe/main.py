@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -57,17 +55,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         stores = await open_stores(settings, registry.document_models())
         app.state.stores = stores
         # Per process: each API worker keeps its own, in step with PostgreSQL.
-        facets = MemoryIndex() if settings.catalog_index == "memory" else None
-        app.state.memory_index = facets
-        warming = asyncio.create_task(facets.warm(stores.sessionmaker)) if facets else None
+        memory = MemoryIndex() if settings.catalog_index == "memory" else None
+        app.state.memory_index = memory
+        if memory is not None:
+            memory.start_loading(stores.sessionmaker)
         stores_opened(app, stores)
         try:
             yield
         finally:
-            if warming is not None:
-                warming.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await warming
+            if memory is not None:
+                await memory.close()
             await stores.close()
 
     app = FastAPI(

@@ -4,6 +4,7 @@ two ways of counting (CATALOG_INDEX=database, and the in-process bitmaps) always
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -12,6 +13,7 @@ from sqlalchemy import func, select
 
 from garderobe.catalog import cache, facet_counts, reconcile
 from garderobe.catalog.documents import Item
+from garderobe.catalog.memory_index import MemoryIndex
 from garderobe.catalog.search_models import FacetCount
 from garderobe.infra.stores import Stores
 from garderobe.uow import unit_of_work
@@ -99,3 +101,34 @@ async def test_counts_survive_writes_compaction_and_recount(
 
     await reconcile.reconcile(shop, recount=True)
     assert await _facets(client, app, shop) == counted
+
+
+async def test_a_process_still_loading_its_index_answers_from_the_statements(
+    client: httpx.AsyncClient, app: FastAPI, shop: Stores
+) -> None:
+    for n in range(3):
+        await create_listed_item(
+            shop,
+            title=f"jeans {n}",
+            category="jeans",
+            category_path=["clothes", "bottoms", "jeans"],
+            colours=[["blue"], ["black"]][n % 2],
+            price=1000 + 500 * n,
+        )
+    expected = await _facets(client, app, shop)
+    warm = app.state.memory_index
+    app.state.memory_index = loading = MemoryIndex()  # as in a process just started
+    try:
+        await cache.bump(shop.redis)
+        answers = [(await client.get(ITEMS, params=q)).json()["facets"] for q in QUERIES]
+        assert answers == expected
+        for _ in range(200):  # the first listing started the load in the background
+            if loading.loaded:
+                break
+            await asyncio.sleep(0.05)
+        assert loading.loaded
+        await cache.bump(shop.redis)
+        assert [(await client.get(ITEMS, params=q)).json()["facets"] for q in QUERIES] == expected
+    finally:
+        app.state.memory_index = warm
+        await loading.close()

@@ -4,6 +4,7 @@ follow every committed change of `item_facets`, whoever made it."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 from datetime import UTC, datetime
 from typing import Any
@@ -134,10 +135,36 @@ async def test_a_change_left_uncommitted_is_not_counted_until_commit(stores: Sto
     assert sum((await _counts(memory, stores, statuses=tuple(ItemStatus))).values()) > 0
 
 
-async def test_warming_loads_the_index_before_any_listing(stores: Stores) -> None:
+async def _until_loaded(memory: MemoryIndex) -> None:
+    for _ in range(200):
+        if memory.loaded:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the index did not load")
+
+
+async def test_requests_use_the_statements_until_a_background_load_is_done(
+    stores: Stores,
+) -> None:
     rng = random.Random(11)
     await _fill(stores, [_row(rng, n) for n in range(20)])
     memory = MemoryIndex()
-    await memory.warm(stores.sessionmaker)
+    async with stores.sessionmaker() as session:
+        assert not await memory.refresh(session)  # not loaded: the caller counts in SQL
+    memory.start_loading(stores.sessionmaker)
+    await _until_loaded(memory)
     everything = Listing(statuses=tuple(ItemStatus))
+    async with stores.sessionmaker() as session:
+        assert await memory.refresh(session)
     assert sum(memory.tally(everything, ["size"]).tokens.values()) == 20
+    # A truncation can only be followed by a full load: not inline, in the background.
+    async with stores.sessionmaker() as session, session.begin():
+        await session.execute(text("TRUNCATE item_facets"))
+        await session.execute(insert(ItemFacets), [_row(rng, n) for n in range(5)])
+    async with stores.sessionmaker() as session:
+        assert not await memory.refresh(session)
+    assert not memory.loaded
+    memory.start_loading(stores.sessionmaker)
+    await _until_loaded(memory)
+    assert sum(memory.tally(everything, ["size"]).tokens.values()) == 5
+    await memory.close()

@@ -28,9 +28,13 @@ async def catalog_write(stores: StoresDep) -> AsyncIterator[None]:
 CatalogWrite = Depends(catalog_write, scope="function")
 
 
-async def memory_index(request: Request) -> MemoryIndex | None:
-    """This process's in-memory facet index (None when CATALOG_INDEX=database)."""
+async def memory_index(request: Request, stores: StoresDep) -> MemoryIndex | None:
+    """This process's in-memory index once loaded; None while it loads (its load is started
+    if it is not under way) and when CATALOG_INDEX=database: the statements answer then."""
     found: MemoryIndex | None = request.app.state.memory_index
+    if found is not None and not found.loaded:
+        found.start_loading(stores.sessionmaker)
+        return None
     return found
 
 

@@ -174,8 +174,7 @@ async def facets(
     price min/max and price buckets. `booleans` names the facets whose values are
     true/false. With `memory` (this process's bitmaps), listings without search words are
     counted there after it caught up with the index; otherwise by the statements here."""
-    if memory is not None and listing.tsquery is None:
-        await memory.sync(session)
+    if memory is not None and listing.tsquery is None and await memory.refresh(session):
         tally = memory.tally(listing, names)
     else:
         tally = await _tally(session, listing)

@@ -25,6 +25,7 @@ covers whole, plus the matching items of the two bins at its ends.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Iterable, Sequence
@@ -101,16 +102,27 @@ class _Horizon:
 
 
 class MemoryIndex:
-    """Facet counts from bitmaps kept in step with `item_facets` (one per API process)."""
+    """Facet counts and search ranking from bitmaps kept in step with `item_facets` and
+    `item_search` (one per API process).
+
+    Requests never wait for a full load (a few seconds at 100,000 items): until one has
+    completed (`loaded`), and while a reload runs, they are answered by the statements.
+    """
 
     def __init__(self) -> None:
         self._state = ItemBitmaps(buckets=[BitMap() for _ in PRICE_BOUNDARIES])
         self._horizon: _Horizon | None = None
         self._lock = asyncio.Lock()
         self._synced_since = float("-inf")  # monotonic start of the last complete sync
+        self._loading: asyncio.Task[None] | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._horizon is not None
 
     async def sync(self, session: AsyncSession) -> None:
-        """Apply every change committed before this call (one indexed read when none)."""
+        """Apply every change committed before this call (one indexed read when none),
+        loading everything first when needed."""
         arrived = time.monotonic()
         async with self._lock:
             if self._synced_since >= arrived:  # a sync that started after we came is done
@@ -120,14 +132,43 @@ class MemoryIndex:
                 await self._load(session)
             self._synced_since = started
 
-    async def warm(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-        """Load at start-up, so that the first listing with facets does not wait for it
-        (~1 s at 100,000 items). A failure only leaves that to the first listing."""
+    async def refresh(self, session: AsyncSession) -> bool:
+        """For a request: apply every change committed before this call and say True, or
+        say False when only a full load could (the caller uses the statements; the next
+        `start_loading` reloads in the background)."""
+        if not self.loaded:
+            return False
+        arrived = time.monotonic()
+        async with self._lock:
+            if self._synced_since >= arrived:
+                return self.loaded
+            started = time.monotonic()
+            if self._horizon is None or not await self._patched(session, self._horizon):
+                self._horizon = None
+                return False
+            self._synced_since = started
+            return True
+
+    def start_loading(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        """Load in the background unless loaded or loading already."""
+        if not self.loaded and (self._loading is None or self._loading.done()):
+            self._loading = asyncio.create_task(self._warm(sessionmaker))
+
+    async def close(self) -> None:
+        if self._loading is not None:
+            self._loading.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loading
+
+    async def _warm(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        started = time.monotonic()
         try:
             async with sessionmaker() as session:
                 await self.sync(session)
         except (SQLAlchemyError, OSError) as exc:
-            log.warning("facet index not loaded at start-up: %s", exc)
+            log.warning("memory index not loaded (the statements answer meanwhile): %s", exc)
+            return
+        log.info("memory index loaded in %.1f s", time.monotonic() - started)
 
     async def _load(self, session: AsyncSession) -> None:
         self._horizon = _read_horizon((await session.execute(text(_HORIZON))).one())

@@ -154,9 +154,8 @@ async def search(
     terms = await query_terms(session, q, memory)
     if not terms:
         return terms, []
-    if memory is None:
+    if memory is None or not await memory.refresh(session):
         return terms, await _ranked_in_database(session, terms, limit)
-    await memory.sync(session)
     ranked = memory.ranked(_prefixes(terms), limit, every=False)
     if not ranked:
         return terms, []
@@ -241,8 +240,7 @@ async def _titles(
     session: AsyncSession, terms: list[str], limit: int, memory: MemoryIndex | None
 ) -> list[str]:
     """Distinct titles among the 50 best items matching every word."""
-    if memory is not None:
-        await memory.sync(session)
+    if memory is not None and await memory.refresh(session):
         ranked = memory.ranked(_prefixes(terms), 50, every=True)
         if not ranked:
             return []
