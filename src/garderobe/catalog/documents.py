@@ -146,13 +146,12 @@ class Item(Document):
 
     class Settings:
         name = "items"
-        # The listing's filter and sort paths. Sorts break ties on _id, but _id is not in
-        # the keys: the nx-27017 stand-in cannot index it in a compound index (docs/mongodb.md).
+        # Listings, facets and search read PostgreSQL (item_facets, item_search); MongoDB is
+        # read by id, and otherwise only by the admin item search (category, brand or no
+        # filter, newest first; a status filter walks created_at) and the category guards
+        # (counts by category_path). Every index costs each insert: keep only these.
         indexes = [
-            pymongo.IndexModel([("status", 1), ("category_path", 1), ("created_at", -1)]),
-            pymongo.IndexModel([("status", 1), ("category_path", 1), ("price.amount", 1)]),
-            pymongo.IndexModel([("status", 1), ("created_at", -1)]),
-            pymongo.IndexModel([("status", 1), ("price.amount", 1)]),
-            pymongo.IndexModel([("brand", 1)]),
-            pymongo.IndexModel([("colours", 1)]),
+            pymongo.IndexModel([("category_path", 1), ("created_at", -1)]),
+            pymongo.IndexModel([("brand", 1), ("created_at", -1)]),
+            pymongo.IndexModel([("created_at", -1)]),
         ]
