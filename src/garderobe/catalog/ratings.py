@@ -85,10 +85,11 @@ async def summaries(session: AsyncSession, item_ids: Sequence[str]) -> dict[str,
 
 
 async def summary(session: AsyncSession, item_id: str) -> RatingSummary:
-    return (await summaries(session, [item_id]))[item_id]
+    return (await summary_and_version(session, item_id))[0]
 
 
-async def version(session: AsyncSession, item_id: str) -> int:
-    """How many times the item's summary changed (0: never rated): part of its ETag."""
-    found = await session.scalar(select(ItemRating.version).where(ItemRating.item_id == item_id))
-    return found or 0
+async def summary_and_version(session: AsyncSession, item_id: str) -> tuple[RatingSummary, int]:
+    """The item's rating summary and how many times it changed (0: never rated), the
+    latter part of its ETag; one read."""
+    row = await session.scalar(select(ItemRating).where(ItemRating.item_id == item_id))
+    return _summary(row), (row.version if row is not None else 0)

@@ -179,11 +179,9 @@ async def get_item(
 
     async def body() -> tuple[bytes, str]:
         item = await service.get_item(item_id, include_inactive=admin)
-        rating = await ratings.summary(session, str(item.id))
+        rating, rating_version = await ratings.summary_and_version(session, str(item.id))
         out = await presenters.item_out(item, stores.storage, settings, rating, admin=admin)
-        return presenters.item_json(out, admin=admin), _etag(
-            item, await ratings.version(session, item_id)
-        )
+        return presenters.item_json(out, admin=admin), _etag(item, rating_version)
 
     key = cache.key("item", {"id": item_id, "admin": admin})
     cached = await cache.response_cache(stores.redis, settings).get_or_compute(key, body)
