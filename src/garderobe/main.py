@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -47,6 +48,18 @@ TAGS = [
 ]
 
 
+def settle_heap() -> None:
+    """Move every object alive now out of the cyclic garbage collector's sight.
+
+    The modules, routes, schemas and the loaded memory index are ~180,000 tracked objects
+    that live as long as the process; each full collection walked them all: 110-190 ms with
+    every request stalled (measured under load at 100,000 items; frozen: 3-4 ms). Frozen
+    objects are still freed by reference counting; only cycles among them would stay.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -55,11 +68,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         stores = await open_stores(settings, registry.document_models())
         app.state.stores = stores
         # Per process: each API worker keeps its own, in step with PostgreSQL.
-        memory = MemoryIndex() if settings.catalog_index == "memory" else None
+        memory = MemoryIndex(on_loaded=settle_heap) if settings.catalog_index == "memory" else None
         app.state.memory_index = memory
         if memory is not None:
             memory.start_loading(stores.sessionmaker)
         stores_opened(app, stores)
+        settle_heap()
         try:
             yield
         finally:

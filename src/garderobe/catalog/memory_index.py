@@ -28,7 +28,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -109,7 +109,8 @@ class MemoryIndex:
     completed (`loaded`), and while a reload runs, they are answered by the statements.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, on_loaded: Callable[[], None] | None = None) -> None:
+        self._on_loaded = on_loaded  # told after each background load
         self._state = ItemBitmaps(buckets=[BitMap() for _ in PRICE_BOUNDARIES])
         self._horizon: _Horizon | None = None
         self._lock = asyncio.Lock()
@@ -169,6 +170,8 @@ class MemoryIndex:
             log.warning("memory index not loaded (the statements answer meanwhile): %s", exc)
             return
         log.info("memory index loaded in %.1f s", time.monotonic() - started)
+        if self._on_loaded is not None:
+            self._on_loaded()
 
     async def _load(self, session: AsyncSession) -> None:
         self._horizon = _read_horizon((await session.execute(text(_HORIZON))).one())
