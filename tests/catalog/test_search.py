@@ -5,35 +5,12 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import delete, select, update
 
-from garderobe.catalog import cache, index, reconcile
+from garderobe.catalog import reconcile
 from garderobe.catalog.documents import Item, ItemStatus
 from garderobe.catalog.search_models import ItemSearch
 from garderobe.infra.stores import Stores
-from garderobe.uow import unit_of_work
+from tests.catalog.search_helpers import indexed
 from tests.factories import create_item
-
-NAMES = {
-    "t-shirts": ["Clothes", "Tops", "T-shirts"],
-    "jeans": ["Clothes", "Bottoms", "Jeans"],
-    "sneakers": ["Shoes", "Footwear", "Sneakers"],
-}
-BRANDS = {"adidas": "Adidas", "levis": "Levi's", "uniqlo": "Uniqlo", "nike": "Nike"}
-
-
-async def _indexed(stores: Stores, **fields: object) -> Item:
-    category = str(fields.get("category", "t-shirts"))
-    path = {
-        "t-shirts": ["clothes", "tops", "t-shirts"],
-        "jeans": ["clothes", "bottoms", "jeans"],
-        "sneakers": ["shoes", "footwear", "sneakers"],
-    }[category]
-    item = await create_item(category_path=path, **fields)  # type: ignore[arg-type]
-    async with unit_of_work(stores) as session:
-        await index.index_item(
-            session, item, category_names=NAMES[category], brand_name=BRANDS.get(item.brand or "")
-        )
-        cache.changed(session)
-    return item
 
 
 async def _search(client: httpx.AsyncClient, q: str) -> list[str]:
@@ -45,16 +22,16 @@ async def _search(client: httpx.AsyncClient, q: str) -> list[str]:
 async def test_typos_still_find_t_shirts_and_adidas(
     client: httpx.AsyncClient, stores: Stores
 ) -> None:
-    await _indexed(stores, title="Basic crew T-shirt", brand="uniqlo")
-    await _indexed(stores, title="Samba trainers", category="sneakers", brand="adidas")
-    await _indexed(stores, title="Straight jeans", category="jeans", brand="levis")
+    await indexed(stores, title="Basic crew T-shirt", brand="uniqlo")
+    await indexed(stores, title="Samba trainers", category="sneakers", brand="adidas")
+    await indexed(stores, title="Straight jeans", category="jeans", brand="levis")
     assert await _search(client, "tshrit") == ["Basic crew T-shirt"]
     assert await _search(client, "addidas") == ["Samba trainers"]
     assert await _search(client, "t-shirt") == ["Basic crew T-shirt"]
 
 
 async def test_slim_blue_jeans_rank_first(client: httpx.AsyncClient, stores: Stores) -> None:
-    await _indexed(
+    await indexed(
         stores,
         title="Relaxed blue jeans",
         category="jeans",
@@ -62,7 +39,7 @@ async def test_slim_blue_jeans_rank_first(client: httpx.AsyncClient, stores: Sto
         colours=["blue"],
         attributes={"fit": "relaxed"},
     )
-    await _indexed(
+    await indexed(
         stores,
         title="Slim black jeans",
         category="jeans",
@@ -70,7 +47,7 @@ async def test_slim_blue_jeans_rank_first(client: httpx.AsyncClient, stores: Sto
         colours=["black"],
         attributes={"fit": "slim"},
     )
-    await _indexed(
+    await indexed(
         stores,
         title="Slim blue jeans",
         category="jeans",
@@ -78,22 +55,22 @@ async def test_slim_blue_jeans_rank_first(client: httpx.AsyncClient, stores: Sto
         colours=["blue"],
         attributes={"fit": "slim"},
     )
-    await _indexed(stores, title="Blue T-shirt", colours=["blue"])
+    await indexed(stores, title="Blue T-shirt", colours=["blue"])
     titles = await _search(client, "jeans slim blue")
     assert titles[0] == "Slim blue jeans"
     assert set(titles[1:3]) == {"Relaxed blue jeans", "Slim black jeans"}
 
 
 async def test_title_outranks_description(client: httpx.AsyncClient, stores: Stores) -> None:
-    await _indexed(stores, title="Plain top", description="Goes well with a linen skirt")
-    await _indexed(stores, title="Linen shirt", description="Plain and simple")
+    await indexed(stores, title="Plain top", description="Goes well with a linen skirt")
+    await indexed(stores, title="Linen shirt", description="Plain and simple")
     assert (await _search(client, "linen"))[0] == "Linen shirt"
 
 
 async def test_results_have_highlighted_snippets_and_matching_brands(
     client: httpx.AsyncClient, stores: Stores
 ) -> None:
-    await _indexed(stores, title="Samba trainers", category="sneakers", brand="adidas")
+    await indexed(stores, title="Samba trainers", category="sneakers", brand="adidas")
     body = (await client.get("/api/v1/search", params={"q": "samba adidas"})).json()
     assert "<mark>Samba</mark>" in body["items"][0]["snippet"]
     assert body["brands"] == ["Adidas"]
@@ -102,7 +79,7 @@ async def test_results_have_highlighted_snippets_and_matching_brands(
 
 
 async def test_suggest_completes_prefixes(client: httpx.AsyncClient, stores: Stores) -> None:
-    await _indexed(stores, title="Samba trainers", category="sneakers", brand="adidas")
+    await indexed(stores, title="Samba trainers", category="sneakers", brand="adidas")
     suggestions = (await client.get("/api/v1/search/suggest", params={"q": "sne"})).json()
     assert "Sneakers" in suggestions
     assert (
@@ -112,7 +89,7 @@ async def test_suggest_completes_prefixes(client: httpx.AsyncClient, stores: Sto
 
 
 async def test_inactive_items_are_not_found(client: httpx.AsyncClient, stores: Stores) -> None:
-    await _indexed(stores, title="Sold T-shirt", status=ItemStatus.SOLD)
+    await indexed(stores, title="Sold T-shirt", status=ItemStatus.SOLD)
     assert await _search(client, "sold") == []
 
 
@@ -122,13 +99,13 @@ async def test_blank_query_is_422(client: httpx.AsyncClient, stores: Stores) -> 
 
 
 async def _slim_jeans_at_two_prices(stores: Stores) -> Item:
-    cheap = await _indexed(
+    cheap = await indexed(
         stores, title="Slim blue jeans", category="jeans", brand="levis", price=2000
     )
-    await _indexed(
+    await indexed(
         stores, title="Slim blue jeans deluxe", category="jeans", brand="levis", price=9000
     )
-    await _indexed(stores, title="Cheap T-shirt", brand="uniqlo", price=1000)
+    await indexed(stores, title="Cheap T-shirt", brand="uniqlo", price=1000)
     return cheap
 
 
@@ -151,11 +128,11 @@ async def test_listing_q_restricts_facets(client: httpx.AsyncClient, stores: Sto
 
 async def test_reconcile_repairs_missing_stale_and_orphan_rows(stores: Stores) -> None:
     missing = await create_item(title="Never indexed")
-    stale = await _indexed(stores, title="Old title")
+    stale = await indexed(stores, title="Old title")
     await Item.get_pymongo_collection().update_one(
         {"_id": stale.id}, {"$set": {"title": "New title", "revision": 2}}
     )
-    orphan = await _indexed(stores, title="Deleted meanwhile")
+    orphan = await indexed(stores, title="Deleted meanwhile")
     await Item.get_pymongo_collection().delete_one({"_id": orphan.id})
     report = await reconcile.reconcile(stores)
     assert (report.upserted, report.removed) == (2, 1)
@@ -174,9 +151,9 @@ async def test_items_with_every_word_fill_the_page_before_any_other(
     client: httpx.AsyncClient, stores: Stores
 ) -> None:
     for n in range(3):  # "blue" three times in the title: a high rank, but one word only
-        await _indexed(stores, title=f"Blue blue blue top {n}", colours=["blue"])
+        await indexed(stores, title=f"Blue blue blue top {n}", colours=["blue"])
     for n in range(4):
-        await _indexed(stores, title=f"Wool scarf {n}", description="A blue one")
+        await indexed(stores, title=f"Wool scarf {n}", description="A blue one")
     both = await client.get("/api/v1/search", params={"q": "blue wool", "limit": 4})
     assert {h["title"] for h in both.json()["items"]} == {f"Wool scarf {n}" for n in range(4)}
     # Fewer items match every word than the page holds: the others follow, by words then rank.

@@ -13,13 +13,13 @@ from beanie import PydanticObjectId
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from garderobe.catalog import cache, index
+from garderobe.catalog import index
 from garderobe.catalog.documents import Item, ItemStatus, Money
 from garderobe.catalog.memory_index import MemoryIndex
 from garderobe.catalog.word_ranking import WEIGHT_TENTHS, Ranked
 from garderobe.infra.stores import Stores
 from garderobe.uow import unit_of_work
-from tests.factories import create_item
+from tests.catalog.search_helpers import indexed, reindexed
 
 WORDS = ["linen", "line", "lime", "wool", "woollen", "blue", "black", "slim", "shirt", "shirts"]
 BRANDS = {"nordic": "Nordic Wool", "acme": "Acme Linen"}
@@ -103,14 +103,6 @@ async def test_memory_ranking_matches_the_reference_through_edits(stores: Stores
     await _compare(stores, memory, rng)
 
 
-async def _indexed(stores: Stores, **fields: object) -> Item:
-    item = await create_item(category_path=["clothes", "shirts"], **fields)  # type: ignore[arg-type]
-    async with unit_of_work(stores) as session:
-        await index.index_item(session, item, category_names=["Clothes", "Shirts"], brand_name="")
-        cache.changed(session)
-    return item
-
-
 async def _titles(client: httpx.AsyncClient, q: str) -> list[str]:
     response = await client.get("/api/v1/search", params={"q": q})
     assert response.status_code == 200, response.text
@@ -119,21 +111,15 @@ async def _titles(client: httpx.AsyncClient, q: str) -> list[str]:
 
 async def test_search_follows_each_write_at_once(client: httpx.AsyncClient, stores: Stores) -> None:
     assert await _titles(client, "seersucker") == []
-    item = await _indexed(stores, title="Seersucker shirt")
+    item = await indexed(stores, title="Seersucker shirt")
     assert await _titles(client, "seersucker") == ["Seersucker shirt"]
     item.title, item.status = "Poplin shirt", ItemStatus.ACTIVE
-    await _index_as_shirt(stores, item)
+    await reindexed(stores, item)
     assert await _titles(client, "poplin") == ["Poplin shirt"]
     assert await _titles(client, "seersucker") == []
     item.status = ItemStatus.SOLD
-    await _index_as_shirt(stores, item)
+    await reindexed(stores, item)
     assert await _titles(client, "poplin") == []
-
-
-async def _index_as_shirt(stores: Stores, item: Item) -> None:
-    async with unit_of_work(stores) as session:
-        await index.index_item(session, item, category_names=["Clothes", "Shirts"], brand_name="")
-        cache.changed(session)
 
 
 @pytest.mark.parametrize("mode", ["memory", "database"])
@@ -150,8 +136,8 @@ async def test_words_in_any_script_are_found(
 
 
 async def _words_in_any_script(client: httpx.AsyncClient, stores: Stores) -> None:
-    await _indexed(stores, title="Летнее платье из льна")
-    await _indexed(stores, title="Ñandú poncho")
+    await indexed(stores, title="Летнее платье из льна")
+    await indexed(stores, title="Ñandú poncho")
     assert await _titles(client, "платье") == ["Летнее платье из льна"]
     assert await _titles(client, "пла") == ["Летнее платье из льна"]
     assert await _titles(client, "nandu") == ["Ñandú poncho"]
