@@ -232,7 +232,8 @@ class MemoryIndex:
 
     def ranked(self, terms: Sequence[str], limit: int, *, every: bool) -> list[Ranked]:
         """The best `limit` active items matching any (or every) of the search words, each a
-        prefix (`catalog.word_ranking`). Call `sync` first."""
+        prefix (`catalog.word_ranking`), once `refresh` (or `sync`) brought the bitmaps up to
+        date."""
         state = self._state
         active = state.tokens.get(ACTIVE, BitMap())
         return word_ranking.rank(state, active, terms, limit, every=every)

@@ -1,4 +1,6 @@
-"""Full-text search over the catalog in PostgreSQL, with typo tolerance.
+"""Full-text search over the catalog, with typo tolerance: ranked by the API process's
+memory index (`catalog.memory_index`, `catalog.word_ranking`) when it is loaded, else by
+statements over `item_search`; PostgreSQL makes the snippets either way.
 
 Item writes keep the `item_search` index current in the same request (same PostgreSQL
 transaction; see `catalog.index`); only its active items are searched. A query word that
