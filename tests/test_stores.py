@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy import text
+
 from garderobe import registry
 from garderobe.infra.stores import Stores, open_stores
 from garderobe.settings import Settings
@@ -17,3 +19,13 @@ async def test_two_processes_opening_stores_at_once_both_succeed(settings: Setti
     for stores in opened:
         assert isinstance(stores, Stores)
         await stores.close()
+
+
+async def test_read_sessions_open_no_transaction(stores: Stores) -> None:
+    """Read-only routes' sessions send no BEGIN/COMMIT: each statement is its own
+    transaction (request sessions keep one transaction for all their statements)."""
+    current = text("SELECT txid_current()")
+    async with stores.reader() as session:
+        assert await session.scalar(current) != await session.scalar(current)
+    async with stores.sessionmaker() as session, session.begin():
+        assert await session.scalar(current) == await session.scalar(current)

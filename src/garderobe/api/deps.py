@@ -50,6 +50,16 @@ async def get_db_session(stores: StoresDep) -> AsyncIterator[AsyncSession]:
 DbSession = Annotated[AsyncSession, Depends(get_db_session, scope="function")]
 
 
+async def get_read_session(stores: StoresDep) -> AsyncIterator[AsyncSession]:
+    """For routes that only read PostgreSQL: a session without a transaction (no BEGIN and
+    COMMIT round trips; see `postgres.create_reader`)."""
+    async with stores.reader() as session:
+        yield session
+
+
+ReadSession = Annotated[AsyncSession, Depends(get_read_session)]
+
+
 async def get_redis(stores: StoresDep) -> Redis:
     return stores.redis
 

@@ -57,6 +57,15 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+def create_reader(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for requests that only read: no transaction, so no BEGIN and COMMIT round
+    trips. Each statement reads its own snapshot, as it does in a READ COMMITTED
+    transaction, so a read sees nothing less consistent. Never write through them: each
+    statement would commit on its own."""
+    reading = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return async_sessionmaker(reading, expire_on_commit=False)
+
+
 async def run_admin_statement(server_url: str, statement: str) -> None:
     """Run one statement that cannot run inside a transaction (CREATE/DROP DATABASE) on the
     server of `server_url`, connected to that URL's database (default `postgres`)."""

@@ -43,6 +43,7 @@ class Stores:
     redis: Redis
     storage: storage.ObjectStorage
     queue: ArqRedis
+    reader: async_sessionmaker[AsyncSession]  # reads only (`postgres.create_reader`)
 
     async def close(self) -> None:
         await self.queue.aclose()
@@ -115,6 +116,7 @@ async def open_stores(settings: Settings, documents: Sequence[type[Document]]) -
         redis_client,
         object_storage,
         queue,
+        postgres.create_reader(engine),
     )
 
 

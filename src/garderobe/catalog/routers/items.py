@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from garderobe.accounts.dependencies import AdminUser, OptionalUser
 from garderobe.api.conditional import cached_json
-from garderobe.api.deps import DbSession, SettingsDep, StorageDep, StoresDep
+from garderobe.api.deps import DbSession, ReadSession, SettingsDep, StorageDep, StoresDep
 from garderobe.catalog import (
     cache,
     listing_service,
@@ -81,7 +81,7 @@ very next listing) and carry an `ETag`: send it back in `If-None-Match` to get `
 )
 async def list_items(
     request: Request,
-    session: DbSession,
+    session: ReadSession,
     memory: MemoryIndexDep,
     user: OptionalUser,
     stores: StoresDep,
@@ -170,7 +170,7 @@ async def create_item(
 async def get_item(
     item_id: str,
     request: Request,
-    session: DbSession,
+    session: ReadSession,
     user: OptionalUser,
     stores: StoresDep,
     settings: SettingsDep,

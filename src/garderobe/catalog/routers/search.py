@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.accounts.dependencies import OptionalUser
 from garderobe.api.conditional import cached_json
-from garderobe.api.deps import DbSession, SettingsDep, StoresDep
+from garderobe.api.deps import ReadSession, SettingsDep, StoresDep
 from garderobe.catalog import cache, index, search, suppliers
 from garderobe.catalog.dependencies import MemoryIndexDep
 from garderobe.catalog.documents import Money
@@ -110,7 +110,7 @@ _READ: dict[int | str, dict[str, Any]] = {
 async def search_items(
     q: Q,
     request: Request,
-    session: DbSession,
+    session: ReadSession,
     user: OptionalUser,
     stores: StoresDep,
     settings: SettingsDep,
@@ -135,7 +135,7 @@ async def search_items(
 async def suggest(
     q: Q,
     request: Request,
-    session: DbSession,
+    session: ReadSession,
     user: OptionalUser,
     stores: StoresDep,
     settings: SettingsDep,
