@@ -124,29 +124,25 @@ class MemoryIndex:
     async def sync(self, session: AsyncSession) -> None:
         """Apply every change committed before this call (one indexed read when none),
         loading everything first when needed."""
-        arrived = time.monotonic()
-        async with self._lock:
-            if self._synced_since >= arrived:  # a sync that started after we came is done
-                return
-            started = time.monotonic()
-            if self._horizon is None or not await self._patched(session, self._horizon):
-                await self._load(session)
-            self._synced_since = started
+        await self._catch_up(session, load=True)
 
     async def refresh(self, session: AsyncSession) -> bool:
         """For a request: apply every change committed before this call and say True, or
         say False when only a full load could (the caller uses the statements; the next
         `start_loading` reloads in the background)."""
-        if not self.loaded:
-            return False
+        return self.loaded and await self._catch_up(session, load=False)
+
+    async def _catch_up(self, session: AsyncSession, *, load: bool) -> bool:
         arrived = time.monotonic()
         async with self._lock:
-            if self._synced_since >= arrived:
+            if self._synced_since >= arrived:  # a sync that started after we came is done
                 return self.loaded
             started = time.monotonic()
             if self._horizon is None or not await self._patched(session, self._horizon):
-                self._horizon = None
-                return False
+                if not load:
+                    self._horizon = None
+                    return False
+                await self._load(session)
             self._synced_since = started
             return True
 
