@@ -42,8 +42,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import stores
 from garderobe import registry
 from garderobe.accounts.models import User
-from garderobe.catalog import index, similarity
+from garderobe.catalog.browse import similarity
 from garderobe.catalog.documents import Item, ItemStatus, Money
+from garderobe.catalog.index import writer as index
 from garderobe.commerce.models import Order, OrderItem, OrderStatus
 from garderobe.infra.stores import Stores, open_stores
 from garderobe.recommendations import co_purchases, service

@@ -27,7 +27,7 @@ from sqlalchemy import insert
 from bench.common import Figures
 from garderobe.accounts.models import User
 from garderobe.accounts.security import issue_token
-from garderobe.catalog import viewed
+from garderobe.catalog.browse import viewed
 from garderobe.commerce.models import Order, OrderItem, OrderStatus
 from garderobe.infra import postgres
 from garderobe.infra.redis import create_client

@@ -9,8 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from garderobe.accounts.models import Role, User
 from garderobe.accounts.security import hash_password, issue_token
-from garderobe.catalog import cache, index
+from garderobe.catalog import cache
 from garderobe.catalog.documents import Item, ItemStatus, Money
+from garderobe.catalog.index import writer as index
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
 from garderobe.uow import unit_of_work

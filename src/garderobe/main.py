@@ -17,7 +17,7 @@ from garderobe.api.docs import install_offline_docs
 from garderobe.api.hygiene import InputHygieneMiddleware
 from garderobe.api.middleware import RequestContextMiddleware
 from garderobe.api.openapi import document_problems, operation_id
-from garderobe.catalog.memory_index import MemoryIndex
+from garderobe.catalog.memory.index import MemoryIndex
 from garderobe.errors import install_error_handlers
 from garderobe.infra.stores import open_stores
 from garderobe.observability.http import MetricsMiddleware

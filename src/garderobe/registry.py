@@ -18,8 +18,8 @@ def import_models() -> None:
     """Import every SQLAlchemy model so Base.metadata knows all tables (Alembic needs this)."""
     import garderobe.accounts.models
     import garderobe.admin.models
-    import garderobe.catalog.search_models
-    import garderobe.catalog.supplier_models
+    import garderobe.catalog.index.models
+    import garderobe.catalog.suppliers.models
     import garderobe.commerce.models
     import garderobe.outbox.models
     import garderobe.recommendations.models
@@ -28,7 +28,8 @@ def import_models() -> None:
 
 
 def document_models() -> list[type[Document]]:
-    from garderobe.catalog.documents import Brand, Category, Item, Vocabulary
+    from garderobe.catalog.documents import Item
+    from garderobe.catalog.taxonomy.documents import Brand, Category, Vocabulary
 
     return [Item, Category, Brand, Vocabulary]
 
@@ -73,7 +74,8 @@ def login_hooks() -> list[LoginHook]:
 
 def outbox_handlers() -> dict[str, Any]:
     """Outbox topic -> handler(ctx, payload), beyond mail (which the worker owns)."""
-    from garderobe.catalog import images
+    from garderobe.catalog.images import jobs as image_jobs
+    from garderobe.catalog.images.service import THUMBNAILS_TOPIC
     from garderobe.commerce import jobs as commerce_jobs
     from garderobe.commerce.notices import MARK_SOLD_TOPIC, RELIST_TOPIC
     from garderobe.media import service as media
@@ -81,7 +83,7 @@ def outbox_handlers() -> dict[str, Any]:
     return {
         MARK_SOLD_TOPIC: commerce_jobs.mark_sold,
         RELIST_TOPIC: commerce_jobs.relist,
-        images.THUMBNAILS_TOPIC: images.make_thumbnails,
+        THUMBNAILS_TOPIC: image_jobs.make_thumbnails,
         media.DELETE_OBJECTS_TOPIC: media.delete_objects,
         media.DELETE_PREFIX_TOPIC: media.delete_prefix,
     }
@@ -96,8 +98,8 @@ def cron_jobs() -> list[Any]:
     """Scheduled arq jobs from the domains (arq.cron(...) objects)."""
     from arq import cron
 
-    from garderobe.catalog.images import sweep_orphaned_media
-    from garderobe.catalog.reconcile import compact_facet_counts, reconcile_search
+    from garderobe.catalog.images.jobs import sweep_orphaned_media
+    from garderobe.catalog.index.jobs import compact_facet_counts, reconcile_search
     from garderobe.commerce.jobs import cancel_unpaid_orders
     from garderobe.recommendations.jobs import recompute_co_purchases
 

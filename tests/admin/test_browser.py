@@ -10,8 +10,8 @@ from beanie import PydanticObjectId
 from playwright.async_api import Page, async_playwright
 from sqlalchemy import select
 
-from garderobe.catalog import seeding, taxonomy
 from garderobe.catalog.documents import Item, ItemStatus
+from garderobe.catalog.taxonomy import loading
 from garderobe.commerce.models import OrderEvent, OrderStatus
 from garderobe.infra.devstack import MailSink
 from garderobe.infra.stores import Stores
@@ -50,7 +50,7 @@ async def test_operator_finds_a_user_ships_an_order_and_archives_an_item(
     mail_sink: MailSink,
     run_jobs: Callable[[], Awaitable[int]],
 ) -> None:
-    await taxonomy.load(taxonomy.parse(seeding.read_taxonomy(seeding.taxonomy_file())))
+    await loading.load_file()
     admin = await admin_account(stores)
     item = await create(client, auth_headers(settings, admin), title="Green scarf")
     order_id = await paid_order(client, stores, settings)

@@ -8,8 +8,8 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from garderobe.admin.models import AdminAuditEntry
-from garderobe.catalog import seeding, taxonomy
 from garderobe.catalog.documents import Item, ItemStatus
+from garderobe.catalog.taxonomy import loading
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
 from tests.admin.helpers import admin_account, panel_client, sign_in, submit
@@ -39,7 +39,7 @@ async def test_status_change_goes_through_the_catalog_service_and_is_audited(
 ) -> None:
     # A real item, written through the API against the real taxonomy: the panel's change
     # runs the API's validation again.
-    await taxonomy.load(taxonomy.parse(seeding.read_taxonomy(seeding.taxonomy_file())))
+    await loading.load_file()
     admin = await admin_account(stores)
     created = await create(client, auth_headers(settings, admin), title="Green scarf")
     item = await Item.get(PydanticObjectId(created["id"]))

@@ -8,8 +8,8 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from garderobe.admin.models import AdminAuditEntry
-from garderobe.catalog import seeding, taxonomy
-from garderobe.catalog.supplier_models import Supplier
+from garderobe.catalog.suppliers.models import Supplier
+from garderobe.catalog.taxonomy import loading
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
 from tests.admin.helpers import admin_account, csrf_token, panel_client, sign_in, submit
@@ -26,7 +26,7 @@ async def _supplier(stores: Stores, slug: str) -> Supplier | None:
 async def test_suppliers_are_created_edited_and_deleted_through_the_service(
     app: FastAPI, client: httpx.AsyncClient, stores: Stores, settings: Settings
 ) -> None:
-    await taxonomy.load(taxonomy.parse(seeding.read_taxonomy(seeding.taxonomy_file())))
+    await loading.load_file()
     admin = await admin_account(stores)
     async with panel_client(app) as panel:
         await sign_in(panel, admin)

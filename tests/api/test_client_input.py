@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from garderobe.accounts.models import Role
-from garderobe.catalog import seeding, taxonomy
+from garderobe.catalog.taxonomy import loading
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
 from tests.catalog.test_images import picture
@@ -23,7 +23,7 @@ ADDRESS = {
 
 @pytest.fixture
 async def admin(stores: Stores, settings: Settings) -> dict[str, str]:
-    await taxonomy.load(taxonomy.parse(seeding.read_taxonomy(seeding.taxonomy_file())))
+    await loading.load_file()
     return auth_headers(settings, await create_user(stores.sessionmaker, role=Role.ADMIN))
 
 

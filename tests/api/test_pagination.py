@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from garderobe.accounts.models import Role
-from garderobe.catalog.listing import decode_cursor as listing_cursor
-from garderobe.catalog.listing import encode_cursor as listing_encode
+from garderobe.catalog.browse.listing import decode_cursor as listing_cursor
+from garderobe.catalog.browse.listing import encode_cursor as listing_encode
 from garderobe.infra.stores import Stores
 from garderobe.pagination import (
     InvalidCursor,

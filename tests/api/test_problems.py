@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 
 import garderobe
 from garderobe.api.middleware import RequestContextMiddleware
-from garderobe.catalog.attributes import AttributeProblem, InvalidAttributes
+from garderobe.catalog.taxonomy.attributes import AttributeProblem, InvalidAttributes
 from garderobe.commerce.models import OrderStatus
 from garderobe.commerce.workflow import InvalidTransition
 from garderobe.errors import PROBLEM_BASE_URI, DomainError, RateLimited, install_error_handlers

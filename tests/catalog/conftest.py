@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from garderobe.accounts.models import Role
-from garderobe.catalog import seeding, taxonomy
+from garderobe.catalog.taxonomy import loading
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
 from tests.factories import auth_headers, create_user
@@ -12,7 +12,7 @@ from tests.factories import auth_headers, create_user
 @pytest.fixture
 async def shop(stores: Stores) -> Stores:
     """The stores with the real taxonomy file loaded (categories, brands, vocabularies)."""
-    await taxonomy.load(taxonomy.parse(seeding.read_taxonomy(seeding.taxonomy_file())))
+    await loading.load_file()
     return stores
 
 

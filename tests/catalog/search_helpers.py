@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from garderobe.catalog import cache, index
+from garderobe.catalog import cache
 from garderobe.catalog.documents import Item
+from garderobe.catalog.index import writer as index
 from garderobe.infra.stores import Stores
 from garderobe.uow import unit_of_work
 from tests.factories import create_item

@@ -118,7 +118,7 @@ async def test_taxonomy_writes_are_admin_only(
 async def test_reloading_the_taxonomy_keeps_what_admins_added(
     client: httpx.AsyncClient, admin: dict[str, str]
 ) -> None:
-    from garderobe.catalog import seeding, taxonomy
+    from garderobe.catalog.taxonomy import loading
 
     await client.post(
         f"{CATEGORIES}/t-shirts/attributes/collar/values", headers=admin, json={"label": "Mandarin"}
@@ -128,7 +128,7 @@ async def test_reloading_the_taxonomy_keeps_what_admins_added(
         headers=admin,
         json={"name": "season", "label": "Season", "type": "enum", "values": ["Summer"]},
     )
-    report = await taxonomy.load(taxonomy.parse(seeding.read_taxonomy(seeding.taxonomy_file())))
+    report = await loading.load_file()
     assert not report.changed
     schema = {
         a["name"]: a for a in (await client.get(f"{CATEGORIES}/t-shirts")).json()["attributes"]

@@ -6,9 +6,10 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from garderobe.catalog import index, service
+from garderobe.catalog import service
 from garderobe.catalog.documents import Item, ItemStatus
-from garderobe.catalog.search_models import ItemSearch
+from garderobe.catalog.index import writer
+from garderobe.catalog.index.models import ItemSearch
 from garderobe.infra.stores import Stores
 from garderobe.stock import service as stock
 from garderobe.stock.models import Stock
@@ -93,7 +94,7 @@ async def test_a_failing_postgresql_write_leaves_nothing_in_mongodb(
     async def refuse(*args: object, **kwargs: object) -> None:
         raise RuntimeError("PostgreSQL went away")
 
-    monkeypatch.setattr(index, "index_item", refuse)
+    monkeypatch.setattr(writer, "index_item", refuse)
     response = await client.post(ITEMS, json=TSHIRT, headers=admin)
     assert response.status_code == 500
     assert await Item.find_all().count() == 0

@@ -11,10 +11,12 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from garderobe.catalog import cache, facet_counts, reconcile
+from garderobe.catalog import cache
 from garderobe.catalog.documents import Item
-from garderobe.catalog.memory_index import MemoryIndex
-from garderobe.catalog.search_models import FacetCount
+from garderobe.catalog.index import counts as facet_counts
+from garderobe.catalog.index import reconcile
+from garderobe.catalog.index.models import FacetCount
+from garderobe.catalog.memory.index import MemoryIndex
 from garderobe.infra.stores import Stores
 from garderobe.uow import unit_of_work
 from tests.catalog.helpers import etag

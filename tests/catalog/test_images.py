@@ -11,9 +11,9 @@ import pytest
 from PIL import Image
 
 from garderobe.accounts.models import Role
-from garderobe.catalog import images as service
-from garderobe.catalog import reconcile
 from garderobe.catalog.documents import Item
+from garderobe.catalog.images import jobs, service
+from garderobe.catalog.index import reconcile
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
 from tests.factories import auth_headers, create_item, create_listed_item, create_user
@@ -305,7 +305,7 @@ async def test_scheduled_sweeper_removes_orphans_past_the_grace(
     orphan = "items/000000000000000000000000/left-behind.png"
     await stores.storage.put(orphan, picture("PNG"), "image/png")
     within_grace = {"settings": settings, "stores": stores}
-    assert await service.sweep_orphaned_media(within_grace) == 0
+    assert await jobs.sweep_orphaned_media(within_grace) == 0
     no_grace = settings.model_copy(update={"media_orphan_grace_hours": 0})
-    assert await service.sweep_orphaned_media({"settings": no_grace, "stores": stores}) == 1
+    assert await jobs.sweep_orphaned_media({"settings": no_grace, "stores": stores}) == 1
     assert await stores.storage.list("items/000000000000000000000000/") == []

@@ -147,7 +147,7 @@ async def test_category_facet_counts_the_subcategories_of_the_chosen_one(
 async def test_a_cursor_with_a_key_of_the_wrong_type_is_422(
     client: httpx.AsyncClient, shop: Stores
 ) -> None:
-    from garderobe.catalog.listing import encode_cursor
+    from garderobe.catalog.browse.listing import encode_cursor
 
     cursor = encode_cursor("price_asc", "cheap", "0123456789abcdef01234567")
     response = await client.get(ITEMS, params={"sort": "price_asc", "cursor": cursor})

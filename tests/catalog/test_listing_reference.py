@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
 
-from garderobe.catalog import ratings
+from garderobe.catalog.browse.facets import PRICE_BOUNDARIES
 from garderobe.catalog.documents import Item, ItemStatus
-from garderobe.catalog.facets import PRICE_BOUNDARIES
-from garderobe.catalog.search_models import FacetCount, ItemFacets, ItemRating, ItemSearch
+from garderobe.catalog.index import ratings
+from garderobe.catalog.index.models import FacetCount, ItemFacets, ItemRating, ItemSearch
 from garderobe.infra.stores import Stores
 from garderobe.uow import unit_of_work
 from tests.catalog.helpers import etag

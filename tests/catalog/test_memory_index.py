@@ -1,5 +1,5 @@
 """The in-process facet bitmaps (catalog.memory_index) count what the database statements
-(catalog.facets) count, for random listings over a catalogue with many distinct prices, and
+(browse.facets) count, for random listings over a catalogue with many distinct prices, and
 follow every committed change of `item_facets`, whoever made it."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from typing import Any
 
 from sqlalchemy import delete, insert, text, update
 
-from garderobe.catalog import facets
+from garderobe.catalog.browse import facets
 from garderobe.catalog.documents import ItemStatus
-from garderobe.catalog.listing import Listing
-from garderobe.catalog.memory_index import MemoryIndex, Tally
-from garderobe.catalog.search_models import ItemFacets
+from garderobe.catalog.index.models import ItemFacets
+from garderobe.catalog.index.selection import Selection
+from garderobe.catalog.memory.index import MemoryIndex, Tally
 from garderobe.infra.stores import Stores
 
 TREE = {"jeans": "clothes", "t-shirts": "clothes", "sneakers": "shoes"}
@@ -45,7 +45,7 @@ def _row(rng: random.Random, n: int) -> dict[str, Any]:
     }
 
 
-def _listing(rng: random.Random) -> Listing:
+def _listing(rng: random.Random) -> Selection:
     fields = {
         "colour": rng.sample(COLOURS, rng.randint(0, 2)),
         "size": rng.sample(SIZES, rng.randint(0, 1)),
@@ -53,7 +53,7 @@ def _listing(rng: random.Random) -> Listing:
     low = rng.choice([None, rng.randint(0, 100_000), 2500])
     high = rng.choice([None, rng.randint(0, 150_000), 10_000])
     statuses = rng.choice([(ItemStatus.ACTIVE,), (ItemStatus.ACTIVE, ItemStatus.DRAFT)])
-    return Listing(
+    return Selection(
         category_path=rng.choice([None, "clothes", "jeans", "sneakers"]),
         fields={k: v for k, v in fields.items() if v},
         price_min=low,
@@ -91,7 +91,7 @@ async def test_bitmaps_count_what_the_statements_count(stores: Stores) -> None:
 async def _counts(memory: MemoryIndex, stores: Stores, **listing: Any) -> dict[str, int]:
     async with stores.sessionmaker() as session:
         await memory.sync(session)
-    return _named(memory.tally(Listing(**listing), NAMES))
+    return _named(memory.tally(Selection(**listing), NAMES))
 
 
 async def test_bitmaps_follow_inserts_updates_deletes_and_truncation(stores: Stores) -> None:
@@ -153,7 +153,7 @@ async def test_requests_use_the_statements_until_a_background_load_is_done(
         assert not await memory.refresh(session)  # not loaded: the caller counts in SQL
     memory.start_loading(stores.sessionmaker)
     await _until_loaded(memory)
-    everything = Listing(statuses=tuple(ItemStatus))
+    everything = Selection(statuses=tuple(ItemStatus))
     async with stores.sessionmaker() as session:
         assert await memory.refresh(session)
     assert sum(memory.tally(everything, ["size"]).tokens.values()) == 20

@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import delete, select, update
 
-from garderobe.catalog import reconcile
 from garderobe.catalog.documents import Item, ItemStatus
-from garderobe.catalog.search_models import ItemSearch
+from garderobe.catalog.index import reconcile
+from garderobe.catalog.index.models import ItemSearch
 from garderobe.infra.stores import Stores
 from tests.catalog.search_helpers import indexed
 from tests.factories import create_item

@@ -13,10 +13,10 @@ from beanie import PydanticObjectId
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from garderobe.catalog import index
 from garderobe.catalog.documents import Item, ItemStatus, Money
-from garderobe.catalog.memory_index import MemoryIndex
-from garderobe.catalog.word_ranking import WEIGHT_TENTHS, Ranked
+from garderobe.catalog.index import writer as index
+from garderobe.catalog.memory.index import MemoryIndex
+from garderobe.catalog.memory.ranking import WEIGHT_TENTHS, Ranked
 from garderobe.infra.stores import Stores
 from garderobe.uow import unit_of_work
 from tests.catalog.search_helpers import indexed, reindexed

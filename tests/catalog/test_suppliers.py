@@ -8,9 +8,10 @@ from typing import Any
 import httpx
 from sqlalchemy import delete
 
-from garderobe.catalog import reconcile, service
+from garderobe.catalog import service
+from garderobe.catalog.index import reconcile
+from garderobe.catalog.index.models import ItemFacets, ItemSearch
 from garderobe.catalog.schemas import ItemCreate
-from garderobe.catalog.search_models import ItemFacets, ItemSearch
 from garderobe.infra.stores import Stores
 from garderobe.uow import unit_of_work
 from tests.catalog.helpers import TSHIRT, create, etag

@@ -2,18 +2,18 @@ from __future__ import annotations
 
 import httpx
 
-from garderobe.catalog import seeding, taxonomy
-from garderobe.catalog.documents import Category
+from garderobe.catalog.taxonomy import loading
+from garderobe.catalog.taxonomy.documents import Category
 from garderobe.infra.stores import Stores
 
 
 async def test_loading_twice_changes_nothing_the_second_time(stores: Stores) -> None:
-    data = seeding.read_taxonomy(seeding.taxonomy_file())
-    first = await taxonomy.load(taxonomy.parse(data))
-    second = await taxonomy.load(taxonomy.parse(data))
+    data = loading.read_taxonomy(loading.taxonomy_file())
+    first = await loading.load(loading.parse(data))
+    second = await loading.load(loading.parse(data))
     assert first.changed
     assert not second.changed
-    assert await Category.find_all().count() == len(taxonomy.parse(data).categories)
+    assert await Category.find_all().count() == len(loading.parse(data).categories)
 
 
 async def test_eight_groups_of_four_under_three_departments(

@@ -14,10 +14,10 @@ import pytest
 from bson import ObjectId
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.catalog import seeding, taxonomy
 from garderobe.catalog import service as catalog
 from garderobe.catalog.documents import Item, ItemStatus, Money
 from garderobe.catalog.schemas import ItemCreate
+from garderobe.catalog.taxonomy import loading
 from garderobe.commerce import consistency
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings, store_environment
@@ -64,7 +64,7 @@ async def _killed_before_commit(
 
 
 async def test_crashes_between_the_stores_are_found_and_repaired(stores: Stores) -> None:
-    await taxonomy.load(taxonomy.parse(seeding.read_taxonomy(seeding.taxonomy_file())))
+    await loading.load_file()
     # A creation: the item exists, its stock and index rows do not.
     created = await _killed_before_commit(stores, lambda s: catalog.create_item(s, _jeans()))
     sold = await stocked_item(stores, on_hand=1, attributes={"fit": "slim"})

@@ -13,7 +13,8 @@ import pytest
 from PIL import Image
 
 from garderobe.catalog import seeding
-from garderobe.catalog.documents import Category, Item
+from garderobe.catalog.documents import Item
+from garderobe.catalog.taxonomy.documents import Category
 from garderobe.dev import accounts, pictures, sample
 from garderobe.infra.stores import Stores
 from garderobe.media import images

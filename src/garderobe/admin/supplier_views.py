@@ -18,9 +18,9 @@ from wtforms.validators import InputRequired, Optional  # type: ignore[import-un
 from garderobe.accounts.models import User
 from garderobe.admin import audit
 from garderobe.admin.auth import signed_in_admin, stores_of
-from garderobe.catalog import suppliers
-from garderobe.catalog.schemas import SupplierIn, SupplierPatch
-from garderobe.catalog.supplier_models import Supplier
+from garderobe.catalog.suppliers import service as suppliers
+from garderobe.catalog.suppliers.models import Supplier
+from garderobe.catalog.suppliers.schemas import SupplierIn, SupplierPatch
 from garderobe.uow import unit_of_work
 
 FIELDS = ["name", "contact_email", "country", "notes"]

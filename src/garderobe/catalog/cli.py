@@ -10,8 +10,11 @@ from typing import Any
 import click
 
 from garderobe import registry
-from garderobe.catalog import facet_counts, reconcile, seeding, taxonomy
-from garderobe.catalog.documents import Brand, Item, Vocabulary
+from garderobe.catalog import seeding
+from garderobe.catalog.documents import Item
+from garderobe.catalog.index import counts, reconcile
+from garderobe.catalog.taxonomy import loading
+from garderobe.catalog.taxonomy.documents import Brand, Vocabulary
 from garderobe.commandline import preflight, store_settings
 from garderobe.infra.stores import Stores, open_stores
 from garderobe.settings import Settings
@@ -35,7 +38,7 @@ async def _open(settings: Settings) -> Stores:
 async def _seed(settings: Settings, path: Path, items: int, batch_size: int) -> None:
     stores = await _open(settings)
     try:
-        report = await taxonomy.load(taxonomy.parse(seeding.read_taxonomy(path)))
+        report = await loading.load_file(path)
         if report.changed:
             click.echo(f"taxonomy: {len(report.created)} created, {len(report.updated)} updated")
             for line in report.created + report.updated:
@@ -78,7 +81,7 @@ async def _generate(stores: Stores, count: int, batch_size: int) -> None:
             in_flight[asyncio.create_task(store(batch))] = len(batch)
         await settle(0, bar)
     async with unit_of_work(stores) as session:
-        await facet_counts.compact(session)
+        await counts.compact(session)
     elapsed = time.perf_counter() - started
     click.echo(f"{count} items in {elapsed:.1f} s: {count / elapsed:,.0f} items/s")
 
@@ -96,7 +99,7 @@ async def _generate(stores: Stores, count: int, batch_size: int) -> None:
 def seed(path: Path | None, items: int, batch_size: int) -> None:
     """Load the taxonomy (idempotent) and optionally generate sample items."""
     settings = _checked_settings()
-    asyncio.run(_seed(settings, seeding.taxonomy_file(path), items, batch_size))
+    asyncio.run(_seed(settings, loading.taxonomy_file(path), items, batch_size))
 
 
 @click.group(name="search")

@@ -1,15 +1,20 @@
-"""Dependencies of the catalog's routes."""
+"""Dependencies of the catalog's routes: the read context, the item a write targets, and the
+cache turnover of MongoDB-only writes."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
-from garderobe.api.deps import StoresDep
-from garderobe.catalog import cache
-from garderobe.catalog.memory_index import MemoryIndex
+from garderobe.api.deps import ReadSession, StoresDep
+from garderobe.catalog import cache, service
+from garderobe.catalog.browse.service import Reader
+from garderobe.catalog.documents import Item
+from garderobe.catalog.memory.index import MemoryIndex
+from garderobe.errors import PreconditionRequired
 
 
 async def catalog_write(stores: StoresDep) -> AsyncIterator[None]:
@@ -39,3 +44,46 @@ async def memory_index(request: Request, stores: StoresDep) -> MemoryIndex | Non
 
 
 MemoryIndexDep = Annotated[MemoryIndex | None, Depends(memory_index)]
+
+
+async def catalog_reader(session: ReadSession, stores: StoresDep, memory: MemoryIndexDep) -> Reader:
+    return Reader(session, stores.redis, stores.storage, stores.settings, memory)
+
+
+ReaderDep = Annotated[Reader, Depends(catalog_reader)]
+
+
+@dataclass(frozen=True)
+class ItemAtRevision:
+    """The item a write targets, and the revision its If-Match header names."""
+
+    item: Item
+    revision: int
+
+
+def expected_revision(value: str | None, item: Item) -> int:
+    """The revision an If-Match header names; `*` means whatever is current. An ETag of
+    another item can never match, so it is answered like a stale one (412)."""
+    if value is None:
+        raise PreconditionRequired("Send If-Match with the item's ETag to change it.")
+    if value.strip() == "*":
+        return item.revision
+    tag = value.strip().removeprefix("W/").strip('"')
+    item_id, _, revision = tag.rpartition("-")
+    revision = revision.partition(".")[0]  # the rating suffix of a detail ETag
+    if not item_id or not revision.isdigit():
+        raise PreconditionRequired("If-Match must be an ETag this API returned.")
+    if item_id != str(item.id):
+        raise service.StaleRevision("That ETag belongs to another item.")
+    return int(revision)
+
+
+async def item_for_write(
+    item_id: str, if_match: Annotated[str | None, Header()] = None
+) -> ItemAtRevision:
+    """The item (or 404) and the revision If-Match names (or 428/412)."""
+    item = await service.get_item(item_id)
+    return ItemAtRevision(item, expected_revision(if_match, item))
+
+
+ItemForWrite = Annotated[ItemAtRevision, Depends(item_for_write)]

@@ -1,28 +1,26 @@
-"""Seed data: load the taxonomy file, and generate realistic sample items in bulk."""
+"""Sample items: realistic, validated items generated in bulk (`garderobe seed --items N`,
+the first-start sample shop, the benchmarks)."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import yaml
 from beanie import PydanticObjectId
 
-from garderobe.catalog import cache, index
-from garderobe.catalog.documents import (
+from garderobe.catalog import cache
+from garderobe.catalog.documents import Item, ItemStatus, Money
+from garderobe.catalog.index import writer
+from garderobe.catalog.taxonomy.documents import (
     AttributeDefinition,
     AttributeType,
     Brand,
     Category,
-    Item,
-    ItemStatus,
-    Money,
     Vocabulary,
 )
-from garderobe.catalog.taxonomy import merge_attributes
+from garderobe.catalog.taxonomy.service import merge_attributes
 from garderobe.stock import service as stock_service
 
 SIZES = {
@@ -58,24 +56,6 @@ ADJECTIVES = [
     "Heritage",
     "Urban",
 ]
-
-
-def taxonomy_file(explicit: Path | None = None) -> Path:
-    """The taxonomy YAML: given, else ./seed/taxonomy.yaml, else the source checkout's."""
-    candidates = [
-        explicit,
-        Path.cwd() / "seed" / "taxonomy.yaml",
-        Path(__file__).resolve().parents[3] / "seed" / "taxonomy.yaml",
-    ]
-    for candidate in candidates:
-        if candidate is not None and candidate.is_file():
-            return candidate
-    raise FileNotFoundError("seed/taxonomy.yaml not found; pass --file")
-
-
-def read_taxonomy(path: Path) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return data
 
 
 @dataclass
@@ -180,7 +160,7 @@ class ItemFactory:
 
 async def insert_batch(session: Any, batch: Sequence[tuple[Item, list[str], str]]) -> None:
     """Index rows and stock rows (in the caller's transaction), then one insert_many."""
-    await index.index_items_bulk(session, batch)
+    await writer.index_items_bulk(session, batch)
     cache.changed(session)
     await stock_service.create_for_items(session, [(str(item.id), 1) for item, _, _ in batch])
     await session.flush()

@@ -1,9 +1,9 @@
 """Catalog items: validated writes with optimistic concurrency, reads for other domains.
 
-Cross-store writes keep one order: PostgreSQL first (flushed, so constraint errors surface),
-MongoDB last. If MongoDB fails, the exception rolls PostgreSQL back at the edge; the only
-window left is a PostgreSQL commit failing after MongoDB succeeded, which the scheduled
-search reconciliation repairs.
+The write order across MongoDB and PostgreSQL: PostgreSQL first (stock and index rows,
+flushed, so constraint errors surface), MongoDB last. If MongoDB fails, the exception rolls
+PostgreSQL back at the edge; the only window left is a PostgreSQL commit failing after
+MongoDB succeeded, which the scheduled index reconciliation repairs (`index.reconcile`).
 """
 
 from __future__ import annotations
@@ -18,16 +18,27 @@ from beanie.operators import In
 from bson.errors import InvalidId
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.catalog import cache, index, suppliers
-from garderobe.catalog.attributes import validate_attributes, validate_fields
-from garderobe.catalog.documents import Brand, Category, Item, ItemStatus
+from garderobe.catalog import cache
+from garderobe.catalog.documents import Item, ItemStatus
+from garderobe.catalog.index import writer
 from garderobe.catalog.schemas import ItemCreate
-from garderobe.catalog.taxonomy import ITEM_FIELDS, ancestors, get_category, merge_attributes
-from garderobe.catalog.taxonomy import vocabularies as load_vocabularies
+from garderobe.catalog.suppliers import service as suppliers
+from garderobe.catalog.taxonomy.attributes import validate_attributes, validate_fields
+from garderobe.catalog.taxonomy.service import (
+    ITEM_FIELDS,
+    ancestors,
+    brand_names,
+    category_names,
+    find_brand,
+    get_category,
+    has_children,
+    merge_attributes,
+)
+from garderobe.catalog.taxonomy.service import vocabularies as load_vocabularies
 from garderobe.errors import InvalidInput, NotFound, PreconditionFailed
 from garderobe.media import service as media
 from garderobe.stock import service as stock_service
-from garderobe.stock.models import Stock
+from garderobe.stock.schemas import StockOut
 
 
 class ItemNotFound(NotFound):
@@ -67,9 +78,18 @@ async def get_item(item_id: str, *, include_inactive: bool = True) -> Item:
 
 
 async def get_items(ids: Sequence[str]) -> dict[str, Item]:
-    """The items that exist among `ids`, by id (for carts and checkout)."""
+    """The items that exist among `ids`, by id (for carts, checkout and pages)."""
+    if not ids:  # asks nothing: the stand-in scans every document for `$in: []`
+        return {}
     object_ids = [parse_item_id(i) for i in ids]
     return {str(item.id): item for item in await Item.find(In(Item.id, object_ids)).to_list()}
+
+
+async def items_in_order(ids: Sequence[str]) -> list[Item]:
+    """The items among `ids`, in that order: an id the index still lists but MongoDB no
+    longer has is left out."""
+    found = await get_items(ids)
+    return [found[i] for i in ids if i in found]
 
 
 async def _move_status(ids: Sequence[str], old: ItemStatus, new: ItemStatus) -> None:
@@ -92,7 +112,7 @@ async def _reindex(session: AsyncSession, ids: Sequence[str]) -> None:
         )
         for item in items
     ]
-    await index.index_items_bulk(session, rows)
+    await writer.index_items_bulk(session, rows)
     cache.changed(session)
 
 
@@ -117,23 +137,11 @@ async def mark_items_available(ids: Sequence[str], session: AsyncSession | None 
         await _reindex(session, ids)
 
 
-async def category_names(slugs: Sequence[str]) -> dict[str, str]:
-    """Display names of the categories among `slugs` (unknown slugs are left out)."""
-    found = await Category.find(In(Category.slug, list(slugs))).to_list()
-    return {c.slug: c.name for c in found}
-
-
-async def brand_names(slugs: Sequence[str]) -> dict[str, str]:
-    """Display names of the brands among `slugs` (unknown slugs are left out)."""
-    found = await Brand.find(In(Brand.slug, list(slugs))).to_list()
-    return {b.slug: b.name for b in found}
-
-
 async def _validated(data: dict[str, Any]) -> tuple[dict[str, Any], list[str], str | None]:
     """Fields checked against the category's effective schema and the vocabularies;
     returns the stored form, the category names on the path and the brand name."""
     category = await get_category(data["category"])
-    if await Category.find_one(Category.parent == category.slug):
+    if await has_children(category.slug):
         raise CategoryNotALeaf(f"{category.slug!r} has subcategories; pick one of them.")
     chain = await ancestors(category)
     attributes = validate_attributes(merge_attributes(chain), data.get("attributes") or {})
@@ -142,7 +150,7 @@ async def _validated(data: dict[str, Any]) -> tuple[dict[str, Any], list[str], s
     )
     brand_name = None
     if data.get("brand"):
-        brand = await Brand.find_one(Brand.slug == data["brand"])
+        brand = await find_brand(data["brand"])
         if brand is None:
             raise BrandNotFound(f"No brand {data['brand']!r}; create it first.")
         brand_name = brand.name
@@ -157,7 +165,7 @@ async def create_item(session: AsyncSession, body: ItemCreate) -> Item:
         await suppliers.require_supplier(session, data["supplier"])
     item = Item(id=PydanticObjectId(), **data)
     await stock_service.create_for_item(session, str(item.id), body.stock)
-    await index.index_item(session, item, category_names=names, brand_name=brand_name)
+    await writer.index_item(session, item, category_names=names, brand_name=brand_name)
     cache.changed(session)
     await session.flush()
     await item.insert()
@@ -176,7 +184,7 @@ async def update_item(
         await suppliers.require_supplier(session, data["supplier"])
     data.update(updated_at=datetime.now(UTC), revision=expected_revision + 1)
     updated: Item = Item.model_validate({**item.model_dump(), **data, "id": item.id})
-    await index.index_item(session, updated, category_names=names, brand_name=brand_name)
+    await writer.index_item(session, updated, category_names=names, brand_name=brand_name)
     cache.changed(session)
     await session.flush()
     result = await Item.get_pymongo_collection().update_one(
@@ -189,11 +197,22 @@ async def update_item(
     return updated
 
 
+async def patch_item(
+    session: AsyncSession, item: Item, changes: dict[str, Any], expected_revision: int
+) -> Item:
+    """Change only the fields in `changes`; `attributes` is merged into the item's, and an
+    attribute set to None is removed (PATCH, and the admin panel's changes)."""
+    if "attributes" in changes:
+        merged = {**item.attributes, **(changes["attributes"] or {})}
+        changes = {**changes, "attributes": {k: v for k, v in merged.items() if v is not None}}
+    return await update_item(session, item, changes, expected_revision)
+
+
 async def delete_item(session: AsyncSession, item: Item, expected_revision: int) -> None:
     """Remove the search row, then the document, if the item is still at `expected_revision`."""
     if item.revision != expected_revision:
         raise StaleRevision(f"The item is at revision {item.revision}, not {expected_revision}.")
-    await index.remove_item(session, str(item.id))
+    await writer.remove_item(session, str(item.id))
     cache.changed(session)
     media.schedule_item_media_deletion(session, str(item.id))
     await session.flush()
@@ -226,10 +245,10 @@ async def find_items_for_admin(
     return await Item.find(query).sort("-created_at").limit(limit).to_list()
 
 
-async def set_on_hand(session: AsyncSession, item_id: str, on_hand: int) -> Stock:
+async def set_on_hand(session: AsyncSession, item_id: str, on_hand: int) -> StockOut:
     """Admin: the units on hand of an existing item. Shoppers see availability, so the
     catalog's cache turns over when this commits."""
     await get_item(item_id)
     row = await stock_service.set_on_hand(session, item_id, on_hand)
     cache.changed(session)
-    return row
+    return StockOut.model_validate(row)

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
 
-from garderobe.catalog import reconcile
 from garderobe.catalog import service as catalog
 from garderobe.catalog.documents import Item, ItemStatus
+from garderobe.catalog.index import reconcile
 from garderobe.infra.stores import Stores
 from garderobe.stock import service as stock
 from garderobe.stock.models import Stock

@@ -21,9 +21,12 @@ from tempfile import SpooledTemporaryFile
 
 from anyio import to_thread
 
-from garderobe.catalog import images, seeding, taxonomy
+from garderobe.catalog import seeding
 from garderobe.catalog import service as catalog
-from garderobe.catalog.documents import Brand, Category, Item, Vocabulary
+from garderobe.catalog.documents import Item
+from garderobe.catalog.images import service as images
+from garderobe.catalog.taxonomy import loading
+from garderobe.catalog.taxonomy.documents import Brand, Category, Vocabulary
 from garderobe.dev.pictures import garment_picture
 from garderobe.infra.stores import Stores
 from garderobe.media.uploads import ParsedForm, UploadedFile
@@ -70,8 +73,7 @@ async def load_sample_shop(stores: Stores, data_dir: Path, *, items: int) -> Sam
     category (round robin, so each leaf has one as soon as `items` >= the leaf count)."""
     if not await catalog_is_empty():
         return SampleShop(loaded=False)
-    path = seeding.taxonomy_file()
-    await taxonomy.load(taxonomy.parse(seeding.read_taxonomy(path)))
+    await loading.load_file()
     leaves = await seeding.leaves()
     ids = await _create_items(stores, leaves, items) if items and leaves else []
     if ids:

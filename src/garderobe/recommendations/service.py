@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.catalog import similarity, viewed
+from garderobe.catalog.browse import similarity, viewed
 from garderobe.catalog.service import ItemNotFound, parse_item_id
 from garderobe.commerce import purchases
 from garderobe.infra.cache import Cached, digested

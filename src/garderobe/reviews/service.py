@@ -21,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe import ratelimit
 from garderobe.accounts.models import User
-from garderobe.catalog import ratings
 from garderobe.catalog import service as catalog
+from garderobe.catalog.index import ratings
 from garderobe.commerce import repository as orders
 from garderobe.commerce.models import OrderStatus
 from garderobe.errors import Conflict, Forbidden, NotFound

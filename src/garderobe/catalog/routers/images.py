@@ -10,10 +10,10 @@ from fastapi import APIRouter, Request, status
 
 from garderobe.accounts.dependencies import AdminUser
 from garderobe.api.deps import DbSession, SettingsDep, StorageDep
-from garderobe.catalog import images
 from garderobe.catalog import service as catalog
 from garderobe.catalog.dependencies import CatalogWrite
-from garderobe.catalog.schemas import ImageAltIn, ImageDetailOut, ImageOrderIn
+from garderobe.catalog.images import service as images
+from garderobe.catalog.images.schemas import ImageAltIn, ImageDetailOut, ImageOrderIn
 from garderobe.media.uploads import parse_multipart
 
 router = APIRouter(prefix="/api/v1/items/{item_id}/images", tags=["media"])
@@ -22,21 +22,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "Problem: admin role needed"},
     404: {"description": "Problem: no such item or image"},
 }
-
-
-async def _out(storage: StorageDep, settings: SettingsDep, item_id: str) -> list[ImageDetailOut]:
-    item = await catalog.get_item(item_id)
-    return [
-        ImageDetailOut(
-            id=i.id,
-            alt=i.alt,
-            width=i.width,
-            height=i.height,
-            content_type=i.content_type,
-            urls=await images.image_urls(storage, settings, i),
-        )
-        for i in item.images
-    ]
 
 
 @router.post(
@@ -94,7 +79,7 @@ async def upload_images(
         await images.upload(session, storage, settings, item, form)
     finally:
         form.close()
-    return await _out(storage, settings, item_id)
+    return await images.image_details(storage, settings, item_id)
 
 
 @router.get(
@@ -106,7 +91,7 @@ async def upload_images(
 async def list_images(
     item_id: str, storage: StorageDep, settings: SettingsDep
 ) -> list[ImageDetailOut]:
-    return await _out(storage, settings, item_id)
+    return await images.image_details(storage, settings, item_id)
 
 
 @router.put(
@@ -125,7 +110,7 @@ async def reorder_images(
     settings: SettingsDep,
 ) -> list[ImageDetailOut]:
     await images.reorder(session, item_id, body.image_ids)
-    return await _out(storage, settings, item_id)
+    return await images.image_details(storage, settings, item_id)
 
 
 @router.patch(
@@ -145,7 +130,7 @@ async def update_alt(
     settings: SettingsDep,
 ) -> list[ImageDetailOut]:
     await images.set_alt(session, item_id, image_id, body.alt)
-    return await _out(storage, settings, item_id)
+    return await images.image_details(storage, settings, item_id)
 
 
 @router.delete(

@@ -4,53 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from garderobe.accounts.dependencies import AdminUser, OptionalUser
 from garderobe.api.conditional import cached_json
-from garderobe.api.deps import DbSession, ReadSession, SettingsDep, StorageDep, StoresDep
-from garderobe.catalog import (
-    cache,
-    listing_service,
-    presenters,
-    ratings,
-    service,
-    suppliers,
-    viewed,
-)
-from garderobe.catalog.dependencies import MemoryIndexDep
-from garderobe.catalog.documents import MAX_AMOUNT, Item
-from garderobe.catalog.index import RATING_FACET
+from garderobe.api.deps import DbSession, SettingsDep, StorageDep
+from garderobe.catalog import presenters, service
+from garderobe.catalog.browse import service as browse
+from garderobe.catalog.browse.query import ListingQuery, SortParam
+from garderobe.catalog.browse.schemas import ItemPage
+from garderobe.catalog.dependencies import ItemForWrite, ReaderDep
+from garderobe.catalog.documents import MAX_AMOUNT
+from garderobe.catalog.index.tokens import RATING_FACET
 from garderobe.catalog.routers.problems import ADMIN, READ, WRITE
-from garderobe.catalog.schemas import ItemCreate, ItemIn, ItemOut, ItemPage, ItemPatch
-from garderobe.errors import PreconditionRequired
+from garderobe.catalog.schemas import ItemCreate, ItemIn, ItemOut, ItemPatch
+from garderobe.catalog.suppliers import service as suppliers
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
-
-
-def _etag(item: Item, rating_version: int = 0) -> str:
-    """A strong ETag naming the item and its revision: `"<id>-<revision>"`; item detail
-    adds `.<n>` once the item has a rating summary (its n-th change), so a new review never
-    leaves a client with a stale 304."""
-    suffix = f".{rating_version}" if rating_version else ""
-    return f'"{item.id}-{item.revision}{suffix}"'
-
-
-def _if_match(value: str | None, item: Item) -> int:
-    """The revision an If-Match header names; `*` means whatever is current. An ETag of
-    another item can never match, so it is answered like a stale one (412)."""
-    if value is None:
-        raise PreconditionRequired("Send If-Match with the item's ETag to change it.")
-    if value.strip() == "*":
-        return item.revision
-    tag = value.strip().removeprefix("W/").strip('"')
-    item_id, _, revision = tag.rpartition("-")
-    revision = revision.partition(".")[0]  # the rating suffix of a detail ETag
-    if not item_id or not revision.isdigit():
-        raise PreconditionRequired("If-Match must be an ETag this API returned.")
-    if item_id != str(item.id):
-        raise service.StaleRevision("That ETag belongs to another item.")
-    return int(revision)
 
 
 LISTING_DESCRIPTION = """
@@ -81,11 +51,8 @@ very next listing) and carry an `ETag`: send it back in `If-None-Match` to get `
 )
 async def list_items(
     request: Request,
-    session: ReadSession,
-    memory: MemoryIndexDep,
+    reader: ReaderDep,
     user: OptionalUser,
-    stores: StoresDep,
-    settings: SettingsDep,
     category: Annotated[
         str | None, Query(description="Category slug (includes subcategories)")
     ] = None,
@@ -101,7 +68,7 @@ async def list_items(
         int | None, Query(ge=1, le=4, description="Average rating at least this (stars)")
     ] = None,
     q: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
-    sort: Annotated[listing_service.SortParam | None, Query()] = None,
+    sort: Annotated[SortParam | None, Query()] = None,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 24,
     facets: bool = False,
@@ -111,7 +78,7 @@ async def list_items(
     ] = None,
 ) -> Response:
     admin = user is not None and user.is_admin
-    query = listing_service.ListingQuery.parse(
+    query = ListingQuery.parse(
         request.query_params,
         fields={
             "brand": brand,
@@ -134,10 +101,7 @@ async def list_items(
         limit=limit,
         facets=facets,
     )
-    page = await listing_service.list_items(
-        session, stores.redis, query, stores.storage, settings, memory
-    )
-    return cached_json(request, page)
+    return cached_json(request, await browse.list_items(reader, query))
 
 
 @router.post(
@@ -156,7 +120,7 @@ async def create_item(
     settings: SettingsDep,
 ) -> ItemOut:
     item = await service.create_item(session, body)
-    response.headers["ETag"] = _etag(item)
+    response.headers["ETag"] = presenters.etag(item)
     response.headers["Location"] = f"/api/v1/items/{item.id}"
     return await presenters.item_out(item, storage, settings, admin=True)
 
@@ -168,26 +132,13 @@ async def create_item(
     summary='One item (non-admins see active items only); ETag: "<id>-<revision>"',
 )
 async def get_item(
-    item_id: str,
-    request: Request,
-    session: ReadSession,
-    user: OptionalUser,
-    stores: StoresDep,
-    settings: SettingsDep,
+    item_id: str, request: Request, reader: ReaderDep, user: OptionalUser
 ) -> Response:
     admin = user is not None and user.is_admin
-
-    async def body() -> tuple[bytes, str]:
-        item = await service.get_item(item_id, include_inactive=admin)
-        rating, rating_version = await ratings.summary_and_version(session, str(item.id))
-        out = await presenters.item_out(item, stores.storage, settings, rating, admin=admin)
-        return presenters.item_json(out, admin=admin), _etag(item, rating_version)
-
-    key = cache.key("item", {"id": item_id, "admin": admin})
-    cached = await cache.response_cache(stores.redis, settings).get_or_compute(key, body)
-    if user is not None:  # after the lookup, which 404s unknown items; cache hits count too
-        await viewed.record_view(stores.redis, user.id, item_id)
-    return cached_json(request, cached)
+    viewer = user.id if user is not None else None
+    return cached_json(
+        request, await browse.item_detail(reader, item_id, admin=admin, viewer=viewer)
+    )
 
 
 @router.put(
@@ -197,18 +148,16 @@ async def get_item(
     summary="Replace an item (admin); needs If-Match",
 )
 async def replace_item(
-    item_id: str,
     body: ItemIn,
     session: DbSession,
     _: AdminUser,
+    target: ItemForWrite,
     storage: StorageDep,
     settings: SettingsDep,
     response: Response,
-    if_match: Annotated[str | None, Header()] = None,
 ) -> ItemOut:
-    item = await service.get_item(item_id)
-    updated = await service.update_item(session, item, body.model_dump(), _if_match(if_match, item))
-    response.headers["ETag"] = _etag(updated)
+    updated = await service.update_item(session, target.item, body.model_dump(), target.revision)
+    response.headers["ETag"] = presenters.etag(updated)
     return await presenters.item_out(updated, storage, settings, admin=True)
 
 
@@ -219,22 +168,17 @@ async def replace_item(
     summary="Change some fields of an item (admin); needs If-Match",
 )
 async def patch_item(
-    item_id: str,
     body: ItemPatch,
     session: DbSession,
     _: AdminUser,
+    target: ItemForWrite,
     storage: StorageDep,
     settings: SettingsDep,
     response: Response,
-    if_match: Annotated[str | None, Header()] = None,
 ) -> ItemOut:
-    item = await service.get_item(item_id)
     changes = body.model_dump(exclude_unset=True)
-    if "attributes" in changes:
-        merged = {**item.attributes, **(changes["attributes"] or {})}
-        changes["attributes"] = {k: v for k, v in merged.items() if v is not None}
-    updated = await service.update_item(session, item, changes, _if_match(if_match, item))
-    response.headers["ETag"] = _etag(updated)
+    updated = await service.patch_item(session, target.item, changes, target.revision)
+    response.headers["ETag"] = presenters.etag(updated)
     return await presenters.item_out(updated, storage, settings, admin=True)
 
 
@@ -244,8 +188,5 @@ async def patch_item(
     responses=WRITE,
     summary="Delete an item (admin); needs If-Match",
 )
-async def delete_item(
-    item_id: str, session: DbSession, _: AdminUser, if_match: Annotated[str | None, Header()] = None
-) -> None:
-    item = await service.get_item(item_id)
-    await service.delete_item(session, item, _if_match(if_match, item))
+async def delete_item(session: DbSession, _: AdminUser, target: ItemForWrite) -> None:
+    await service.delete_item(session, target.item, target.revision)

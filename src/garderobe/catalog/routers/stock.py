@@ -28,4 +28,4 @@ async def get_stock(item_id: str, _: AdminUser, session: DbSession) -> StockOut:
     "/admin/stock/{item_id}", response_model=StockOut, summary="Set the units on hand (admin)"
 )
 async def put_stock(item_id: str, body: StockIn, _: AdminUser, session: DbSession) -> StockOut:
-    return StockOut.model_validate(await catalog.set_on_hand(session, item_id, body.on_hand))
+    return await catalog.set_on_hand(session, item_id, body.on_hand)

@@ -8,10 +8,15 @@ from fastapi import APIRouter, Query, Response, status
 
 from garderobe.accounts.dependencies import AdminUser
 from garderobe.api.deps import DbSession
-from garderobe.catalog import suppliers
 from garderobe.catalog.routers.problems import ADMIN
-from garderobe.catalog.schemas import SupplierIn, SupplierOut, SupplierPage, SupplierPatch
-from garderobe.catalog.supplier_models import Supplier
+from garderobe.catalog.suppliers import service as suppliers
+from garderobe.catalog.suppliers.models import Supplier
+from garderobe.catalog.suppliers.schemas import (
+    SupplierIn,
+    SupplierOut,
+    SupplierPage,
+    SupplierPatch,
+)
 
 router = APIRouter(prefix="/api/v1/suppliers", tags=["catalog"])
 FOUND = {**ADMIN, 404: {"description": "Problem: no such supplier"}}

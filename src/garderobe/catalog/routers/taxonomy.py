@@ -7,11 +7,13 @@ from fastapi import APIRouter, Request, Response, status
 from garderobe.accounts.dependencies import AdminUser
 from garderobe.api.conditional import cached_json
 from garderobe.api.deps import SettingsDep, StoresDep
-from garderobe.catalog import cache, categories, presenters
+from garderobe.catalog import cache
 from garderobe.catalog.dependencies import CatalogWrite
-from garderobe.catalog.documents import Category
 from garderobe.catalog.routers.problems import ADMIN, READ
-from garderobe.catalog.schemas import (
+from garderobe.catalog.taxonomy import presenters
+from garderobe.catalog.taxonomy import service as taxonomy
+from garderobe.catalog.taxonomy.presenters import category_out
+from garderobe.catalog.taxonomy.schemas import (
     AttributeIn,
     BrandIn,
     BrandOut,
@@ -19,28 +21,11 @@ from garderobe.catalog.schemas import (
     CategoryIn,
     CategoryNode,
     CategoryOut,
-    CategoryRef,
     CategoryUpdateIn,
     ValueIn,
 )
-from garderobe.catalog.taxonomy import ancestors, get_category, merge_attributes
-from garderobe.infra.cache import digested
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
-
-
-async def _category_out(category: Category) -> CategoryOut:
-    chain = await ancestors(category)
-    children = await categories.children_of([category.slug])
-    return CategoryOut(
-        slug=category.slug,
-        name=category.name,
-        parent=category.parent,
-        breadcrumb=[CategoryRef(slug=c.slug, name=c.name) for c in chain],
-        children=[CategoryRef(slug=c.slug, name=c.name) for c in children],
-        own_attributes=category.attributes,
-        attributes=merge_attributes(chain),
-    )
 
 
 @router.get(
@@ -56,10 +41,6 @@ async def category_tree(request: Request, stores: StoresDep, settings: SettingsD
     return cached_json(request, cached)
 
 
-async def _category_body(slug: str) -> tuple[bytes, str]:
-    return digested((await _category_out(await get_category(slug))).model_dump_json().encode())
-
-
 @router.get(
     "/categories/{slug}",
     response_model=CategoryOut,
@@ -70,7 +51,7 @@ async def category_detail(
     slug: str, request: Request, stores: StoresDep, settings: SettingsDep
 ) -> Response:
     cached = await cache.response_cache(stores.redis, settings).get_or_compute(
-        cache.key("category", {"slug": slug}), lambda: _category_body(slug)
+        cache.key("category", {"slug": slug}), lambda: presenters.category_body(slug)
     )
     return cached_json(request, cached)
 
@@ -84,7 +65,7 @@ async def category_detail(
     dependencies=[CatalogWrite],
 )
 async def create_category(body: CategoryIn, _: AdminUser) -> CategoryOut:
-    return await _category_out(await categories.create_category(body))
+    return await category_out(await taxonomy.create_category(body))
 
 
 @router.patch(
@@ -96,7 +77,7 @@ async def create_category(body: CategoryIn, _: AdminUser) -> CategoryOut:
 )
 async def update_category(slug: str, body: CategoryUpdateIn, _: AdminUser) -> CategoryOut:
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
-    return await _category_out(await categories.update_category(slug, changes))
+    return await category_out(await taxonomy.update_category(slug, changes))
 
 
 @router.delete(
@@ -107,7 +88,7 @@ async def update_category(slug: str, body: CategoryUpdateIn, _: AdminUser) -> Ca
     dependencies=[CatalogWrite],
 )
 async def delete_category(slug: str, _: AdminUser) -> None:
-    await categories.delete_category(slug)
+    await taxonomy.delete_category(slug)
 
 
 @router.post(
@@ -119,7 +100,7 @@ async def delete_category(slug: str, _: AdminUser) -> None:
     dependencies=[CatalogWrite],
 )
 async def add_attribute(slug: str, body: AttributeIn, _: AdminUser) -> CategoryOut:
-    return await _category_out(await categories.add_attribute(slug, body))
+    return await category_out(await taxonomy.add_attribute(slug, body))
 
 
 @router.post(
@@ -131,7 +112,7 @@ async def add_attribute(slug: str, body: AttributeIn, _: AdminUser) -> CategoryO
     dependencies=[CatalogWrite],
 )
 async def add_value(slug: str, name: str, body: ValueIn, _: AdminUser) -> CategoryOut:
-    return await _category_out(await categories.add_value(slug, name, body.label))
+    return await category_out(await taxonomy.add_value(slug, name, body.label))
 
 
 @router.delete(
@@ -144,12 +125,12 @@ async def add_value(slug: str, name: str, body: ValueIn, _: AdminUser) -> Catego
 async def remove_value(
     slug: str, name: str, value: str, _: AdminUser, force: bool = False
 ) -> CategoryOut:
-    return await _category_out(await categories.remove_value(slug, name, value, force=force))
+    return await category_out(await taxonomy.remove_value(slug, name, value, force=force))
 
 
 @router.get("/brands", response_model=list[BrandOut], summary="All brands")
 async def list_brands() -> list[BrandOut]:
-    return [BrandOut(slug=b.slug, name=b.name) for b in await categories.list_brands()]
+    return [BrandOut(slug=b.slug, name=b.name) for b in await taxonomy.list_brands()]
 
 
 @router.post(
@@ -161,7 +142,7 @@ async def list_brands() -> list[BrandOut]:
     dependencies=[CatalogWrite],
 )
 async def create_brand(body: BrandIn, _: AdminUser) -> BrandOut:
-    brand = await categories.create_brand(body.name, body.slug)
+    brand = await taxonomy.create_brand(body.name, body.slug)
     return BrandOut(slug=brand.slug, name=brand.name)
 
 
@@ -173,5 +154,5 @@ async def create_brand(body: BrandIn, _: AdminUser) -> BrandOut:
     dependencies=[CatalogWrite],
 )
 async def rename_brand(slug: str, body: BrandUpdateIn, _: AdminUser) -> BrandOut:
-    brand = await categories.rename_brand(slug, body.name)
+    brand = await taxonomy.rename_brand(slug, body.name)
     return BrandOut(slug=brand.slug, name=brand.name)

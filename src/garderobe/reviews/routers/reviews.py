@@ -10,8 +10,8 @@ from fastapi import APIRouter, Query, Response, status
 
 from garderobe.accounts.dependencies import CurrentUser
 from garderobe.api.deps import DbSession, RedisDep
-from garderobe.catalog import ratings
 from garderobe.catalog import service as catalog
+from garderobe.catalog.index import ratings
 from garderobe.reviews import presenters, repository, service
 from garderobe.reviews.schemas import ReviewIn, ReviewOut, ReviewPage, ReviewPatch, ReviewSort
 

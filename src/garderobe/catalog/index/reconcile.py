@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from beanie import PydanticObjectId
 from beanie.operators import In
 from sqlalchemy import select
 
-from garderobe.catalog import cache, facet_counts, index, memory_index
-from garderobe.catalog.documents import Brand, Category, Item
-from garderobe.catalog.search_models import ItemSearch
+from garderobe.catalog import cache
+from garderobe.catalog.documents import Item
+from garderobe.catalog.index import counts, writer
+from garderobe.catalog.index.models import ItemSearch
+from garderobe.catalog.taxonomy.documents import Brand, Category
 from garderobe.infra.stores import Stores
 from garderobe.uow import unit_of_work
 
@@ -69,34 +70,20 @@ async def reconcile(stores: Stores, *, recount: bool = False) -> ReconcileReport
             for item in items
         ]
         async with unit_of_work(stores) as session:
-            await index.index_items_bulk(session, rows)
+            await writer.index_items_bulk(session, rows)
             cache.changed(session)
     if orphans:
         async with unit_of_work(stores) as session:
-            await index.remove_items(session, orphans)
+            await writer.remove_items(session, orphans)
             cache.changed(session)
     async with unit_of_work(stores) as session:
         # Rows that had to be repaired may have been counted wrongly too: count again.
         if recount or stale or orphans:
-            await facet_counts.rebuild(session)
+            await counts.rebuild(session)
             cache.changed(session)
         else:
-            await facet_counts.compact(session)
+            await counts.compact(session)
     report = ReconcileReport(len(stale), len(orphans), total - len(stale))
     if stale or orphans:
         log.info("catalog index repaired", extra=vars(report))
     return report
-
-
-async def reconcile_search(ctx: dict[str, Any]) -> dict[str, int]:
-    """arq cron job."""
-    return vars(await reconcile(ctx["stores"]))
-
-
-async def compact_facet_counts(ctx: dict[str, Any]) -> None:
-    """arq cron job: keeps facet_counts about one row per (category path, token), however
-    many item writes appended changes since the last run, and item_facet_changes to the last
-    hour (what in-process facet indexes may still need)."""
-    async with unit_of_work(ctx["stores"]) as session:
-        await facet_counts.compact(session)
-        await memory_index.prune_changes(session)

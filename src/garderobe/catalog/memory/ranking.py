@@ -1,4 +1,4 @@
-"""Search ranking over the in-memory word bitmaps (`catalog.bitmaps`).
+"""Search ranking over the in-memory word bitmaps (`memory.bitmaps`).
 
 An item's score for a query is, per query word, the weight of the best field in which a
 word beginning with it occurs (title 1.0, brand and category 0.4, attributes 0.2,
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from pyroaring import BitMap
 
-from garderobe.catalog.bitmaps import ItemBitmaps
+from garderobe.catalog.memory.bitmaps import ItemBitmaps
 
 # Per weight A-D, in tenths so that sums stay exact integers.
 WEIGHT_TENTHS = (10, 4, 2, 1)

@@ -7,7 +7,7 @@ A facet's counts apply every filter but its own (picking "slim" still shows how 
   of the filters taken all-but-one at a time, which the GIN index answers), remembers which
   one each fails, and counts their `facet_values` tokens in one `unnest` + `GROUP BY`;
 * with one filter or none, a facet's own counts are those of the whole category, which
-  `facet_counts` holds per category path (`catalog.index` keeps it): no item row is read for
+  `facet_counts` holds per category path (`index.writer` keeps it): no item row is read for
   them, and the other facets count only the rows that pass the filter.
 
 `facet_counts` covers active items without search words; other listings (admins' status
@@ -16,20 +16,26 @@ filters, `q`) always take the statement.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.catalog import index
+from garderobe.catalog.browse.listing import Params, base_conditions, clauses
 from garderobe.catalog.documents import ItemStatus
-from garderobe.catalog.listing import PRICE, Listing, Params, base_conditions, clauses
-from garderobe.catalog.memory_index import MemoryIndex, Tally
+from garderobe.catalog.index.selection import PRICE, Selection
+from garderobe.catalog.index.tokens import (
+    PRICE_BOUNDARIES,
+    RATING_FACET,
+    TOKEN_SEPARATOR,
+    split_token,
+)
+from garderobe.catalog.memory.index import MemoryIndex, Tally
+from garderobe.catalog.taxonomy.documents import AttributeType
 
 FIELD_FACETS = ("brand", "size", "colour", "condition", "material", "pattern")
-PRICE_BOUNDARIES = index.PRICE_BOUNDARIES
 MAX_FACET_VALUES = 50
 
 
@@ -41,6 +47,20 @@ class FacetCounts:
     price_buckets: dict[int, int]  # lower bound -> count
 
 
+def facet_names(filtered: Iterable[str], schema: Mapping[str, str]) -> tuple[list[str], set[str]]:
+    """The facets to count (fixed fields, category, the category's facetable attributes
+    `schema` and any `filtered` attribute) and which of them hold booleans."""
+    attributes = dict(schema)
+    for name in filtered:
+        attributes.setdefault(name, AttributeType.ENUM.value)
+    names = [*FIELD_FACETS, "category", *(f"attr.{n}" for n in sorted(attributes))]
+    names.append(RATING_FACET)
+    booleans = {
+        f"attr.{n}" for n, kind in attributes.items() if kind == AttributeType.BOOLEAN.value
+    }
+    return names, booleans
+
+
 def _all_but_one(found: dict[str, str]) -> str:
     """Rows failing at most one of the filters, as an OR of ANDs the GIN index can answer."""
     sqls = list(found.values())
@@ -50,9 +70,9 @@ def _all_but_one(found: dict[str, str]) -> str:
     return "(" + " OR ".join(f"({g})" for g in groups) + ")"
 
 
-def _statement(listing: Listing, params: Params, *, disjunctive: bool) -> str:
-    found = clauses(listing, params)
-    conditions = base_conditions(listing, params)
+def _statement(selection: Selection, params: Params, *, disjunctive: bool) -> str:
+    found = clauses(selection, params)
+    conditions = base_conditions(selection, params)
     failing = "NULL"
     if not disjunctive:
         conditions += found.values()
@@ -85,9 +105,9 @@ def _statement(listing: Listing, params: Params, *, disjunctive: bool) -> str:
     """  # noqa: S608 - only generated placeholders (:p0 …) and fixed SQL are interpolated
 
 
-async def _scan(session: AsyncSession, listing: Listing, *, disjunctive: bool) -> Tally:
+async def _scan(session: AsyncSession, selection: Selection, *, disjunctive: bool) -> Tally:
     params = Params()
-    statement = _statement(listing, params, disjunctive=disjunctive)
+    statement = _statement(selection, params, disjunctive=disjunctive)
     tally = Tally({}, {})
     for row in await session.execute(text(statement), params.values):
         if row.kind == "t":
@@ -100,14 +120,14 @@ async def _scan(session: AsyncSession, listing: Listing, *, disjunctive: bool) -
     return tally
 
 
-async def _category_counts(session: AsyncSession, listing: Listing) -> Tally:
+async def _category_counts(session: AsyncSession, selection: Selection) -> Tally:
     """Counts of every token over the whole category (no filter), from facet_counts; the
     price range from the price index (a min and a max are one index probe each)."""
     where, bound = "", {}
-    if listing.category_path:
+    if selection.category_path:
         where, bound = (
             "WHERE category_path @> CAST(:path AS text[])",
-            {"path": [listing.category_path]},
+            {"path": [selection.category_path]},
         )
     rows = await session.execute(
         text(
@@ -117,42 +137,42 @@ async def _category_counts(session: AsyncSession, listing: Listing) -> Tally:
         bound,
     )
     tally = Tally({}, {})
-    price_prefix = PRICE + index.TOKEN_SEPARATOR
+    price_prefix = PRICE + TOKEN_SEPARATOR
     for row in rows:
         if row.token.startswith(price_prefix):
             tally.buckets[int(row.token.removeprefix(price_prefix))] = int(row.n)
         else:
             tally.tokens[row.token] = int(row.n)
     params = Params()
-    conditions = " AND ".join(base_conditions(listing, params))
+    conditions = " AND ".join(base_conditions(selection, params))
     statement = f"SELECT min(price_amount), max(price_amount) FROM item_facets WHERE {conditions}"  # noqa: S608
     low, high = (await session.execute(text(statement), params.values)).one()
     tally.price_min, tally.price_max = low, high
     return tally
 
 
-def _category_filter(listing: Listing) -> tuple[bool, str | None]:
+def _category_filter(selection: Selection) -> tuple[bool, str | None]:
     """Whether facet_counts can give this listing's own-filter counts, and the one filtered
     facet they are for (None when there is no filter)."""
-    if listing.statuses != (ItemStatus.ACTIVE,) or listing.tsquery is not None:
+    if selection.statuses != (ItemStatus.ACTIVE,) or selection.tsquery is not None:
         return False, None
-    found = clauses(listing, Params())
+    found = clauses(selection, Params())
     return len(found) <= 1, next(iter(found), None)
 
 
-async def _tally(session: AsyncSession, listing: Listing) -> Tally:
-    counted, filtered = _category_filter(listing)
+async def _tally(session: AsyncSession, selection: Selection) -> Tally:
+    counted, filtered = _category_filter(selection)
     if not counted:
-        return await _scan(session, listing, disjunctive=True)
-    whole = await _category_counts(session, listing)
+        return await _scan(session, selection, disjunctive=True)
+    whole = await _category_counts(session, selection)
     if filtered is None:
         return whole
-    passing = await _scan(session, listing, disjunctive=False)
+    passing = await _scan(session, selection, disjunctive=False)
     if filtered == PRICE:
         passing.buckets = whole.buckets
         passing.price_min, passing.price_max = whole.price_min, whole.price_max
         return passing
-    prefix = filtered + index.TOKEN_SEPARATOR
+    prefix = filtered + TOKEN_SEPARATOR
     tokens = {t: n for t, n in passing.tokens.items() if not t.startswith(prefix)}
     tokens.update((t, n) for t, n in whole.tokens.items() if t.startswith(prefix))
     passing.tokens = tokens
@@ -165,7 +185,7 @@ def _typed(value: str, boolean: bool) -> Any:
 
 async def facets(
     session: AsyncSession,
-    listing: Listing,
+    selection: Selection,
     names: Sequence[str],
     booleans: Collection[str],
     memory: MemoryIndex | None = None,
@@ -174,13 +194,13 @@ async def facets(
     price min/max and price buckets. `booleans` names the facets whose values are
     true/false. With `memory` (this process's bitmaps), listings without search words are
     counted there after it caught up with the index; otherwise by the statements here."""
-    if memory is not None and listing.tsquery is None and await memory.refresh(session):
-        tally = memory.tally(listing, names)
+    if memory is not None and selection.tsquery is None and await memory.refresh(session):
+        tally = memory.tally(selection, names)
     else:
-        tally = await _tally(session, listing)
+        tally = await _tally(session, selection)
     counts: dict[str, list[tuple[Any, int]]] = {name: [] for name in names}
     for raw, n in tally.tokens.items():
-        facet, value = index.split_token(raw)
+        facet, value = split_token(raw)
         if facet in counts:
             counts[facet].append((_typed(value, facet in booleans), n))
     for values in counts.values():

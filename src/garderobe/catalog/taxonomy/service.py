@@ -1,23 +1,109 @@
-"""Admin changes to the taxonomy: categories, their attributes and values, brands."""
+"""The taxonomy: lookups (a category, its ancestors, its effective attribute schema, the
+vocabularies, the tree) and admins' changes to categories, their attributes and values, and
+brands. Attributes are inherited down the tree; a descendant may redefine one by name."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from beanie.operators import In
 
-from garderobe.catalog.documents import (
+from garderobe.catalog.documents import Item
+from garderobe.catalog.taxonomy.documents import (
     AttributeDefinition,
     AttributeType,
     Brand,
     Category,
     Choice,
-    Item,
+    Vocabulary,
     slugify,
 )
-from garderobe.catalog.schemas import AttributeIn, CategoryIn
-from garderobe.catalog.taxonomy import get_category
+from garderobe.catalog.taxonomy.schemas import AttributeIn, CategoryIn
 from garderobe.errors import Conflict, InvalidInput, NotFound
+
+ITEM_FIELDS = ("condition", "colours", "pattern")
+
+
+class CategoryNotFound(NotFound):
+    slug = "category-not-found"
+    title = "Category not found"
+
+
+async def get_category(slug: str) -> Category:
+    category = await Category.find_one(Category.slug == slug)
+    if category is None:
+        raise CategoryNotFound(f"No category {slug!r}.")
+    return category
+
+
+async def has_children(slug: str) -> bool:
+    """Whether the category has subcategories (items belong in leaves only)."""
+    return await Category.find_one(Category.parent == slug) is not None
+
+
+async def find_brand(slug: str) -> Brand | None:
+    return await Brand.find_one(Brand.slug == slug)
+
+
+async def ancestors(category: Category) -> list[Category]:
+    """The categories on the path from the department down to `category`, in that order."""
+    found = {c.slug: c for c in await Category.find(In(Category.slug, category.path)).to_list()}
+    return [found[slug] for slug in category.path if slug in found]
+
+
+def merge_attributes(chain: Sequence[Category]) -> list[AttributeDefinition]:
+    """Inherit downwards: a descendant's definition replaces an ancestor's of the same name."""
+    merged: dict[str, AttributeDefinition] = {}
+    for category in chain:
+        for definition in category.attributes:
+            merged[definition.name] = definition
+    return list(merged.values())
+
+
+async def effective_attributes(category: Category) -> list[AttributeDefinition]:
+    return merge_attributes(await ancestors(category))
+
+
+FACETABLE = (AttributeType.ENUM, AttributeType.MULTI_ENUM, AttributeType.BOOLEAN)
+
+
+async def facetable_attributes(slug: str) -> dict[str, str]:
+    """The category's attributes that listings count facets for (name -> type);
+    CategoryNotFound if there is no such category."""
+    definitions = await effective_attributes(await get_category(slug))
+    return {d.name: d.type.value for d in definitions if d.type in FACETABLE}
+
+
+async def vocabularies() -> dict[str, list[Choice]]:
+    return {v.field: v.choices async for v in Vocabulary.find_all()}
+
+
+def tree(categories: Sequence[Category]) -> list[dict[str, Any]]:
+    """Nested {slug, name, children} from a flat list, ordered by position."""
+    children: dict[str | None, list[Category]] = {}
+    for category in sorted(categories, key=lambda c: c.position):
+        children.setdefault(category.parent, []).append(category)
+
+    def build(parent: str | None) -> list[dict[str, Any]]:
+        return [
+            {"slug": c.slug, "name": c.name, "children": build(c.slug)}
+            for c in children.get(parent, [])
+        ]
+
+    return build(None)
+
+
+async def category_names(slugs: Sequence[str]) -> dict[str, str]:
+    """Display names of the categories among `slugs` (unknown slugs are left out)."""
+    found = await Category.find(In(Category.slug, list(slugs))).to_list()
+    return {c.slug: c.name for c in found}
+
+
+async def brand_names(slugs: Sequence[str]) -> dict[str, str]:
+    """Display names of the brands among `slugs` (unknown slugs are left out)."""
+    found = await Brand.find(In(Brand.slug, list(slugs))).to_list()
+    return {b.slug: b.name for b in found}
 
 
 class CategoryInUse(Conflict):

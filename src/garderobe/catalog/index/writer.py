@@ -1,24 +1,10 @@
-"""The catalog's read index in PostgreSQL, one row per item (every status) in two tables.
-
-MongoDB holds the item documents. `item_search` holds every field, the weighted full-text
-document and the revision (search, suggestions, reconciliation); `item_facets` holds only
-what listings filter, sort and facet on, narrow so that scans over many rows stay cheap;
-`facet_counts` holds per category path how many active items carry each token. All are
-written in the same PostgreSQL transaction as the change that causes it (item writes, stock
-rows, seeding) and mended from MongoDB by `garderobe search reindex` and the hourly
-reconciliation (`catalog.reconcile`).
-
-Every filterable value is kept as a `facet_values` token "<facet>=<value>"
-("colour=black", "category=jeans", "attr.fit=slim", "status=active"): one GIN index answers
-every filter, and facet counts are one `unnest` over the matching rows (`catalog.facets`).
-"""
+"""Writes of the catalog's read index in PostgreSQL: one row per item (every status) in
+`item_search` and `item_facets`, and the signed changes of `facet_counts`, all in the
+transaction of the change that causes them (item writes, stock rows, seeding)."""
 
 from __future__ import annotations
 
-import bisect
 import json
-import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -28,22 +14,17 @@ from sqlalchemy import delete, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.catalog.documents import Item, ItemStatus
-from garderobe.catalog.search_models import ItemFacets, ItemSearch
-
-_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
-CATEGORY_SEPARATOR = " / "
-TOKEN_SEPARATOR = "="  # noqa: S105 - not a password
-# GIN entries are limited to about a third of a page: longer free-text values are left out of
-# the tokens (they stay filterable by nothing but full-text search, as text attributes are).
-MAX_TOKEN_VALUE = 200
-# Lower bounds of the listing's price buckets (minor units); facet_counts holds one
-# "#price=<lower bound>" token per item, so changing them needs `garderobe search reindex`.
-PRICE_BOUNDARIES = [0, 1000, 2500, 5000, 10000, 25000, 50000, 100000]
-PRICE_TOKEN = "#price"  # noqa: S105 - not a password; no facet name starts with "#"
-# An item whose average rating is at least N carries "rating=N" for each N here: the filter
-# `rating_min=N` is that one token, and its facet counts are "N stars and up".
-RATING_FACET = "rating"
-RATING_THRESHOLDS = (1, 2, 3, 4)
+from garderobe.catalog.index.models import ItemFacets, ItemSearch
+from garderobe.catalog.index.tokens import (
+    CATEGORY_SEPARATOR,
+    TOKEN_SEPARATOR,
+    attribute_words,
+    facet_tokens,
+    price_token,
+    rating_tokens,
+    without_rating,
+    words,
+)
 
 # One statement for a whole batch and both tables: the rows travel as one JSON array (a
 # single round trip, no per-row statement), and PostgreSQL builds the arrays and the
@@ -105,73 +86,6 @@ ON CONFLICT (term, kind) DO NOTHING
 """)
 
 
-def words(value: str) -> list[str]:
-    """Lower-cased words; a hyphenated word also yields its joined form (t-shirt -> tshirt)."""
-    found: list[str] = []
-    for match in _WORD.findall(value.lower()):
-        found.append(match)
-        if "-" in match:
-            found += [match.replace("-", ""), *match.split("-")]
-    return found
-
-
-def token_value(value: Any) -> str | None:
-    """The canonical text of a filterable value: booleans as true/false, whole numbers
-    without a fraction (5.0 -> "5"), so a query-string value finds what was stored."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return None
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, str) and 0 < len(value) <= MAX_TOKEN_VALUE:
-        return value
-    return None
-
-
-def token(facet: str, value: Any) -> str | None:
-    canonical = token_value(value)
-    return None if canonical is None else f"{facet}{TOKEN_SEPARATOR}{canonical}"
-
-
-def split_token(raw: str) -> tuple[str, str]:
-    """ "attr.fit=slim" -> ("attr.fit", "slim"); facet names never contain the separator."""
-    facet, _, value = raw.partition(TOKEN_SEPARATOR)
-    return facet, value
-
-
-def facet_tokens(item: Item) -> list[str]:
-    """Every value a listing can filter or facet on, as "<facet>=<value>" tokens."""
-    pairs: list[tuple[str, Any]] = [("status", item.status.value)]
-    pairs += [("category", slug) for slug in item.category_path]
-    pairs += [("brand", item.brand), ("size", item.size), ("condition", item.condition)]
-    pairs.append(("supplier", item.supplier))  # admins' filter and the delete guard only
-    pairs += [("material", item.material), ("pattern", item.pattern)]
-    pairs += [("colour", colour) for colour in item.colours]
-    for name, value in item.attributes.items():
-        values = value if isinstance(value, list) else [value]
-        pairs += [(f"attr.{name}", v) for v in values]
-    found = (token(facet, value) for facet, value in pairs if value is not None)
-    return sorted({t for t in found if t is not None})
-
-
-def _attribute_words(item: Item) -> str:
-    values: list[str] = [
-        *item.colours,
-        item.pattern or "",
-        item.material or "",
-        item.condition or "",
-    ]
-    for value in item.attributes.values():
-        if isinstance(value, list):
-            values += [str(v) for v in value]
-        elif isinstance(value, str):
-            values.append(value)
-    return " ".join(values)
-
-
 def to_millis(moment: datetime) -> datetime:
     """BSON dates keep milliseconds (and PyMongo reads them back naive, in UTC): the index
     keeps the same instant, so both stores sort items alike."""
@@ -182,7 +96,7 @@ def to_millis(moment: datetime) -> datetime:
 
 def _row(item: Item, category_names: Sequence[str], brand_name: str | None) -> dict[str, Any]:
     brand_category = " ".join([brand_name or "", *category_names])
-    attributes = _attribute_words(item)
+    attributes = attribute_words(item)
     return {
         "item_id": str(item.id),
         "status": item.status.value,
@@ -268,12 +182,6 @@ FROM jsonb_to_recordset(CAST(:changes AS jsonb)) AS c(path jsonb, token text, n 
 """)
 
 
-def price_token(amount: int) -> str:
-    """The price bucket an amount falls in, as a facet_counts token ("#price=2500")."""
-    lower = PRICE_BOUNDARIES[max(bisect.bisect_right(PRICE_BOUNDARIES, amount) - 1, 0)]
-    return f"{PRICE_TOKEN}{TOKEN_SEPARATOR}{lower}"
-
-
 def _counted(status: str, path: Sequence[str], tokens: Sequence[str], price: int) -> list[Any]:
     """The (path, token) pairs an index row adds to facet_counts: none unless it is active."""
     if status != ItemStatus.ACTIVE.value:
@@ -319,15 +227,6 @@ async def follow_revision(session: AsyncSession, item: Item) -> None:
     )
 
 
-def rating_tokens(average: float) -> list[str]:
-    """The rating tokens of an average (none while an item has no visible review)."""
-    return [f"{RATING_FACET}{TOKEN_SEPARATOR}{n}" for n in RATING_THRESHOLDS if average >= n]
-
-
-def _without_rating(tokens: Sequence[str]) -> list[str]:
-    return [t for t in tokens if not t.startswith(RATING_FACET + TOKEN_SEPARATOR)]
-
-
 async def _add_ratings(session: AsyncSession, params: list[dict[str, Any]]) -> None:
     """Carry the items' rating summaries into their new rows. Read after the rows are
     locked: a rating change holding the lock has committed by then, and one that comes
@@ -348,7 +247,7 @@ async def set_rating(session: AsyncSession, item_id: str, average: float, count:
     row = (await session.execute(_LOCKED, {"ids": [item_id]})).first()
     if row is None:
         return
-    tokens = sorted([*_without_rating(row.facet_values), *rating_tokens(average)])
+    tokens = sorted([*without_rating(row.facet_values), *rating_tokens(average)])
     await session.execute(
         update(ItemSearch).where(ItemSearch.item_id == item_id).values(facet_values=tokens)
     )

@@ -1,4 +1,4 @@
-"""One consistent state of the catalog's in-memory index (`catalog.memory_index`).
+"""One consistent state of the catalog's in-memory index (`memory.index`).
 
 Every item has a bit position. Per facet token ("colour=black") one bitmap of the items that
 carry it; per price bin and price bucket one bitmap; per search word (a lexeme of the item's
@@ -17,9 +17,8 @@ from typing import Any
 
 from pyroaring import BitMap
 
-from garderobe.catalog import index
+from garderobe.catalog.index.tokens import PRICE_BOUNDARIES, split_token
 
-PRICE_BOUNDARIES = index.PRICE_BOUNDARIES
 # A range filter reads the items of its two end bins one by one: with 1,024 bins that is
 # ~200 items at 100,000 (256 bins: ~800, 1.5 ms of a listing's time, profiled).
 PRICE_BINS = 1024
@@ -103,7 +102,7 @@ class ItemBitmaps:
         found = self.tokens.get(token)
         if found is None:
             found = self.tokens[token] = BitMap()
-            self.by_facet.setdefault(index.split_token(token)[0], set()).add(token)
+            self.by_facet.setdefault(split_token(token)[0], set()).add(token)
         return found
 
     def _word(self, word: str, *, keep_sorted: bool = True) -> tuple[BitMap, ...]:

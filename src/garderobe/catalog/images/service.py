@@ -1,6 +1,6 @@
-"""Item images: upload, thumbnails, URLs, deletion and the orphan sweeper.
+"""Item images: upload, URLs, order, alt texts, deletion and the orphan sweep.
 
-The records are part of the item (`documents.ItemImage`, changed through `item_images`); the
+The records are part of the item (`documents.ItemImage`, changed through `records`); the
 bytes are `garderobe.media`'s. Objects are content-addressed under their item
 (`items/<item>/<sha256>.<ext>`), so the same image uploaded twice is stored once. Object
 deletion always goes through the outbox, after the change that makes the objects
@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
 
 from anyio import to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.catalog import cache as catalog_cache
-from garderobe.catalog import index, item_images
 from garderobe.catalog import service as catalog
 from garderobe.catalog.documents import Item, ItemImage
+from garderobe.catalog.images import records
+from garderobe.catalog.images.schemas import ImageDetailOut
+from garderobe.catalog.index import writer
 from garderobe.errors import InvalidInput, PayloadTooLarge
 from garderobe.infra.storage import ObjectStorage
 from garderobe.media import images
@@ -29,7 +30,6 @@ from garderobe.media.uploads import ParsedForm
 from garderobe.media.urls import object_urls
 from garderobe.outbox import service as outbox
 from garderobe.settings import Settings
-from garderobe.uow import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +56,13 @@ async def upload(
             f"An item holds at most {settings.media_max_images_per_item} images.",
             extensions={"max_images": settings.media_max_images_per_item},
         )
-    records = []
+    new = []
     for digest in fresh:
         clean, alt = cleaned[digest]
         key = f"{item_prefix(str(item.id))}{digest}.{clean.extension}"
         if not await storage.exists(key):
             await storage.put(key, clean.data, clean.content_type)
-        records.append(
+        new.append(
             ItemImage(
                 id=digest,
                 key=key,
@@ -73,18 +73,16 @@ async def upload(
                 alt=alt,
             )
         )
-    if records:
+    if new:
         outbox.add(
             session,
             THUMBNAILS_TOPIC,
-            {"item_id": str(item.id), "image_ids": [r.id for r in records]},
+            {"item_id": str(item.id), "image_ids": [r.id for r in new]},
         )
         await session.flush()
     catalog_cache.changed(session)
-    changed = await item_images.add_images(
-        str(item.id), records, settings.media_max_images_per_item
-    )
-    await index.follow_revision(session, changed)
+    changed = await records.add_images(str(item.id), new, settings.media_max_images_per_item)
+    await writer.follow_revision(session, changed)
     return changed
 
 
@@ -95,50 +93,42 @@ async def image_urls(
     return await object_urls(storage, settings, image.key, image.thumbnails)
 
 
+async def image_details(
+    storage: ObjectStorage, settings: Settings, item_id: str
+) -> list[ImageDetailOut]:
+    """The item's images as the media endpoints show them, with their URLs."""
+    item = await catalog.get_item(item_id)
+    return [
+        ImageDetailOut(
+            id=i.id,
+            alt=i.alt,
+            width=i.width,
+            height=i.height,
+            content_type=i.content_type,
+            urls=await image_urls(storage, settings, i),
+        )
+        for i in item.images
+    ]
+
+
 def _keys(image: ItemImage) -> list[str]:
     return [image.key, *image.thumbnails.values()]
 
 
 async def delete_image(session: AsyncSession, item_id: str, image_id: str) -> None:
-    image = await item_images.find_image(item_id, image_id)
+    image = await records.find_image(item_id, image_id)
     media.schedule_object_deletion(session, _keys(image))
     catalog_cache.changed(session)
     await session.flush()
-    await index.follow_revision(session, await item_images.remove_image(item_id, image_id))
+    await writer.follow_revision(session, await records.remove_image(item_id, image_id))
 
 
 async def reorder(session: AsyncSession, item_id: str, order: list[str]) -> None:
-    await index.follow_revision(session, await item_images.reorder(item_id, order))
+    await writer.follow_revision(session, await records.reorder(item_id, order))
 
 
 async def set_alt(session: AsyncSession, item_id: str, image_id: str, alt: str) -> None:
-    await index.follow_revision(session, await item_images.set_alt(item_id, image_id, alt))
-
-
-async def make_thumbnails(ctx: dict[str, Any], payload: dict[str, Any]) -> None:
-    """Outbox handler: WebP thumbnails of each new image, recorded on the item."""
-    storage: ObjectStorage = ctx["stores"].storage
-    settings: Settings = ctx["settings"]
-    item_id = payload["item_id"]
-    try:
-        item = await catalog.get_item(item_id)
-    except catalog.ItemNotFound:
-        return  # deleted meanwhile: its prefix deletion takes care of the objects
-    for image in item.images:
-        if image.id not in payload["image_ids"]:
-            continue
-        original = await storage.get(image.key)
-        thumbs: dict[str, str] = {}
-        for width in settings.media_thumbnail_widths:
-            data = await to_thread.run_sync(images.thumbnail, original, width)
-            key = f"{item_prefix(item_id)}thumbs/{image.id}-{width}.webp"
-            await storage.put(key, data, "image/webp")
-            thumbs[str(width)] = key
-        changed = await item_images.set_thumbnails(item_id, image.id, thumbs)
-        if changed is not None:
-            async with unit_of_work(ctx["stores"]) as session:
-                await index.follow_revision(session, changed)
-        await catalog_cache.bump(ctx["stores"].redis)
+    await writer.follow_revision(session, await records.set_alt(item_id, image_id, alt))
 
 
 async def sweep_orphans(storage: ObjectStorage, grace: timedelta) -> list[str]:
@@ -146,12 +136,5 @@ async def sweep_orphans(storage: ObjectStorage, grace: timedelta) -> list[str]:
 
     The grace period protects uploads whose item update has not landed yet.
     """
-    referenced = await item_images.referenced_keys()
+    referenced = await records.referenced_keys()
     return await media.delete_unreferenced(storage, "items/", referenced, grace)
-
-
-async def sweep_orphaned_media(ctx: dict[str, Any]) -> int:
-    """arq cron job."""
-    settings: Settings = ctx["settings"]
-    grace = timedelta(hours=settings.media_orphan_grace_hours)
-    return len(await sweep_orphans(ctx["stores"].storage, grace))

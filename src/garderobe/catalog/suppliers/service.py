@@ -1,7 +1,7 @@
 """Suppliers (admins only): create, change, list, delete, and find them by name.
 
 Items name their supplier by slug (the MongoDB document) and carry a `supplier=<slug>` token
-among their read-index `facet_values` (`catalog.index.facet_tokens`), so "how many items name
+among their read-index `facet_values` (`index.tokens.facet_tokens`), so "how many items name
 this supplier" and "list them" are one query on the GIN index of `item_facets`, every status
 counted. A supplier named by any item cannot be deleted.
 
@@ -21,10 +21,11 @@ from sqlalchemy import func, or_, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.catalog import cache, index
-from garderobe.catalog.documents import slugify
-from garderobe.catalog.schemas import SupplierIn
-from garderobe.catalog.supplier_models import Supplier
+from garderobe.catalog import cache
+from garderobe.catalog.index.tokens import TOKEN_SEPARATOR, words
+from garderobe.catalog.suppliers.models import Supplier
+from garderobe.catalog.suppliers.schemas import SupplierIn
+from garderobe.catalog.taxonomy.documents import slugify
 from garderobe.errors import Conflict, Forbidden, InvalidInput, NotFound
 from garderobe.pagination import InvalidCursor, decode_cursor, encode_cursor
 
@@ -69,7 +70,7 @@ def listing_filter(slugs: list[str] | None, *, admin: bool) -> list[str] | None:
 
 def token(slug: str) -> str:
     """The read-index token of the items naming `slug`."""
-    return f"{FACET}{index.TOKEN_SEPARATOR}{slug}"
+    return f"{FACET}{TOKEN_SEPARATOR}{slug}"
 
 
 def _like(value: str) -> str:
@@ -185,7 +186,7 @@ async def matching(session: AsyncSession, q: str, limit: int = 10) -> list[Suppl
     """Suppliers whose name contains the query or one of its words (three letters or
     more), or comes close to it (typos): for admins' search and suggestions."""
     query = " ".join(q.lower().split())
-    patterns = [f"%{_like(w)}%" for w in dict.fromkeys([query, *index.words(query)]) if len(w) >= 3]
+    patterns = [f"%{_like(w)}%" for w in dict.fromkeys([query, *words(query)]) if len(w) >= 3]
     name = func.lower(func.unaccent(Supplier.name))
     wanted = func.lower(func.unaccent(query))
     closeness = func.word_similarity(wanted, name)

@@ -1,9 +1,9 @@
 """Full-text search over the catalog, with typo tolerance: ranked by the API process's
-memory index (`catalog.memory_index`, `catalog.word_ranking`) when it is loaded, else by
+memory index (`memory.index`, `memory.ranking`) when it is loaded, else by
 statements over `item_search`; PostgreSQL makes the snippets either way.
 
 Item writes keep the `item_search` index current in the same request (same PostgreSQL
-transaction; see `catalog.index`); only its active items are searched. A query word that
+transaction; see `index.writer`); only its active items are searched. A query word that
 matches no indexed word is corrected to the closest one (`fuzzystrmatch` levenshtein,
 `pg_trgm` similarity): "tshrit" -> "tshirt", "addidas" -> "adidas".
 Hyphenated words are indexed joined as well ("t-shirt" -> "tshirt") so both spellings match.
@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Row, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.catalog.memory_index import MemoryIndex
+from garderobe.catalog.memory.index import MemoryIndex
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 MAX_QUERY_WORDS = 8
@@ -150,7 +150,7 @@ async def search(
 ) -> tuple[list[str], list[SearchHit]]:
     """Items matching any word, ranked first by how many words they match, then by weight.
 
-    With the in-memory index (`memory`) the ranking is `catalog.word_ranking` and PostgreSQL
+    With the in-memory index (`memory`) the ranking is `memory.ranking` and PostgreSQL
     only makes the page's snippets; without it, the statements below rank.
     """
     terms = await query_terms(session, q, memory)

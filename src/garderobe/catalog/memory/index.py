@@ -1,5 +1,5 @@
 """The facet tokens and search words of every item in the API process's memory, as
-compressed bitmaps (`catalog.bitmaps`): facet counts (`tally`) and search ranking (`ranked`).
+compressed bitmaps (`memory.bitmaps`): facet counts (`tally`) and search ranking (`ranked`).
 
 Disjunctive facet counts are intersections: "how many items of this category pass every
 filter but the colour filter and are blue" is the size of an intersection of a few sets of
@@ -8,7 +8,7 @@ for a department of 75,000 items with three filters, measured); a roaring bitmap
 answers it with one C call per facet value (~4 ms for the same listing).
 
 `item_facets` and `item_search` (its words) stay the source; every write fills both in one
-statement (`catalog.index`). Each process loads them once, then before every facet count or
+statement (`index.writer`). Each process loads them once, then before every facet count or
 search reads the item ids of the transactions it has not seen (`item_facet_changes`,
 appended by triggers on `item_facets`). A transaction invisible to one snapshot has an id at
 or above that snapshot's `xmin`, so reading the changes at or above the previous sync's
@@ -38,24 +38,25 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from garderobe.catalog import index, word_ranking
-from garderobe.catalog.bitmaps import PRICE_BOUNDARIES, ItemBitmaps
 from garderobe.catalog.documents import ItemStatus
-from garderobe.catalog.listing import (
+from garderobe.catalog.index.changelog import TRUNCATED
+from garderobe.catalog.index.selection import (
     PRICE,
-    Listing,
+    Selection,
     category_token,
     filter_tokens,
     status_tokens,
 )
-from garderobe.catalog.word_ranking import Ranked
+from garderobe.catalog.index.tokens import PRICE_BOUNDARIES, TOKEN_SEPARATOR
+from garderobe.catalog.memory import ranking
+from garderobe.catalog.memory.bitmaps import ItemBitmaps
+from garderobe.catalog.memory.ranking import Ranked
 
 log = logging.getLogger(__name__)
 
-ACTIVE = f"status{index.TOKEN_SEPARATOR}{ItemStatus.ACTIVE.value}"
+ACTIVE = f"status{TOKEN_SEPARATOR}{ItemStatus.ACTIVE.value}"
 LOAD_CHUNK = 5000
-TRUNCATED = "*"  # what the truncate trigger writes for "every row changed"
-# item_facet_changes keeps an hour (catalog.reconcile prunes it); a process whose last sync
+# item_facet_changes keeps an hour (index.changelog.prune); a process whose last sync
 # is older than this reloads everything instead of trusting the log to still be complete.
 MAX_SYNC_GAP = timedelta(minutes=45)
 
@@ -196,16 +197,16 @@ class MemoryIndex:
         self._horizon = now
         return True
 
-    def tally(self, listing: Listing, names: Sequence[str]) -> Tally:
+    def tally(self, selection: Selection, names: Sequence[str]) -> Tally:
         """Disjunctive counts of the tokens of the facets `names`, price buckets and range:
         each facet's counts apply every filter but its own. Not for search words (`q`)."""
         state = self._state
-        rows = state.union(status_tokens(listing))
-        if (category := category_token(listing)) is not None:
+        rows = state.union(status_tokens(selection))
+        if (category := category_token(selection)) is not None:
             rows &= state.tokens.get(category, BitMap())
-        passing = {facet: state.union(tokens) for facet, tokens in filter_tokens(listing).items()}
-        if listing.price_min is not None or listing.price_max is not None:
-            passing[PRICE] = state.price_range(listing.price_min, listing.price_max)
+        passing = {facet: state.union(tokens) for facet, tokens in filter_tokens(selection).items()}
+        if selection.price_min is not None or selection.price_max is not None:
+            passing[PRICE] = state.price_range(selection.price_min, selection.price_max)
         tally = Tally({}, {})
         for facet in [*names, PRICE]:
             counted = rows.copy()
@@ -228,11 +229,11 @@ class MemoryIndex:
 
     def ranked(self, terms: Sequence[str], limit: int, *, every: bool) -> list[Ranked]:
         """The best `limit` active items matching any (or every) of the search words, each a
-        prefix (`catalog.word_ranking`), once `refresh` (or `sync`) brought the bitmaps up to
+        prefix (`memory.ranking`), once `refresh` (or `sync`) brought the bitmaps up to
         date."""
         state = self._state
         active = state.tokens.get(ACTIVE, BitMap())
-        return word_ranking.rank(state, active, terms, limit, every=every)
+        return ranking.rank(state, active, terms, limit, every=every)
 
 
 def _count_prices(state: ItemBitmaps, rows: BitMap, tally: Tally) -> None:
@@ -244,11 +245,3 @@ def _count_prices(state: ItemBitmaps, rows: BitMap, tally: Tally) -> None:
 
 def _read_horizon(row: Any) -> _Horizon:
     return _Horizon(row.xmin, row.at, row.relation)
-
-
-async def prune_changes(session: AsyncSession) -> None:
-    """Forget index row changes older than an hour (a process whose last sync is older than
-    MAX_SYNC_GAP loads everything again instead)."""
-    await session.execute(
-        text("DELETE FROM item_facet_changes WHERE changed_at < now() - interval '1 hour'")
-    )

@@ -39,7 +39,7 @@ class ItemSearch(Base):
     material: Mapped[str | None] = mapped_column(Text)
     pattern: Mapped[str | None] = mapped_column(Text)
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
-    # "<facet>=<value>" for every filterable value (catalog.index.facet_tokens).
+    # "<facet>=<value>" for every filterable value (index.tokens.facet_tokens).
     facet_values: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     title: Mapped[str] = mapped_column(Text)
@@ -58,7 +58,8 @@ class ItemSearch(Base):
 
     __table_args__ = (
         Index("ix_item_search_document", "document", postgresql_using="gin"),
-        # Similar items: the active items of a leaf category nearest in price (similarity.py).
+        # Similar items: the active items of a leaf category nearest in price
+        # (browse/similarity.py).
         Index(
             "ix_item_search_similar",
             "category",
@@ -79,9 +80,9 @@ class ItemFacets(Base):
     status: Mapped[str] = mapped_column(String(16))
     price_amount: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    # "<facet>=<value>" for every filterable value (catalog.index.facet_tokens).
+    # "<facet>=<value>" for every filterable value (index.tokens.facet_tokens).
     facet_values: Mapped[list[str]] = mapped_column(ARRAY(Text))
-    # The visible reviews' average (0 while there are none) and count (catalog.ratings).
+    # The visible reviews' average (0 while there are none) and count (index.ratings).
     rating_avg: Mapped[float] = mapped_column(Double, server_default="0")
     rating_count: Mapped[int] = mapped_column(Integer, server_default="0")
 
@@ -97,7 +98,7 @@ class ItemFacets(Base):
 class ItemFacetChange(Base):
     """An item whose `item_facets` row a transaction inserted, updated or deleted ('*': the
     table was truncated), appended by triggers (migration 0012), never by code: in-process
-    facet indexes (catalog.memory_index) read the changes of transactions they have not seen.
+    facet indexes (catalog.memory.index) read the changes of transactions they have not seen.
     Rows older than an hour are pruned."""
 
     __tablename__ = "item_facet_changes"
@@ -140,10 +141,10 @@ class SearchTerm(Base):
 
 class FacetCount(Base):
     """How many active items of one category path carry one facet token: the facet counts of
-    a listing with at most one filter, without reading the items (catalog.index keeps them).
+    a listing with at most one filter, without reading the items (index.writer keeps them).
 
     Index writes only append signed changes (+1/-1 per token, summed per batch), so concurrent
-    writers never wait on a shared counter row; `catalog.facet_counts.compact` folds the
+    writers never wait on a shared counter row; `index.counts.compact` folds the
     changes into one row per (path, token). A reader sums the rows of its paths."""
 
     __tablename__ = "facet_counts"
@@ -156,7 +157,7 @@ class FacetCount(Base):
 
 class ItemRating(Base):
     """One item's rating summary over its visible reviews: kept exact by the reviews domain
-    through `catalog.ratings.apply_rating_change`, in the transaction of each review change."""
+    through `index.ratings.apply_rating_change`, in the transaction of each review change."""
 
     __tablename__ = "item_ratings"
 

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from garderobe.api.fields import BSON_INT_MAX
-from garderobe.catalog.documents import AttributeDefinition, AttributeType, Choice
+from garderobe.catalog.taxonomy.documents import AttributeDefinition, AttributeType, Choice
 from garderobe.errors import InvalidInput
 
 MAX_TEXT_LENGTH = 200

@@ -1,12 +1,12 @@
-"""Upkeep of `facet_counts` (the per-category counts that catalog.index appends +1/-1 rows
-to): folding the appended changes, and counting every item again."""
+"""Upkeep of `facet_counts` (the per-category counts that `index.writer` appends +1/-1
+rows to): folding the appended changes, and counting every item again."""
 
 from __future__ import annotations
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.catalog.index import PRICE_BOUNDARIES, PRICE_TOKEN, TOKEN_SEPARATOR
+from garderobe.catalog.index.tokens import PRICE_BOUNDARIES, PRICE_TOKEN, TOKEN_SEPARATOR
 
 # One statement (one snapshot): a change committed meanwhile is either folded or left as is.
 _COMPACT = text("""

@@ -19,10 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.catalog import presenters
 from garderobe.catalog.documents import ItemStatus
-from garderobe.catalog.index import TOKEN_SEPARATOR, split_token
-from garderobe.catalog.listing_service import documents
+from garderobe.catalog.index.tokens import TOKEN_SEPARATOR, split_token
 from garderobe.catalog.schemas import ItemOut
-from garderobe.catalog.service import ItemNotFound, parse_item_id
+from garderobe.catalog.service import ItemNotFound, items_in_order, parse_item_id
 from garderobe.infra.storage import ObjectStorage
 from garderobe.settings import Settings
 
@@ -161,7 +160,7 @@ async def item_cards(
     item_ids: Sequence[str], storage: ObjectStorage, settings: Settings
 ) -> list[ItemOut]:
     """The listing's item bodies for the active items among `item_ids`, in that order."""
-    items = await documents(list(dict.fromkeys(item_ids)))
+    items = await items_in_order(list(dict.fromkeys(item_ids)))
     return [
         await presenters.item_out(item, storage, settings)
         for item in items

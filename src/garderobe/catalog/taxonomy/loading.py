@@ -1,14 +1,15 @@
-"""The category tree and its attribute schemas: loading from data, inheritance, lookups."""
+"""Loading the taxonomy from its data file (seed/taxonomy.yaml) into MongoDB, idempotently."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from beanie.operators import In
+import yaml
 
-from garderobe.catalog.documents import (
+from garderobe.catalog.taxonomy.documents import (
     AttributeDefinition,
     Brand,
     Category,
@@ -16,14 +17,6 @@ from garderobe.catalog.documents import (
     Vocabulary,
     slugify,
 )
-from garderobe.errors import NotFound
-
-ITEM_FIELDS = ("condition", "colours", "pattern")
-
-
-class CategoryNotFound(NotFound):
-    slug = "category-not-found"
-    title = "Category not found"
 
 
 @dataclass
@@ -135,46 +128,24 @@ async def load(taxonomy: Taxonomy) -> LoadReport:
     return report
 
 
-async def get_category(slug: str) -> Category:
-    category = await Category.find_one(Category.slug == slug)
-    if category is None:
-        raise CategoryNotFound(f"No category {slug!r}.")
-    return category
+def taxonomy_file(explicit: Path | None = None) -> Path:
+    """The taxonomy YAML: given, else ./seed/taxonomy.yaml, else the source checkout's."""
+    candidates = [
+        explicit,
+        Path.cwd() / "seed" / "taxonomy.yaml",
+        Path(__file__).resolve().parents[4] / "seed" / "taxonomy.yaml",
+    ]
+    for candidate in candidates:
+        if candidate is not None and candidate.is_file():
+            return candidate
+    raise FileNotFoundError("seed/taxonomy.yaml not found; pass --file")
 
 
-async def ancestors(category: Category) -> list[Category]:
-    """The categories on the path from the department down to `category`, in that order."""
-    found = {c.slug: c for c in await Category.find(In(Category.slug, category.path)).to_list()}
-    return [found[slug] for slug in category.path if slug in found]
+def read_taxonomy(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
 
 
-def merge_attributes(chain: Sequence[Category]) -> list[AttributeDefinition]:
-    """Inherit downwards: a descendant's definition replaces an ancestor's of the same name."""
-    merged: dict[str, AttributeDefinition] = {}
-    for category in chain:
-        for definition in category.attributes:
-            merged[definition.name] = definition
-    return list(merged.values())
-
-
-async def effective_attributes(category: Category) -> list[AttributeDefinition]:
-    return merge_attributes(await ancestors(category))
-
-
-async def vocabularies() -> dict[str, list[Choice]]:
-    return {v.field: v.choices async for v in Vocabulary.find_all()}
-
-
-def tree(categories: Sequence[Category]) -> list[dict[str, Any]]:
-    """Nested {slug, name, children} from a flat list, ordered by position."""
-    children: dict[str | None, list[Category]] = {}
-    for category in sorted(categories, key=lambda c: c.position):
-        children.setdefault(category.parent, []).append(category)
-
-    def build(parent: str | None) -> list[dict[str, Any]]:
-        return [
-            {"slug": c.slug, "name": c.name, "children": build(c.slug)}
-            for c in children.get(parent, [])
-        ]
-
-    return build(None)
+async def load_file(path: Path | None = None) -> LoadReport:
+    """Load the taxonomy file (`taxonomy_file(path)`) into MongoDB."""
+    return await load(parse(read_taxonomy(taxonomy_file(path))))

@@ -1,6 +1,6 @@
 """Recently viewed items per user: a capped list in Redis, newest first.
 
-Recorded on item detail views (catalog.routers.items); read by the recommendations. A view
+Recorded on item detail views (`browse.service.item_detail`); read by the recommendations. A view
 is a hint, not a record: when Redis fails it is dropped, never the view itself.
 """
 

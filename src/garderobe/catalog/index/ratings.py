@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.catalog import cache, index
+from garderobe.catalog import cache
+from garderobe.catalog.index import writer
+from garderobe.catalog.index.models import ItemRating
 from garderobe.catalog.schemas import RatingSummary
-from garderobe.catalog.search_models import ItemRating
 
 STARS = (1, 2, 3, 4, 5)
 
@@ -71,7 +72,7 @@ async def apply_rating_change(
     }
     statement = _FIRST if old is None else _CHANGE
     count, total = (await session.execute(statement, values)).one()
-    await index.set_rating(session, item_id, total / count if count else 0.0, count)
+    await writer.set_rating(session, item_id, total / count if count else 0.0, count)
     cache.changed(session)
 
 

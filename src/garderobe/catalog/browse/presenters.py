@@ -1,0 +1,95 @@
+"""Bodies of the read side: listing pages with their facets, search answers, suggestions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from pydantic import TypeAdapter
+
+from garderobe.catalog.browse.facets import FacetCounts
+from garderobe.catalog.browse.schemas import (
+    Facets,
+    FacetValue,
+    ItemPage,
+    PriceBucket,
+    PriceFacet,
+    SearchItem,
+    SearchOut,
+)
+from garderobe.catalog.browse.search import SearchHit
+from garderobe.catalog.documents import Money
+from garderobe.catalog.index.tokens import CATEGORY_SEPARATOR, PRICE_BOUNDARIES
+from garderobe.catalog.presenters import ADMIN_ONLY_FIELDS
+from garderobe.catalog.schemas import ItemOut
+from garderobe.catalog.suppliers.models import Supplier
+from garderobe.catalog.suppliers.schemas import SupplierRef
+
+_SUGGESTIONS = TypeAdapter(list[str])
+
+
+def facets_out(counts: FacetCounts) -> Facets:
+    """The facets' body: value counts per field, price range and buckets."""
+    bounds = PRICE_BOUNDARIES
+    buckets = [
+        PriceBucket(
+            min=low,
+            max=bounds[i + 1] if i + 1 < len(bounds) else None,
+            count=counts.price_buckets.get(low, 0),
+        )
+        for i, low in enumerate(bounds)
+    ]
+    return Facets(
+        fields={
+            name: [FacetValue(value=v, count=c) for v, c in values]
+            for name, values in counts.fields.items()
+        },
+        price=PriceFacet(min=counts.price_min, max=counts.price_max, buckets=buckets),
+    )
+
+
+def page_json(
+    cards: list[ItemOut], next_cursor: str | None, counts: FacetCounts | None, *, admin: bool
+) -> bytes:
+    """A listing page as JSON: for non-admins its items without the admin-only keys."""
+    body = ItemPage(
+        items=cards,
+        next_cursor=next_cursor,
+        facets=facets_out(counts) if counts is not None else None,
+    )
+    exclude = None if admin else {"items": {"__all__": set(ADMIN_ONLY_FIELDS)}}
+    return body.model_dump_json(exclude=exclude).encode()
+
+
+def search_json(
+    terms: list[str],
+    hits: Sequence[SearchHit],
+    names: Mapping[str, list[str]],
+    suppliers: Sequence[Supplier] | None,
+) -> bytes:
+    """A search answer as JSON; `suppliers` (matching suppliers) only for admins: for
+    anyone else (None) the member is left out."""
+    out = SearchOut(
+        query_terms=terms,
+        items=[
+            SearchItem(
+                id=h.item_id,
+                title=h.title,
+                brand=h.brand_name,
+                categories=h.category_names.split(CATEGORY_SEPARATOR),
+                price=Money(amount=h.price_amount, currency=h.currency),
+                snippet=h.snippet,
+                score=round(h.score, 4),
+            )
+            for h in hits
+        ],
+        categories=names["category"],
+        brands=names["brand"],
+    )
+    if suppliers is None:
+        return out.model_dump_json(exclude={"suppliers"}).encode()
+    out.suppliers = [SupplierRef(slug=s.slug, name=s.name) for s in suppliers]
+    return out.model_dump_json().encode()
+
+
+def suggestions_json(found: list[str]) -> bytes:
+    return _SUGGESTIONS.dump_json(found)

@@ -1,0 +1,85 @@
+"""A listing's query parameters, parsed and normalized: equal queries are equal objects,
+and so share one cache entry."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from garderobe.catalog import cache
+from garderobe.catalog.documents import ItemStatus
+from garderobe.errors import InvalidInput
+
+SortParam = Literal["newest", "price_asc", "price_desc", "relevance", "rating"]
+ATTRIBUTE_PREFIX = "attr."
+
+
+def attribute_filters(params: Mapping[str, Any]) -> dict[str, list[str]]:
+    """`attr.fit=slim&attr.fit=regular` -> {"fit": ["slim", "regular"]}."""
+    found: dict[str, list[str]] = {}
+    getlist = getattr(params, "getlist", None)
+    for key in params:
+        if key.startswith(ATTRIBUTE_PREFIX) and len(key) > len(ATTRIBUTE_PREFIX):
+            values = getlist(key) if getlist else [params[key]]
+            found[key[len(ATTRIBUTE_PREFIX) :]] = [str(v) for v in values]
+    return found
+
+
+def _statuses(requested: list[str] | None) -> tuple[ItemStatus, ...]:
+    if not requested:
+        return (ItemStatus.ACTIVE,)
+    try:
+        return tuple(sorted({ItemStatus(s) for s in requested}))
+    except ValueError as exc:
+        raise InvalidInput(f"status must be one of {[s.value for s in ItemStatus]}.") from exc
+
+
+def _normalized(values: Sequence[str] | None) -> list[str]:
+    return sorted(set(values or []))
+
+
+@dataclass(frozen=True)
+class ListingQuery:
+    """The listing's parameters, parsed and normalized: equal queries are equal objects."""
+
+    category: str | None = None
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    attributes: dict[str, list[str]] = field(default_factory=dict)
+    price_min: int | None = None
+    price_max: int | None = None
+    q: str | None = None
+    sort: SortParam = "newest"
+    cursor: str | None = None
+    limit: int = 24
+    facets: bool = False
+    statuses: tuple[ItemStatus, ...] = (ItemStatus.ACTIVE,)
+    # Admins' pages show admin-only fields (the supplier): they are cached apart.
+    admin: bool = False
+
+    @classmethod
+    def parse(
+        cls,
+        params: Mapping[str, Any],
+        *,
+        fields: Mapping[str, list[str] | None],
+        q: str | None,
+        sort: SortParam | None,
+        statuses: list[str] | None,
+        **rest: Any,
+    ) -> ListingQuery:
+        """`params` is the raw query string (for `attr.*`); the rest come parsed."""
+        words = " ".join(q.split()) if q else None
+        if sort == "relevance" and not words:
+            raise InvalidInput("sort=relevance needs a search query `q`.")
+        return cls(
+            fields={k: _normalized(v) for k, v in sorted(fields.items()) if v},
+            attributes={k: _normalized(v) for k, v in sorted(attribute_filters(params).items())},
+            q=words,
+            sort=sort or ("relevance" if words else "newest"),
+            statuses=_statuses(statuses),
+            **rest,
+        )
+
+    def cache_key(self) -> str:
+        return cache.key("items", asdict(self))
