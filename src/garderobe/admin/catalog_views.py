@@ -67,7 +67,7 @@ class CatalogAdmin(BaseView):
             async with unit_of_work(stores_of(request)) as session:
                 item = await catalog.get_item(item_id)
                 before = item.status
-                await catalog.update_item(session, item, {"status": wanted}, item.revision)
+                await catalog.patch_item(session, item, {"status": wanted}, item.revision)
                 audit.record(
                     session,
                     actor,
