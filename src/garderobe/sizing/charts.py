@@ -128,9 +128,22 @@ class SizeChart:
     _index: Mapping[tuple[str, str], ChartRow] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
+    _by_system: Mapping[str, tuple[ChartRow, ...]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {(r.system, r.value): r for r in self.rows})
+        by_system = {
+            code: tuple(
+                sorted(
+                    (r for r in self.rows if r.system == code),
+                    key=lambda r: size_system(code).rank(r.value),
+                )
+            )
+            for code in {r.system for r in self.rows}
+        }
+        object.__setattr__(self, "_by_system", by_system)
 
     def row(self, system: str, value: str) -> ChartRow | None:
         """The row of a canonical (system, value), or None when the chart does not cover it."""
@@ -142,10 +155,7 @@ class SizeChart:
 
     def rows_of(self, system: str) -> tuple[ChartRow, ...]:
         """The rows of one system, in scale order."""
-        scale = size_system(system)
-        return tuple(
-            sorted((r for r in self.rows if r.system == system), key=lambda r: scale.rank(r.value))
-        )
+        return self._by_system.get(system, ())
 
     def uncovered(self, system: str) -> tuple[str, ...]:
         """The values of a system of this chart that no row maps."""
