@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from garderobe.errors import InvalidInput
 from garderobe.sizing.systems import (
@@ -207,3 +209,13 @@ def test_system_codes_are_unique_and_every_scale_has_values() -> None:
     codes = [system.code for system in all_systems()]
     assert len(codes) == len(set(codes))
     assert all(system.values for system in all_systems())
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=60))
+def test_parsing_any_text_never_raises_and_answers_a_value_of_the_scale_or_none(
+    text: str,
+) -> None:
+    for system in all_systems():
+        value = system.parse(text)
+        assert value is None or value in system.values
