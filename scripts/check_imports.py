@@ -44,6 +44,9 @@ LAYERS: list[tuple[str, ...]] = [
     ("garderobe.recommendations", "garderobe.reviews"),
     ("garderobe.commerce",),
     ("garderobe.catalog",),
+    # Size systems, charts and conversion: pure functions over packaged data, for the catalog
+    # to use; they import none of the domains.
+    ("garderobe.sizing",),
     ("garderobe.stock",),
     ("garderobe.media",),
     ("garderobe.accounts",),

@@ -1,0 +1,1 @@
+"""Size systems, size charts and conversion between them: pure functions over packaged data."""
