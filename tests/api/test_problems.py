@@ -23,6 +23,9 @@ from garderobe.catalog.taxonomy.attributes import AttributeProblem, InvalidAttri
 from garderobe.commerce.models import OrderStatus
 from garderobe.commerce.workflow import InvalidTransition
 from garderobe.errors import PROBLEM_BASE_URI, DomainError, RateLimited, install_error_handlers
+from garderobe.sizing.charts import InvalidSizeChart, default_chart
+from garderobe.sizing.conversion import SizeNotOnChart
+from garderobe.sizing.systems import UnknownSize, size_system
 from garderobe.stock.service import OutOfStock
 
 STANDARD = ("type", "title", "status", "detail", "instance", "request_id")
@@ -34,6 +37,9 @@ SPECIAL: dict[type[DomainError], Callable[[], DomainError]] = {
     OutOfStock: lambda: OutOfStock("item-1", 0),
     InvalidTransition: lambda: InvalidTransition(OrderStatus.DELIVERED, OrderStatus.PAID),
     RateLimited: lambda: RateLimited("Slow down.", retry_after=7),
+    InvalidSizeChart: lambda: InvalidSizeChart([{"field": "rows", "message": "is empty"}]),
+    SizeNotOnChart: lambda: SizeNotOnChart(default_chart("kids"), "letter"),
+    UnknownSize: lambda: UnknownSize("XXXXXL", [size_system("letter")]),
 }
 
 

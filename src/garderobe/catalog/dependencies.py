@@ -7,13 +7,17 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Query, Request
 
+from garderobe.accounts.dependencies import OptionalUser
 from garderobe.api.deps import ReadSession, StoresDep
 from garderobe.catalog import cache, service
+from garderobe.catalog.browse.query import ListingQuery, SortParam
 from garderobe.catalog.browse.service import Reader
-from garderobe.catalog.documents import Item
+from garderobe.catalog.documents import MAX_AMOUNT, Item
+from garderobe.catalog.index.tokens import RATING_FACET
 from garderobe.catalog.memory.index import MemoryIndex
+from garderobe.catalog.suppliers import service as suppliers
 from garderobe.errors import PreconditionRequired
 
 
@@ -87,3 +91,72 @@ async def item_for_write(
 
 
 ItemForWrite = Annotated[ItemAtRevision, Depends(item_for_write)]
+
+
+# The listing's query parameters (their names, order and descriptions are the API's).
+CategoryParam = Annotated[str | None, Query(description="Category slug (includes subcategories)")]
+Values = Annotated[list[str] | None, Query()]
+Slugs = Annotated[list[str] | None, Query(description="Brand slug(s)")]
+ColourSlugs = Annotated[list[str] | None, Query(description="Colour slug(s)")]
+Amount = Annotated[int | None, Query(ge=0, le=MAX_AMOUNT, description="Minor units")]
+Stars = Annotated[int | None, Query(ge=1, le=4, description="Average rating at least this (stars)")]
+Words = Annotated[str | None, Query(min_length=1, max_length=200)]
+Cursor = Annotated[str | None, Query(max_length=512)]
+PageSize = Annotated[int, Query(ge=1, le=100)]
+Statuses = Annotated[list[str] | None, Query(alias="status", description="Admins only")]
+SupplierSlugs = Annotated[
+    list[str] | None, Query(description="Supplier slug(s); admins only (403 for others)")
+]
+
+
+async def listing_query(
+    request: Request,
+    user: OptionalUser,
+    category: CategoryParam = None,
+    brand: Slugs = None,
+    size: Values = None,
+    colour: ColourSlugs = None,
+    condition: Values = None,
+    material: Values = None,
+    pattern: Values = None,
+    price_min: Amount = None,
+    price_max: Amount = None,
+    rating_min: Stars = None,
+    q: Words = None,
+    sort: Annotated[SortParam | None, Query()] = None,
+    cursor: Cursor = None,
+    limit: PageSize = 24,
+    facets: bool = False,
+    status_: Statuses = None,
+    supplier: SupplierSlugs = None,
+) -> ListingQuery:
+    """The listing's parameters, parsed and normalized (403 for a non-admin's supplier
+    filter; `status` is for admins, ignored for others)."""
+    admin = user is not None and user.is_admin
+    fields = {
+        "brand": brand,
+        "size": size,
+        "colour": colour,
+        "condition": condition,
+        "material": material,
+        "pattern": pattern,
+        RATING_FACET: [str(rating_min)] if rating_min is not None else None,
+        "supplier": suppliers.listing_filter(supplier, admin=admin),
+    }
+    return ListingQuery.parse(
+        request.query_params,
+        fields=fields,
+        q=q,
+        sort=sort,
+        statuses=status_ if admin else None,
+        admin=admin,
+        category=category,
+        price_min=price_min,
+        price_max=price_max,
+        cursor=cursor,
+        limit=limit,
+        facets=facets,
+    )
+
+
+ListingQueryDep = Annotated[ListingQuery, Depends(listing_query)]

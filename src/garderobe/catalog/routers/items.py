@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from garderobe.accounts.dependencies import AdminUser, OptionalUser
 from garderobe.api.conditional import cached_json
 from garderobe.api.deps import DbSession, SettingsDep, StorageDep
 from garderobe.catalog import presenters, service
 from garderobe.catalog.browse import service as browse
-from garderobe.catalog.browse.query import ListingQuery, SortParam
 from garderobe.catalog.browse.schemas import ItemPage
-from garderobe.catalog.dependencies import ItemForWrite, ReaderDep
-from garderobe.catalog.documents import MAX_AMOUNT
-from garderobe.catalog.index.tokens import RATING_FACET
+from garderobe.catalog.dependencies import ItemForWrite, ListingQueryDep, ReaderDep
 from garderobe.catalog.routers.problems import ADMIN, READ, WRITE
 from garderobe.catalog.schemas import ItemCreate, ItemIn, ItemOut, ItemPatch
-from garderobe.catalog.suppliers import service as suppliers
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
 
@@ -49,58 +43,7 @@ very next listing) and carry an `ETag`: send it back in `If-None-Match` to get `
     summary="List and filter items",
     description=LISTING_DESCRIPTION,
 )
-async def list_items(
-    request: Request,
-    reader: ReaderDep,
-    user: OptionalUser,
-    category: Annotated[
-        str | None, Query(description="Category slug (includes subcategories)")
-    ] = None,
-    brand: Annotated[list[str] | None, Query(description="Brand slug(s)")] = None,
-    size: Annotated[list[str] | None, Query()] = None,
-    colour: Annotated[list[str] | None, Query(description="Colour slug(s)")] = None,
-    condition: Annotated[list[str] | None, Query()] = None,
-    material: Annotated[list[str] | None, Query()] = None,
-    pattern: Annotated[list[str] | None, Query()] = None,
-    price_min: Annotated[int | None, Query(ge=0, le=MAX_AMOUNT, description="Minor units")] = None,
-    price_max: Annotated[int | None, Query(ge=0, le=MAX_AMOUNT, description="Minor units")] = None,
-    rating_min: Annotated[
-        int | None, Query(ge=1, le=4, description="Average rating at least this (stars)")
-    ] = None,
-    q: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
-    sort: Annotated[SortParam | None, Query()] = None,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 24,
-    facets: bool = False,
-    status_: Annotated[list[str] | None, Query(alias="status", description="Admins only")] = None,
-    supplier: Annotated[
-        list[str] | None, Query(description="Supplier slug(s); admins only (403 for others)")
-    ] = None,
-) -> Response:
-    admin = user is not None and user.is_admin
-    query = ListingQuery.parse(
-        request.query_params,
-        fields={
-            "brand": brand,
-            "size": size,
-            "colour": colour,
-            "condition": condition,
-            "material": material,
-            "pattern": pattern,
-            RATING_FACET: [str(rating_min)] if rating_min is not None else None,
-            "supplier": suppliers.listing_filter(supplier, admin=admin),
-        },
-        q=q,
-        sort=sort,
-        statuses=status_ if admin else None,
-        admin=admin,
-        category=category,
-        price_min=price_min,
-        price_max=price_max,
-        cursor=cursor,
-        limit=limit,
-        facets=facets,
-    )
+async def list_items(request: Request, reader: ReaderDep, query: ListingQueryDep) -> Response:
     return cached_json(request, await browse.list_items(reader, query))
 
 
