@@ -12,12 +12,13 @@ from pymongo import AsyncMongoClient
 from sqlalchemy import func, select
 
 from garderobe.catalog import service as catalog
-from garderobe.catalog.documents import Item, ItemStatus
+from garderobe.catalog.documents import Item, ItemImage, ItemStatus
 from garderobe.commerce.models import CartItem, Order
 from garderobe.infra.devstack import free_port
 from garderobe.infra.mailsink import MailSink
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
+from garderobe.stock import service as stock
 from tests.commerce.helpers import shopper, stock_of, stocked_item
 
 RunJobs = Callable[[], Awaitable[int]]
@@ -195,3 +196,75 @@ async def test_last_unit_sold_marks_the_item_sold_through_the_outbox(
     refreshed = await Item.get(item.id)
     assert refreshed is not None
     assert refreshed.status is ItemStatus.SOLD
+
+
+async def test_the_order_line_keeps_the_key_of_the_items_first_image(
+    client: httpx.AsyncClient, stores: Stores, settings: Settings
+) -> None:
+    ann = await shopper(client, stores, settings)
+    images = [
+        ItemImage(
+            id=name * 64,
+            key=f"items/{name}.jpg",
+            content_type="image/jpeg",
+            width=10,
+            height=10,
+            size_bytes=100,
+        )
+        for name in ("a", "b")
+    ]
+    await ann.add(await stocked_item(stores, images=images))
+    order = (await ann.order()).json()
+    assert order["items"][0]["image"] == "items/a.jpg"
+
+
+async def test_an_item_gone_from_the_catalog_is_named_in_the_refusal(
+    client: httpx.AsyncClient, stores: Stores, settings: Settings
+) -> None:
+    ann = await shopper(client, stores, settings)
+    item = await stocked_item(stores)
+    await ann.add(item)
+    await item.delete()
+    response = await ann.order()
+    assert response.status_code == 409
+    body = response.json()
+    assert body["type"].endswith("/item-unavailable")
+    assert body["detail"] == f"Item {item.id} can no longer be bought."
+    assert body["item_id"] == str(item.id)
+
+
+async def test_a_cart_mixing_currencies_is_refused_and_reserves_nothing(
+    client: httpx.AsyncClient, stores: Stores, settings: Settings
+) -> None:
+    ann = await shopper(client, stores, settings)
+    euros = await stocked_item(stores, currency="EUR")
+    pounds = await stocked_item(stores, currency="GBP")
+    await ann.add(euros)
+    await ann.add(pounds)
+    response = await ann.order()
+    assert response.status_code == 409
+    assert response.json()["type"].endswith("/conflict")
+    assert response.json()["detail"] == "The cart mixes currencies; order them separately."
+    assert [(await stock_of(stores, i)).reserved for i in (euros, pounds)] == [0, 0]
+    assert await _orders(stores) == 0
+
+
+async def test_one_line_out_of_stock_reserves_none_of_the_others(
+    client: httpx.AsyncClient, stores: Stores, settings: Settings
+) -> None:
+    ann = await shopper(client, stores, settings)
+    plenty = await stocked_item(stores, on_hand=5)
+    scarce = await stocked_item(stores, on_hand=1)
+    await ann.add(plenty, 2)
+    await ann.add(scarce)
+    async with stores.sessionmaker() as session, session.begin():
+        await stock.reserve(session, str(scarce.id), 1)  # another buyer took the last one
+    response = await ann.order()
+    assert response.status_code == 409
+    body = response.json()
+    assert body["type"].endswith("/out-of-stock")
+    assert (body["item_id"], body["available"]) == (str(scarce.id), 0)
+    assert (await stock_of(stores, plenty)).reserved == 0
+    assert await _orders(stores) == 0
+    cart = (await client.get("/api/v1/cart", headers=ann.headers)).json()
+    assert len(cart["lines"]) == 2
