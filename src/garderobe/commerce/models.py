@@ -26,8 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from garderobe.infra.postgres import Base, TimestampMixin, utcnow
-from garderobe.stock.models import ITEM_ID
+from garderobe.infra.postgres import ITEM_ID, Base, TimestampMixin, utcnow
 
 order_number_seq = Sequence("order_number_seq", metadata=Base.metadata)
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Index, Integer, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from garderobe.infra.postgres import Base
-from garderobe.stock.models import ITEM_ID
+from garderobe.infra.postgres import ITEM_ID, Base
 
 
 class CoPurchase(Base):

@@ -20,8 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from garderobe.infra.postgres import Base, TimestampMixin
-from garderobe.stock.models import ITEM_ID
+from garderobe.infra.postgres import ITEM_ID, Base, TimestampMixin
 
 MAX_TITLE = 120
 MAX_BODY = 5000

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, Integer, String, text
+from sqlalchemy import CheckConstraint, DateTime, Integer, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from garderobe.infra.postgres import Base, utcnow
-
-ITEM_ID = String(24)  # a MongoDB ObjectId in hex: how PostgreSQL rows name catalog items
+from garderobe.infra.postgres import ITEM_ID, Base, utcnow
 
 
 class Stock(Base):
