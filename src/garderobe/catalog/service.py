@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -252,3 +253,58 @@ async def set_on_hand(session: AsyncSession, item_id: str, on_hand: int) -> Stoc
     row = await stock_service.set_on_hand(session, item_id, on_hand)
     cache.changed(session)
     return StockOut.model_validate(row)
+
+
+@dataclass(frozen=True)
+class ItemOffer:
+    """An item as carts and orders see it: how an order line describes it, its current
+    price, and whether it can be bought now. Other domains get this, never the document."""
+
+    id: str
+    title: str
+    brand: str | None
+    size: str | None
+    image: str | None  # object key of the first image
+    price: int  # minor units of `currency`
+    currency: str
+    for_sale: bool  # active: listed and orderable
+
+
+def _offer(item: Item) -> ItemOffer:
+    return ItemOffer(
+        id=str(item.id),
+        title=item.title,
+        brand=item.brand,
+        size=item.size,
+        image=item.images[0].key if item.images else None,
+        price=item.price.amount,
+        currency=item.price.currency,
+        for_sale=item.status is ItemStatus.ACTIVE,
+    )
+
+
+async def get_offers(ids: Sequence[str]) -> dict[str, ItemOffer]:
+    """The offers of the items that exist among `ids`, by id (carts and checkout)."""
+    return {item_id: _offer(item) for item_id, item in (await get_items(ids)).items()}
+
+
+@dataclass(frozen=True)
+class ItemState:
+    """What the cross-store consistency check compares with the stock and index rows."""
+
+    revision: int
+    active: bool
+    sold: bool
+
+
+async def item_states() -> dict[str, ItemState]:
+    """Every item's state, by id: one pass over the collection reading two fields."""
+    documents = Item.get_pymongo_collection().find({}, {"status": 1, "revision": 1})
+    return {
+        str(doc["_id"]): ItemState(
+            revision=doc["revision"],
+            active=doc["status"] == ItemStatus.ACTIVE.value,
+            sold=doc["status"] == ItemStatus.SOLD.value,
+        )
+        async for doc in documents
+    }

@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.accounts.hooks import LoggedIn
 from garderobe.catalog import service as catalog
-from garderobe.catalog.documents import Item, ItemStatus
 from garderobe.commerce.models import Cart, CartItem
 from garderobe.errors import NotFound, Unauthorized
 from garderobe.settings import Settings
@@ -96,9 +95,9 @@ async def lines(session: AsyncSession, cart: Cart | None) -> list[CartItem]:
     return list(await session.scalars(query))
 
 
-async def _orderable(item_id: str) -> Item:
-    """The item if it can be bought now; a missing or inactive item is 404."""
-    return await catalog.get_item(item_id, include_inactive=False)
+async def _orderable(item_id: str) -> None:
+    """A missing or inactive item is 404: only what can be bought now goes in a cart."""
+    await catalog.get_item(item_id, include_inactive=False)
 
 
 async def _check_available(session: AsyncSession, item_id: str, quantity: int) -> None:
@@ -174,10 +173,10 @@ async def merge_guest_cart(
     merged = {line.item_id: line for line in await lines(session, cart)}
     incoming = await lines(session, guest)
     left = await stock.available(session, [line.item_id for line in incoming])
-    items = await catalog.get_items([line.item_id for line in incoming])
+    offers = await catalog.get_offers([line.item_id for line in incoming])
     for line in incoming:
-        item = items.get(line.item_id)
-        if item is None or item.status is not ItemStatus.ACTIVE:
+        offer = offers.get(line.item_id)
+        if offer is None or not offer.for_sale:
             continue
         current = merged.get(line.item_id)
         quantity = min(line.quantity + (current.quantity if current else 0), left[line.item_id])

@@ -12,14 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
-
 from garderobe.catalog import service as catalog
-from garderobe.catalog.documents import Item, ItemStatus
 from garderobe.catalog.index import reconcile
 from garderobe.infra.stores import Stores
 from garderobe.stock import service as stock
-from garderobe.stock.models import Stock
 from garderobe.uow import unit_of_work
 
 # A missing stock row is written with one unit: the default of a new (one-off) item.
@@ -47,27 +43,23 @@ class Divergences:
 async def find(stores: Stores) -> Divergences:
     """Every divergence between the items in MongoDB and their stock and index rows."""
     # One pass over the items serves both comparisons (stock here, the index in reconcile).
-    documents = [
-        doc async for doc in Item.get_pymongo_collection().find({}, {"status": 1, "revision": 1})
-    ]
-    statuses = {str(doc["_id"]): doc["status"] for doc in documents}
+    states = await catalog.item_states()
     async with stores.sessionmaker() as session:
-        rows = await session.execute(select(Stock.item_id, Stock.on_hand, Stock.reserved))
-        units = {row.item_id: (row.on_hand - row.reserved, row.reserved) for row in rows}
-    revisions = {str(doc["_id"]): doc["revision"] for doc in documents}
+        units = await stock.units_by_item(session)
+    revisions = {item_id: state.revision for item_id, state in states.items()}
     stale, orphans, _ = await reconcile.divergent(stores, revisions)
     found = Divergences(index_stale=stale, index_orphans=orphans)
-    for item_id, (_, reserved) in units.items():
-        if item_id not in statuses:
-            (found.reserved_orphans if reserved else found.orphan_stock).append(item_id)
-    for item_id, status in statuses.items():
+    for item_id, held in units.items():
+        if item_id not in states:
+            (found.reserved_orphans if held.reserved else found.orphan_stock).append(item_id)
+    for item_id, state in states.items():
         if item_id not in units:
             found.missing_stock.append(item_id)
             continue
-        left = units[item_id][0]
-        if status == ItemStatus.SOLD.value and left > 0:
+        left = units[item_id].available
+        if state.sold and left > 0:
             found.sold_but_available.append(item_id)
-        elif status == ItemStatus.ACTIVE.value and left <= 0:
+        elif state.active and left <= 0:
             found.active_but_gone.append(item_id)
     return found
 
@@ -79,8 +71,7 @@ async def repair(stores: Stores, found: Divergences) -> None:
     async with unit_of_work(stores) as session:
         rows = [(i, DEFAULT_UNITS) for i in found.missing_stock]
         await stock.create_for_items(session, rows)
-        if found.orphan_stock:
-            await session.execute(delete(Stock).where(Stock.item_id.in_(found.orphan_stock)))
+        await stock.remove_for_items(session, found.orphan_stock)
     # A sold item whose stock row was missing got DEFAULT_UNITS above: it is for sale again
     # (mark_items_available moves sold items only; the others stay as they are).
     relist = found.sold_but_available + found.missing_stock

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.catalog import service as catalog
-from garderobe.catalog.documents import ItemStatus
 from garderobe.commerce import cart as carts
 from garderobe.commerce import repository
 from garderobe.commerce.models import Cart, Order
@@ -23,20 +22,20 @@ async def cart_out(session: AsyncSession, cart: Cart | None, token: str | None) 
     """The cart with current titles and prices from the catalog (orders snapshot them)."""
     lines = await carts.lines(session, cart)
     ids = [line.item_id for line in lines]
-    items = await catalog.get_items(ids) if ids else {}
+    offers = await catalog.get_offers(ids) if ids else {}
     left = await stock.available(session, ids) if ids else {}
     out: list[CartLineOut] = []
     for line in lines:
-        item = items.get(line.item_id)
-        price = item.price.amount if item else 0
-        active = item is not None and item.status is ItemStatus.ACTIVE
+        offer = offers.get(line.item_id)
+        price = offer.price if offer else 0
+        active = offer is not None and offer.for_sale
         out.append(
             CartLineOut(
                 id=line.id,
                 item_id=line.item_id,
-                title=item.title if item else "(removed)",
+                title=offer.title if offer else "(removed)",
                 unit_price=price,
-                currency=item.price.currency if item else "",
+                currency=offer.currency if offer else "",
                 quantity=line.quantity,
                 line_total=price * line.quantity,
                 available=left.get(line.item_id, 0),

@@ -7,8 +7,9 @@ than there is: the row lock serialises them and the WHERE clause refuses the res
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.errors import Conflict
@@ -44,6 +45,12 @@ async def create_for_items(session: AsyncSession, rows: Sequence[tuple[str, int]
         )
 
 
+async def remove_for_items(session: AsyncSession, item_ids: Sequence[str]) -> None:
+    """Delete the stock rows of items that no longer exist (the consistency repair)."""
+    if item_ids:
+        await session.execute(delete(Stock).where(Stock.item_id.in_(item_ids)))
+
+
 async def get(session: AsyncSession, item_id: str) -> Stock | None:
     """The item's stock row, if it has one."""
     return await session.get(Stock, item_id)
@@ -74,6 +81,17 @@ async def available(session: AsyncSession, item_ids: Sequence[str]) -> dict[str,
     )
     found: dict[str, int] = dict(rows.all())
     return {i: int(found.get(i, 0)) for i in item_ids}
+
+
+class Units(NamedTuple):
+    available: int
+    reserved: int
+
+
+async def units_by_item(session: AsyncSession) -> dict[str, Units]:
+    """Every stock row's units, by item (the consistency check compares them with the items)."""
+    rows = await session.execute(select(Stock.item_id, Stock.on_hand, Stock.reserved))
+    return {row.item_id: Units(row.on_hand - row.reserved, row.reserved) for row in rows}
 
 
 async def reserve(session: AsyncSession, item_id: str, quantity: int) -> int:
