@@ -1,5 +1,7 @@
-"""Checkout and the life of an order. Every function runs inside the caller's single
-PostgreSQL transaction: a failure anywhere leaves stock, cart and orders as they were."""
+"""Checkout: the workflow that turns a user's cart into an order, written as its steps
+(claim the idempotency key, validate the cart, price it, reserve stock, record the order).
+Every step runs inside the caller's single PostgreSQL transaction: a failure anywhere
+leaves stock, cart and orders as they were."""
 
 from __future__ import annotations
 
@@ -7,20 +9,22 @@ import hashlib
 import json
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pymongo.errors import PyMongoError
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.accounts import addresses
 from garderobe.accounts.models import User
 from garderobe.catalog import service as catalog
-from garderobe.catalog.documents import Item, ItemStatus
 from garderobe.commerce import cart as carts
-from garderobe.commerce import notices
+from garderobe.commerce import notices, repository
 from garderobe.commerce.models import (
+    Cart,
+    CartItem,
     IdempotencyKey,
     Order,
     OrderEvent,
@@ -32,6 +36,9 @@ from garderobe.errors import Conflict, InvalidInput, ServiceUnavailable
 from garderobe.outbox import service as outbox
 from garderobe.settings import Settings
 from garderobe.stock import service as stock
+
+# What an order keeps of the shipping address: a copy, so later edits of it change nothing.
+ADDRESS_FIELDS = ("recipient", "line1", "line2", "city", "postal_code", "country", "phone")
 
 
 class CartEmpty(Conflict):
@@ -49,11 +56,72 @@ class IdempotencyKeyReused(InvalidInput):
     title = "Idempotency key used for another request"
 
 
+@dataclass(frozen=True)
+class ValidCart:
+    """A cart that may become an order: lines sorted by item id, each item for sale, one
+    currency, and the address it ships to."""
+
+    cart: Cart
+    lines: list[CartItem]
+    offers: dict[str, catalog.ItemOffer]
+    currency: str
+    shipping_address: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    """One cart line at the price it is ordered for: what its order line snapshots."""
+
+    item: catalog.ItemOffer
+    quantity: int
+    unit_price: int
+
+    @property
+    def item_id(self) -> str:
+        return self.item.id
+
+    @property
+    def total(self) -> int:
+        return self.unit_price * self.quantity
+
+
+@dataclass(frozen=True)
+class PricedCart:
+    lines: list[PricedLine]  # in the cart's order: sorted by item id
+    currency: str
+    subtotal: int
+    shipping: int
+
+    @property
+    def total(self) -> int:
+        return self.subtotal + self.shipping
+
+
 def request_hash(body: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
-async def _claim_key(
+async def checkout(
+    session: AsyncSession,
+    settings: Settings,
+    user: User,
+    *,
+    address_id: uuid.UUID,
+    key: str,
+    body: dict[str, Any],
+) -> tuple[Order, bool]:
+    """Turn the user's cart into an order. Returns (order, created now?)."""
+    earlier = await claim_key(session, user.id, key, request_hash(body))
+    if earlier is not None:
+        return earlier, False
+    cart = await validate_cart(session, user.id, address_id)
+    priced = price_cart(cart, settings.shipping_fee)
+    sold_out = await reserve_stock(session, priced.lines)
+    order = await record_order(session, user, key, cart, priced, sold_out)
+    return order, True
+
+
+async def claim_key(
     session: AsyncSession, user_id: uuid.UUID, key: str, digest: str
 ) -> Order | None:
     """Claim the key for this request, or return the order it already made.
@@ -82,9 +150,34 @@ async def _claim_key(
     return await session.get(Order, existing.order_id)
 
 
-async def _catalog_items(ids: Sequence[str]) -> dict[str, Item]:
+async def validate_cart(
+    session: AsyncSession, user_id: uuid.UUID, address_id: uuid.UUID
+) -> ValidCart:
+    """The user's cart if it can be ordered: not empty, shipped to one of the user's own
+    addresses, every item still for sale, one currency; else the problem saying why."""
+    cart = await carts.find_cart(session, carts.Shopper(user_id))
+    lines = sorted(await carts.lines(session, cart), key=lambda line: line.item_id)
+    if cart is None or not lines:
+        raise CartEmpty("Add items to the cart before ordering.")
+    address = await addresses.get_address(session, user_id, address_id)
+    offers = await _catalog_offers([line.item_id for line in lines])
+    for line in lines:
+        offer = offers.get(line.item_id)
+        if offer is None or not offer.for_sale:
+            raise ItemUnavailable(
+                f"Item {line.item_id} can no longer be bought.",
+                extensions={"item_id": line.item_id},
+            )
+    currencies = {offers[line.item_id].currency for line in lines}
+    if len(currencies) > 1:
+        raise Conflict("The cart mixes currencies; order them separately.")
+    shipping_address = {field: getattr(address, field) for field in ADDRESS_FIELDS}
+    return ValidCart(cart, lines, offers, currencies.pop(), shipping_address)
+
+
+async def _catalog_offers(ids: Sequence[str]) -> dict[str, catalog.ItemOffer]:
     try:
-        return await catalog.get_items(ids)
+        return await catalog.get_offers(ids)
     except PyMongoError as exc:
         raise ServiceUnavailable(
             "The catalog is unreachable; nothing was ordered. Try again.",
@@ -92,75 +185,38 @@ async def _catalog_items(ids: Sequence[str]) -> dict[str, Item]:
         ) from exc
 
 
-def _snapshot(order_id: uuid.UUID, item: Item, quantity: int) -> OrderItem:
-    return OrderItem(
-        id=uuid.uuid4(),
-        order_id=order_id,
-        item_id=str(item.id),
-        title=item.title,
-        brand=item.brand,
-        size=item.size,
-        quantity=quantity,
-        image=item.images[0].key if item.images else None,
-        unit_price=item.price.amount,
-    )
+def price_cart(cart: ValidCart, shipping_fee: int) -> PricedCart:
+    """Each line at its item's price now (the order keeps it), the subtotal and shipping."""
+    lines = [
+        PricedLine(cart.offers[line.item_id], line.quantity, cart.offers[line.item_id].price)
+        for line in cart.lines
+    ]
+    return PricedCart(lines, cart.currency, sum(line.total for line in lines), shipping_fee)
 
 
-async def checkout(
-    session: AsyncSession,
-    settings: Settings,
-    user: User,
-    *,
-    address_id: uuid.UUID,
-    key: str,
-    body: dict[str, Any],
-) -> tuple[Order, bool]:
-    """Turn the user's cart into an order. Returns (order, created now?)."""
-    earlier = await _claim_key(session, user.id, key, request_hash(body))
-    if earlier is not None:
-        return earlier, False
-    cart = await carts.find_cart(session, carts.Shopper(user.id))
-    cart_lines = sorted(await carts.lines(session, cart), key=lambda line: line.item_id)
-    if not cart_lines:
-        raise CartEmpty("Add items to the cart before ordering.")
-    address = await addresses.get_address(session, user.id, address_id)
-    items = await _catalog_items([line.item_id for line in cart_lines])
-    for line in cart_lines:
-        item = items.get(line.item_id)
-        if item is None or item.status is not ItemStatus.ACTIVE:
-            raise ItemUnavailable(
-                f"Item {line.item_id} can no longer be bought.",
-                extensions={"item_id": line.item_id},
-            )
-    currencies = {items[line.item_id].price.currency for line in cart_lines}
-    if len(currencies) > 1:
-        raise Conflict("The cart mixes currencies; order them separately.")
-    # Item order is fixed (sorted ids) so concurrent checkouts lock stock rows in one order.
-    sold_out = [
+async def reserve_stock(session: AsyncSession, lines: Sequence[PricedLine]) -> list[str]:
+    """Hold each line's units, or raise OutOfStock; returns the items left with none."""
+    # Lines come sorted by item id, so concurrent checkouts lock stock rows in one order.
+    return [
         line.item_id
-        for line in cart_lines
+        for line in lines
         if await stock.reserve(session, line.item_id, line.quantity) == 0
     ]
-    number = await session.scalar(order_number_seq.next_value().select())
-    subtotal = sum(items[line.item_id].price.amount * line.quantity for line in cart_lines)
-    order = Order(
-        id=uuid.uuid4(),
-        number=f"GD-{number:07d}",
-        user_id=user.id,
-        status=OrderStatus.PENDING_PAYMENT,
-        currency=currencies.pop(),
-        subtotal=subtotal,
-        shipping=settings.shipping_fee,
-        total=subtotal + settings.shipping_fee,
-        shipping_address={
-            c: getattr(address, c)
-            for c in ("recipient", "line1", "line2", "city", "postal_code", "country", "phone")
-        },
-    )
+
+
+async def record_order(
+    session: AsyncSession,
+    user: User,
+    key: str,
+    cart: ValidCart,
+    priced: PricedCart,
+    sold_out: list[str],
+) -> Order:
+    """Write the order, its lines as snapshots and its first event; empty the cart; point
+    the idempotency key at the order; queue the sold-out items and the order mail."""
+    order = await _new_order(session, user.id, priced, cart.shipping_address)
     session.add(order)
-    session.add_all(
-        [_snapshot(order.id, items[line.item_id], line.quantity) for line in cart_lines]
-    )
+    session.add_all([_snapshot(order.id, line) for line in priced.lines])
     await session.flush()
     session.add(
         OrderEvent(
@@ -171,12 +227,40 @@ async def checkout(
             actor=str(user.id),
         )
     )
-    await carts.empty(session, cart)
-    await session.execute(
-        text("UPDATE idempotency_keys SET order_id = :order WHERE user_id = :user AND key = :key"),
-        {"order": order.id, "user": user.id, "key": key},
-    )
+    await carts.empty(session, cart.cart)
+    await repository.link_key_to_order(session, user.id, key, order.id)
     if sold_out:
         outbox.add(session, notices.MARK_SOLD_TOPIC, {"item_ids": sold_out})
     notices.mail_status(session, user, order, "order_placed")
-    return order, True
+    return order
+
+
+async def _new_order(
+    session: AsyncSession, user_id: uuid.UUID, priced: PricedCart, address: dict[str, Any]
+) -> Order:
+    number = await session.scalar(order_number_seq.next_value().select())
+    return Order(
+        id=uuid.uuid4(),
+        number=f"GD-{number:07d}",
+        user_id=user_id,
+        status=OrderStatus.PENDING_PAYMENT,
+        currency=priced.currency,
+        subtotal=priced.subtotal,
+        shipping=priced.shipping,
+        total=priced.total,
+        shipping_address=address,
+    )
+
+
+def _snapshot(order_id: uuid.UUID, line: PricedLine) -> OrderItem:
+    return OrderItem(
+        id=uuid.uuid4(),
+        order_id=order_id,
+        item_id=line.item_id,
+        title=line.item.title,
+        brand=line.item.brand,
+        size=line.item.size,
+        quantity=line.quantity,
+        image=line.item.image,
+        unit_price=line.unit_price,
+    )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.accounts.models import User
-from garderobe.commerce.models import Order, OrderEvent, OrderItem, OrderStatus
+from garderobe.commerce.models import IdempotencyKey, Order, OrderEvent, OrderItem, OrderStatus
 from garderobe.errors import NotFound
 
 
@@ -30,6 +30,17 @@ async def get_order(
     if order is None:
         raise OrderNotFound(f"No order {order_id}.")
     return order
+
+
+async def link_key_to_order(
+    session: AsyncSession, user_id: uuid.UUID, key: str, order_id: uuid.UUID
+) -> None:
+    """The claimed idempotency key now names the order it made: a retry returns that order."""
+    await session.execute(
+        update(IdempotencyKey)
+        .where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+        .values(order_id=order_id)
+    )
 
 
 async def order_lines(session: AsyncSession, order_id: uuid.UUID) -> list[OrderItem]:
