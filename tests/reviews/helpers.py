@@ -16,6 +16,7 @@ from tests.factories import auth_headers, create_listed_item, create_user
 
 STEPS = {"pending_payment": [], "paid": [], "shipped": ["shipped"]}
 STEPS["delivered"] = ["shipped", "delivered"]
+STEPS["cancelled"] = ["cancelled"]
 
 
 async def admin_headers(stores: Stores, settings: Settings) -> dict[str, str]:

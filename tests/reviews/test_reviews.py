@@ -42,6 +42,17 @@ async def test_a_buyer_whose_order_is_not_delivered_is_refused(
     assert problem(refused) == "review-requires-delivered-purchase"
 
 
+async def test_a_buyer_whose_only_order_was_cancelled_is_refused_as_no_buyer(
+    client: httpx.AsyncClient, stores: Stores, settings: Settings
+) -> None:
+    admin = await admin_headers(stores, settings)
+    item = await listed_item(stores)
+    ann = await buyer(client, stores, settings, admin, item, "cancelled")
+    refused = await review(client, ann, item, 4)
+    assert refused.status_code == 403
+    assert problem(refused) == "review-requires-purchase"
+
+
 async def test_a_buyer_of_a_delivered_item_reviews_it_once(
     client: httpx.AsyncClient, stores: Stores, settings: Settings
 ) -> None:
