@@ -1,9 +1,10 @@
-"""What shoppers bought and hold, for the recommendations above commerce: paid order lines,
-a user's ordered and cart items."""
+"""What shoppers bought and hold, for the domains above commerce: paid order lines, a user's
+ordered and cart items (recommendations), a user's orders of an item (reviews)."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +14,17 @@ from garderobe.commerce.models import Cart, CartItem, Order, OrderItem, OrderSta
 # Orders whose payment went through and stands (workflow.TRANSITIONS: paid, then shipped,
 # then delivered); a cancelled order was refunded or never paid.
 PAID_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
+# Orders on their way to the buyer: placed, neither delivered nor cancelled.
+UNDERWAY_STATUSES = (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.SHIPPED)
+
+
+@dataclass(frozen=True)
+class Purchase:
+    """One of a user's orders holding an item."""
+
+    order_id: uuid.UUID
+    delivered: bool
+    underway: bool  # placed, not delivered yet, not cancelled
 
 
 def paid_order_lines() -> Select[uuid.UUID, str]:
@@ -46,3 +58,24 @@ async def cart_item_ids(session: AsyncSession, user_id: uuid.UUID) -> list[str]:
         .order_by(CartItem.added_at.desc(), CartItem.item_id)
     )
     return list(await session.scalars(query))
+
+
+async def purchases_of_item(
+    session: AsyncSession, user_id: uuid.UUID, item_id: str
+) -> list[Purchase]:
+    """Each of the user's orders that contain the item, oldest first: what a review needs to
+    know whether the buyer received it (reviews.service)."""
+    query = (
+        select(Order.id, Order.status)
+        .join(OrderItem, OrderItem.order_id == Order.id)
+        .where(Order.user_id == user_id, OrderItem.item_id == item_id)
+        .order_by(Order.created_at)
+    )
+    return [
+        Purchase(
+            order_id=row.id,
+            delivered=row.status is OrderStatus.DELIVERED,
+            underway=row.status in UNDERWAY_STATUSES,
+        )
+        for row in await session.execute(query)
+    ]

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.accounts.models import User
-from garderobe.commerce.models import IdempotencyKey, Order, OrderEvent, OrderItem, OrderStatus
+from garderobe.commerce.models import IdempotencyKey, Order, OrderEvent, OrderItem
 from garderobe.errors import NotFound
 
 
@@ -50,17 +50,3 @@ async def order_lines(session: AsyncSession, order_id: uuid.UUID) -> list[OrderI
 async def history(session: AsyncSession, order_id: uuid.UUID) -> list[OrderEvent]:
     query = select(OrderEvent).where(OrderEvent.order_id == order_id)
     return list(await session.scalars(query.order_by(OrderEvent.created_at)))
-
-
-async def purchases_of_item(
-    session: AsyncSession, user_id: uuid.UUID, item_id: str
-) -> list[tuple[uuid.UUID, OrderStatus]]:
-    """(order id, status) of each of the user's orders that contain the item, oldest first:
-    what a review needs to know whether the buyer received it (reviews.service)."""
-    query = (
-        select(Order.id, Order.status)
-        .join(OrderItem, OrderItem.order_id == Order.id)
-        .where(Order.user_id == user_id, OrderItem.item_id == item_id)
-        .order_by(Order.created_at)
-    )
-    return [(row.id, row.status) for row in await session.execute(query)]

@@ -23,15 +23,13 @@ from garderobe import ratelimit
 from garderobe.accounts.models import User
 from garderobe.catalog import service as catalog
 from garderobe.catalog.index import ratings
-from garderobe.commerce import repository as orders
-from garderobe.commerce.models import OrderStatus
+from garderobe.commerce import purchases
 from garderobe.errors import Conflict, Forbidden, NotFound
 from garderobe.reviews.models import Review, ReviewStatus
 
 # Creates, edits and deletes per user and window: enough for a buyer, not for a script.
 WRITES_PER_WINDOW = 20
 WRITE_WINDOW_SECONDS = 3600
-UNDELIVERED = frozenset({OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.SHIPPED})
 
 
 class ReviewNotFound(NotFound):
@@ -79,11 +77,11 @@ def counted(review: Review) -> int | None:
 
 async def verified_order(session: AsyncSession, user: User, item_id: str) -> uuid.UUID:
     """The user's delivered order containing the item; else the 403 that says why not."""
-    purchases = await orders.purchases_of_item(session, user.id, item_id)
-    for order_id, status in purchases:
-        if status is OrderStatus.DELIVERED:
-            return order_id
-    if any(status in UNDELIVERED for _, status in purchases):
+    bought = await purchases.purchases_of_item(session, user.id, item_id)
+    for purchase in bought:
+        if purchase.delivered:
+            return purchase.order_id
+    if any(purchase.underway for purchase in bought):
         raise ReviewRequiresDeliveredPurchase(
             "Your order of this item has not been delivered yet; review it once it has."
         )
