@@ -7,6 +7,7 @@ commit themselves. Mails go through `mailer.queue_mail`, i.e. the outbox of that
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import UTC, datetime
 
 from redis.asyncio import Redis
@@ -16,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe import mailer, ratelimit
 from garderobe.accounts import keys, sessions, verification
-from garderobe.accounts.models import Address, Role, User
+from garderobe.accounts.models import Address, Role
+from garderobe.accounts.models import User as User  # re-exported: other domains' user type
 from garderobe.accounts.security import hash_password, needs_rehash, verify_password
 from garderobe.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from garderobe.pagination import decode_newest_first, encode_newest_first
@@ -59,10 +61,25 @@ async def find_by_email(session: AsyncSession, email: str) -> User | None:
 
 
 async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User:
-    user = await session.get(User, user_id)
+    user = await find_user(session, user_id)
     if user is None:
         raise UserNotFound(f"No user {user_id}.")
     return user
+
+
+async def find_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    """The user, if there is one with this id."""
+    return await session.get(User, user_id)
+
+
+async def full_names(
+    session: AsyncSession, user_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """The full names of the users among `user_ids`, by id (unknown ids are left out)."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(select(User.id, User.full_name).where(User.id.in_(user_ids)))
+    return {row.id: row.full_name for row in rows}
 
 
 async def register(

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.accounts.models import User
+from garderobe.accounts import service as accounts
 from garderobe.commerce import notices, payments, repository, workflow
 from garderobe.commerce.models import (
     Order,
@@ -51,7 +51,7 @@ async def transition(
             note=note,
         )
     )
-    customer = await session.get(User, order.user_id)
+    customer = await accounts.find_user(session, order.user_id)
     if customer is not None and customer.is_active:
         notices.mail_status(session, customer, order, "order_status")
     await session.flush()

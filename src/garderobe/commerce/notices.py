@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe import mailer
-from garderobe.accounts.models import User
+from garderobe.accounts.service import User
 from garderobe.commerce.models import Order
 
 # Stored in outbox rows: the names stay while rows may be pending.

@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.accounts import addresses
-from garderobe.accounts.models import User
+from garderobe.accounts.service import User
 from garderobe.catalog import service as catalog
 from garderobe.commerce import cart as carts
 from garderobe.commerce import notices, repository

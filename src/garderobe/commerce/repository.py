@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.accounts.models import User
+from garderobe.accounts.service import User
 from garderobe.commerce.models import IdempotencyKey, Order, OrderEvent, OrderItem
 from garderobe.errors import NotFound
 

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, and_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe import pagination
-from garderobe.accounts.models import User
+from garderobe.accounts import service as accounts
 from garderobe.pagination import InvalidCursor
 from garderobe.reviews.models import Review, ReviewStatus
 from garderobe.reviews.schemas import ReviewSort
@@ -46,7 +46,7 @@ def _after(sort: str, cursor: str) -> ColumnElement[bool]:
     return keys > tuple_(rating, created, review_id)
 
 
-def _ordered(query: Select[Review, str], sort: str) -> Select[Review, str]:
+def _ordered(query: Select[Review], sort: str) -> Select[Review]:
     if sort == "newest":
         return query.order_by(Review.created_at.desc(), Review.id.desc())
     if sort == "rating_desc":
@@ -55,27 +55,27 @@ def _ordered(query: Select[Review, str], sort: str) -> Select[Review, str]:
 
 
 async def _page(
-    session: AsyncSession, query: Select[Review, str], sort: str, cursor: str | None, limit: int
+    session: AsyncSession, query: Select[Review], sort: str, cursor: str | None, limit: int
 ) -> ReviewPage:
-    query = query.join(User, User.id == Review.user_id)
     if cursor:
         query = query.where(_after(sort, cursor))
-    rows = (await session.execute(_ordered(query, sort).limit(limit + 1))).all()
-    found = [(row[0], row[1]) for row in rows[:limit]]
+    reviews = list(await session.scalars(_ordered(query, sort).limit(limit + 1)))
+    found = reviews[:limit]
     next_cursor = None
-    if len(rows) > limit and found:
-        last = found[-1][0]
+    if len(reviews) > limit and found:
+        last = found[-1]
         next_cursor = pagination.encode_cursor(sort, last.rating, last.created_at, last.id)
-    return ReviewPage(found, next_cursor)
+    # Authors' names come from accounts (their table is theirs); a review's author always
+    # exists, since deleting a user deletes their reviews.
+    names = await accounts.full_names(session, {review.user_id for review in found})
+    return ReviewPage([(review, names.get(review.user_id, "")) for review in found], next_cursor)
 
 
 async def item_reviews(
     session: AsyncSession, item_id: str, sort: ReviewSort, cursor: str | None, limit: int
 ) -> ReviewPage:
     """One page of an item's visible reviews."""
-    query = select(Review, User.full_name).where(
-        Review.item_id == item_id, Review.status == ReviewStatus.VISIBLE
-    )
+    query = select(Review).where(Review.item_id == item_id, Review.status == ReviewStatus.VISIBLE)
     return await _page(session, query, sort, cursor, limit)
 
 
@@ -91,10 +91,10 @@ async def reviews_by_status(
         *([Review.status == status] if status else []),
         *([Review.item_id == item_id] if item_id else []),
     ]
-    query = select(Review, User.full_name).where(and_(True, *conditions))
+    query = select(Review).where(and_(True, *conditions))
     return await _page(session, query, "newest", cursor, limit)
 
 
 async def author(session: AsyncSession, review: Review) -> str:
     """The full name of the review's author."""
-    return await session.scalar(select(User.full_name).where(User.id == review.user_id)) or ""
+    return (await accounts.full_names(session, [review.user_id])).get(review.user_id, "")

@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe import ratelimit
-from garderobe.accounts.models import User
+from garderobe.accounts.service import User
 from garderobe.catalog import service as catalog
 from garderobe.catalog.index import ratings
 from garderobe.commerce import purchases

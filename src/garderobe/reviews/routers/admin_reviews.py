@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from garderobe.accounts.dependencies import AdminUser
-from garderobe.accounts.models import User
+from garderobe.accounts.service import User
 from garderobe.api.deps import DbSession
 from garderobe.reviews import presenters, repository, service
 from garderobe.reviews.models import ReviewStatus
