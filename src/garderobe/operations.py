@@ -9,8 +9,8 @@ from fastapi import FastAPI
 
 from garderobe.admin.docs_access import install_guarded_docs
 from garderobe.admin.panel import bind_admin, install_admin
+from garderobe.commerce import metrics as order_metrics
 from garderobe.infra.stores import Stores
-from garderobe.observability import orders as order_metrics
 from garderobe.observability.sentry import init_sentry
 from garderobe.settings import Settings
 

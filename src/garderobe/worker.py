@@ -12,11 +12,11 @@ from arq.cron import CronJob
 from arq.worker import Worker
 
 from garderobe import mailer, registry
+from garderobe.commerce import metrics as order_metrics
 from garderobe.infra import jobs
 from garderobe.infra import mail as smtp
 from garderobe.infra.stores import Stores, open_stores
 from garderobe.logs import bind_request_id, configure_logging
-from garderobe.observability import orders as order_metrics
 from garderobe.observability.jobs import counted, counted_cron, serve_metrics
 from garderobe.observability.sentry import init_sentry
 from garderobe.outbox import service as outbox
