@@ -4,7 +4,6 @@ CSRF token its forms carry."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,10 +12,10 @@ from fastapi import FastAPI
 
 from garderobe.accounts.models import Role, User
 from garderobe.infra.stores import Stores
+from tests.admin.pages import read_page
 from tests.factories import DEFAULT_PASSWORD, create_user
 
 ORIGIN = "https://test"
-_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @asynccontextmanager
@@ -30,10 +29,10 @@ async def panel_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 async def csrf_token(client: httpx.AsyncClient, page: str = "/admin/login") -> str:
     """The token in the hidden field of a form on `page`, as a browser would submit it."""
-    response = await client.get(page)
-    match = _TOKEN.search(response.text)
-    assert match is not None, f"no CSRF token on {page}"
-    return match.group(1)
+    forms = read_page((await client.get(page)).text).post_forms
+    tokens = [form.hidden["csrf_token"] for form in forms if form.hidden.get("csrf_token")]
+    assert tokens, f"no CSRF token on {page}"
+    return tokens[0]
 
 
 async def submit(

@@ -3,19 +3,22 @@ state-changing request without it (or with another session's) is refused, changi
 
 from __future__ import annotations
 
-import re
+from pathlib import Path
 
 import httpx
+import sqladmin
 from fastapi import FastAPI
 
+import garderobe.admin
+from garderobe.admin.csrf import FIELD
 from garderobe.commerce.models import Order, OrderStatus
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
 from tests.admin.helpers import admin_account, csrf_token, panel_client, sign_in, submit
+from tests.admin.pages import read_page, walk
 from tests.commerce.helpers import shopper, stock_of, stocked_item
 from tests.factories import DEFAULT_PASSWORD
-
-_POST_FORM = re.compile(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", re.I | re.S)
+from tests.reviews.helpers import admin_headers, buyer, listed_item, review
 
 
 async def test_a_post_without_the_token_is_refused_and_changes_nothing(
@@ -104,31 +107,51 @@ async def test_signing_in_needs_the_login_forms_token_and_renews_it(
     assert stale.status_code == 403
 
 
-async def test_every_form_the_panel_renders_carries_the_token(
+async def test_every_post_form_of_every_panel_page_carries_its_own_token(
     app: FastAPI, client: httpx.AsyncClient, stores: Stores, settings: Settings
 ) -> None:
-    buyer = await shopper(client, stores, settings)
-    item = await stocked_item(stores)
-    await buyer.add(item)
-    order = (await buyer.order()).json()
+    item = await listed_item(stores)
+    buyer_of = await buyer(client, stores, settings, await admin_headers(stores, settings), item)
+    assert (await review(client, buyer_of, item, 4)).status_code == 201
     admin = await admin_account(stores)
     async with panel_client(app) as panel:
-        login = await panel.get("/admin/login")
+        pages = {"/admin/login": read_page((await panel.get("/admin/login")).text)}
         await sign_in(panel, admin)
-        edit = await panel.get(f"/admin/user/edit/{admin.id}")
-        details = await panel.get(f"/admin/order/details/{order['id']}")
-        outbox = await panel.get("/admin/outbox-message/list")
-    forms = {
-        name: _POST_FORM.findall(page.text)
-        for name, page in [("login", login), ("edit", edit), ("order", details), ("outbox", outbox)]
+        pages |= await walk(panel)
+    with_forms = {name for name, page in pages.items() if page.post_forms}
+    # The walk reached every kind of form: sign-in, edit, create, actions, the catalog's own.
+    assert {
+        "/admin/login",
+        "/admin/user/edit/{id}",
+        "/admin/supplier/create",
+        "/admin/order/list",
+        "/admin/order/details/{id}",
+        "/admin/review/details/{id}",
+        "/admin/catalog/{id}",
+    } <= with_forms
+    forms = [(name, form) for name, page in pages.items() for form in page.post_forms]
+    assert [(name, form.action) for name, form in forms if not form.hidden.get(FIELD)] == []
+    tokens = [form.hidden[FIELD] for _, form in forms]
+    assert len(set(tokens)) == len(tokens)  # each masked afresh
+    # The order's actions are POST forms, not links a GET could follow.
+    order = pages["/admin/order/details/{id}"]
+    assert any("/admin/order/action/cancel?pks=" in form.action for form in order.post_forms)
+    assert [link for link in order.links if "/action/" in link] == []
+
+
+def test_every_sqladmin_template_with_a_post_form_is_overridden_to_carry_the_token() -> None:
+    theirs = Path(sqladmin.__file__).parent / "templates"
+    ours = Path(garderobe.admin.__file__).parent / "templates"
+    with_post_forms = {
+        path.relative_to(theirs)
+        for path in theirs.rglob("*.html")
+        if read_page(path.read_text(encoding="utf-8")).post_forms
     }
-    assert all(forms.values()), forms
-    for name, bodies in forms.items():
-        for body in bodies:
-            assert 'name="csrf_token"' in body, name
-    # The order's actions are POST forms now, not links a GET could follow.
-    assert f'action="https://test/admin/order/action/cancel?pks={order["id"]}"' in details.text
-    assert f'href="https://test/admin/order/action/cancel?pks={order["id"]}"' not in details.text
+    assert Path("sqladmin/login.html") in with_post_forms
+    assert sorted(str(path) for path in with_post_forms if not (ours / path).exists()) == []
+    for template in ours.rglob("*.html"):
+        for form in read_page(template.read_text(encoding="utf-8")).post_forms:
+            assert "{{ csrf_field() }}" in form.text, (template.name, form.action)
 
 
 async def test_an_action_is_never_run_by_a_get(

@@ -2,11 +2,11 @@
 
 1. Synchronizer tokens: each panel session holds a random secret; every form the panel
    renders carries it (masked afresh per page, so compressed pages do not leak it, as
-   Django does) in a hidden `csrf_token` field, injected into every `<form method="post">`
-   of SQLAdmin's templates and ours when they load. Every state-changing request (any
-   POST/PUT/PATCH/DELETE) must bring it back, in that field or an `X-CSRF-Token` header.
-   SQLAdmin's row actions are GET links; here they are POST forms (see the overridden
-   templates), so a GET on an action is refused.
+   Django does) in a hidden `csrf_token` field, placed by `{{ csrf_field() }}` in every POST
+   form of our templates and of SQLAdmin's, which we override for it (`admin/templates/`).
+   Every state-changing request (any POST/PUT/PATCH/DELETE) must bring it back, in that
+   field or an `X-CSRF-Token` header. SQLAdmin's row actions are GET links; here they are
+   POST forms (see the overridden templates), so a GET on an action is refused.
 2. Origin check, as defence in depth: the browser's `Sec-Fetch-Site: same-origin`, or else
    an `Origin`/`Referer` on this host; with neither the request is refused too.
 """
@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import base64
 import hmac
-import re
 import secrets
 from collections.abc import MutableMapping
 from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
-from jinja2.ext import Extension
 from markupsafe import Markup
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
@@ -36,11 +34,6 @@ _SESSION_KEY = "csrf_secret"
 _SECRET_BYTES = 32
 _SAFE = {"GET", "HEAD", "OPTIONS"}
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-# A `<form …>` tag whose method is POST; Jinja tags inside the tag may hold a `>`.
-_POST_FORM = re.compile(
-    r"<form\b(?:\{\{.*?\}\}|\{%.*?%\}|[^>])*?\bmethod=[\"']post[\"'](?:\{\{.*?\}\}|\{%.*?%\}|[^>])*>",
-    re.IGNORECASE | re.DOTALL,
-)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -115,28 +108,21 @@ def token_matches(session: MutableMapping[str, Any], token: str | None) -> bool:
 
 @jinja2.pass_context
 def csrf_token(context: Any) -> str:
+    """`{{ csrf_token() }}`: a freshly masked token, for scripts (the layout's AJAX header)."""
     request: Request = context["request"]
     return new_token(request.session)
 
 
 @jinja2.pass_context
 def csrf_field(context: Any) -> Markup:
+    """`{{ csrf_field() }}`: the hidden token field, first thing inside every POST form."""
     token = csrf_token(context)
     return Markup('<input type="hidden" name="{}" value="{}">').format(FIELD, token)
-
-
-class CsrfFormExtension(Extension):
-    """Puts the hidden token field first in every POST form of every panel template, so
-    SQLAdmin's own forms (sign-in, edit, create, import) get it without copies of them."""
-
-    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
-        return _POST_FORM.sub(lambda form: form.group(0) + "{{ csrf_field() }}", source)
 
 
 def install_templates(env: jinja2.Environment) -> None:
     env.globals["csrf_token"] = csrf_token
     env.globals["csrf_field"] = csrf_field
-    env.add_extension(CsrfFormExtension)
 
 
 # --- middlewares --------------------------------------------------------------------------
