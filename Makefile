@@ -32,8 +32,9 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 venv: $(VENV)/.synced
 
+# Named, though `garderobe dev` assumes it too: everything else defaults to production.
 run: venv
-	$(BIN)/garderobe dev
+	ENVIRONMENT=development $(BIN)/garderobe dev
 
 # The browser tests (tests/browser) drive Debian's chromium through Playwright. Installed
 # here when we may (root with apt-get); otherwise named, and the tests fail saying so.

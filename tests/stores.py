@@ -107,13 +107,20 @@ def test_stack(data_dir: Path) -> Iterator[tuple[Settings, EmbeddedStack]]:
         unset: dict[str, Any] = dict.fromkeys(
             ("database_url", "redis_url", "mongodb_url", "s3_endpoint_url", "smtp_host")
         )
+        # Outside development the app refuses published secrets: the suite makes its own (the
+        # embedded SeaweedFS is started with these credentials; TEST_S3_* win when set).
+        secrets = {
+            "jwt_secret": "test-secret-" + run_id * 4,
+            "payment_webhook_secret": "test-webhook-" + run_id * 4,
+            "s3_access_key": "garderobe-test",
+            "s3_secret_key": "test-s3-" + run_id * 4,
+        }
         base = Settings(  # type: ignore[call-arg]
             _env_file=None,
             environment="test",
             log_level="WARNING",
             log_http=False,
-            jwt_secret="test-secret-" + run_id * 4,
-            **{**unset, **env},
+            **{**secrets, **unset, **env},
         )
         embedded = EmbeddedStack(data_dir, persistent=False, free_ports=True)
         exit_stack.callback(embedded.close)

@@ -65,6 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # At start-up, not in the factory: the contract document is built without secrets.
+        settings.refuse_weak_secrets()
         stores = await open_stores(settings, registry.document_models())
         app.state.stores = stores
         # Per process: each API worker keeps its own, in step with PostgreSQL.

@@ -61,6 +61,7 @@ async def requeue_outbox(ctx: dict[str, Any]) -> int:
 
 
 async def _startup(ctx: dict[str, Any]) -> None:
+    ctx["settings"].refuse_weak_secrets()
     if "stores" not in ctx:  # tests hand in stores that are already open
         ctx["stores"] = await open_stores(ctx["settings"], registry.document_models())
         ctx["owns_stores"] = True

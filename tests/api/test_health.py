@@ -3,13 +3,14 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from garderobe import __version__
 from garderobe.infra.stores import Stores
 
 
 async def test_live_answers_without_touching_stores(client: httpx.AsyncClient) -> None:
     response = await client.get("/health/live")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "version": __version__}
 
 
 async def test_ready_reports_every_store_ok(client: httpx.AsyncClient) -> None:

@@ -3,15 +3,16 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from garderobe import __version__
 from garderobe.api.deps import StoresDep
 from garderobe.infra.stores import check_readiness
 
 router = APIRouter(prefix="/health", tags=["health"])
 
 
-@router.get("/live", summary="The process is up")
+@router.get("/live", summary="The process is up, and which version it runs")
 async def live() -> dict[str, str]:
-    return {"status": "ok"}
+    return {"status": "ok", "version": __version__}
 
 
 @router.get(
