@@ -60,6 +60,7 @@ LAYERS: list[tuple[str, ...]] = [
         "garderobe.observability.http",
         "garderobe.observability.jobs",
         "garderobe.observability.sentry",
+        "garderobe.observability.health",
     ),
     ("garderobe.settings",),
 ]

@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from garderobe import __version__, registry
+from garderobe import __version__, migrate, registry
 from garderobe.admin.docs_access import fastapi_doc_urls
 from garderobe.api.compression import CompressionMiddleware
 from garderobe.api.cors import ProblemCORSMiddleware
@@ -20,6 +20,7 @@ from garderobe.api.openapi import document_problems, operation_id
 from garderobe.catalog.memory_index import MemoryIndex
 from garderobe.errors import install_error_handlers
 from garderobe.infra.stores import open_stores
+from garderobe.observability.health import StoreMonitor
 from garderobe.observability.http import MetricsMiddleware
 from garderobe.operations import install_operations, stores_opened
 from garderobe.settings import Settings, get_settings
@@ -69,6 +70,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.refuse_weak_secrets()
         stores = await open_stores(settings, registry.document_models())
         app.state.stores = stores
+        app.state.schema = migrate.schema_version()
+        monitor = StoreMonitor(stores, settings.store_probe_interval_seconds)
+        app.state.store_monitor = monitor
+        monitor.start()
         # Per process: each API worker keeps its own, in step with PostgreSQL.
         memory = MemoryIndex(on_loaded=settle_heap) if settings.catalog_index == "memory" else None
         app.state.memory_index = memory
@@ -79,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await monitor.close()
             if memory is not None:
                 await memory.close()
             await stores.close()

@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     refresh_token_ttl_seconds: int = Field(default=30 * 24 * 3600, gt=0)
 
     store_check_timeout_seconds: float = 2.0
+    # How often each API process probes every store for the store gauges and the states
+    # /health/ready lists (neither a readiness request nor a scrape probes anything).
+    store_probe_interval_seconds: float = Field(default=15.0, gt=0)
 
     # None = the environment's default: the dev storefront origins in development, none
     # elsewhere (a production deployment names its storefronts explicitly).
