@@ -83,7 +83,8 @@ async def test_ready_is_503_while_the_schema_is_behind_the_code(
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "unavailable"
-    assert body["checks"]["migrations"] == f"behind: database at {earlier}, code needs {schema.head}"
+    wanted = f"behind: database at {earlier}, code needs {schema.head}"
+    assert body["checks"]["migrations"] == wanted
     assert body["checks"]["postgres"] == "ok"
     assert (await client.get("/health/ready")).status_code == 200
 
