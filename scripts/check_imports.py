@@ -61,6 +61,7 @@ LAYERS: list[tuple[str, ...]] = [
         "garderobe.observability.jobs",
         "garderobe.observability.sentry",
         "garderobe.observability.health",
+        "garderobe.observability.tracing",
     ),
     ("garderobe.settings",),
 ]

@@ -20,6 +20,7 @@ from garderobe.api.openapi import document_problems, operation_id
 from garderobe.catalog.memory_index import MemoryIndex
 from garderobe.errors import install_error_handlers
 from garderobe.infra.stores import open_stores
+from garderobe.observability import tracing
 from garderobe.observability.health import StoreMonitor
 from garderobe.observability.http import MetricsMiddleware
 from garderobe.operations import install_operations, stores_opened
@@ -113,6 +114,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(dev_router)
     install_storefront(app)
     add_middleware(app, settings)
+    # Before the lifespan opens the stores: engines and clients made after it are traced.
+    if tracing.enable("garderobe-api"):
+        tracing.instrument_app(app)
     return app
 
 

@@ -17,8 +17,10 @@ from garderobe.infra import mail as smtp
 from garderobe.infra.stores import Stores, open_stores
 from garderobe.logs import bind_request_id, configure_logging
 from garderobe.observability import orders as order_metrics
+from garderobe.observability import tracing
 from garderobe.observability.jobs import counted, counted_cron, serve_metrics
 from garderobe.observability.sentry import init_sentry
+from garderobe.observability.tracing import traced, traced_cron
 from garderobe.outbox import service as outbox
 from garderobe.settings import Settings
 
@@ -97,8 +99,8 @@ def create_worker(
     if stores is not None:
         ctx["stores"] = stores
     return Worker(
-        functions=[counted(f) for f in (*FUNCTIONS, *registry.job_functions())],
-        cron_jobs=[counted_cron(job) for job in cron_jobs()],
+        functions=[counted(traced(f)) for f in (*FUNCTIONS, *registry.job_functions())],
+        cron_jobs=[counted_cron(traced_cron(job)) for job in cron_jobs()],
         redis_settings=jobs.redis_settings(settings),
         queue_name=settings.arq_queue_name,
         on_startup=_startup,
@@ -117,5 +119,6 @@ def run_worker(settings: Settings) -> None:
     configure_logging(settings.log_level, json_lines=settings.json_logs)
     order_metrics.install()
     init_sentry(settings)
+    tracing.enable("garderobe-worker")  # before its stores are opened, at the worker's start
     serve_metrics(settings.worker_metrics_port)
     create_worker(settings).run()
