@@ -84,7 +84,7 @@ FUNCTIONS: list[Any] = [send_mail, process_outbox_message, requeue_outbox]
 
 
 def cron_jobs() -> list[CronJob]:
-    """Every scheduled job the worker runs (README.md, "Scheduled jobs")."""
+    """Every scheduled job the worker runs (docs/architecture.md, "Scheduled jobs")."""
     return [cron(requeue_outbox, second={0}, run_at_startup=True), *registry.cron_jobs()]
 
 
