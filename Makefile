@@ -8,19 +8,20 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test chromium web fuzz lint fmt migrate openapi bench compose-up compose-down clean
+.PHONY: help venv run test chromium web fuzz lint docs fmt migrate openapi bench compose-up compose-down clean
 
 help:
 	@echo "make run        API + worker on embedded stores (no Docker needed)"
 	@echo "make test       the whole test suite against real stores"
 	@echo "make fuzz       Schemathesis over the whole OpenAPI against a served app (~3 min)"
 	@echo "make web        rebuild the storefront bundle from web/ (needs Node.js 20+)"
-	@echo "make lint       ruff check, ruff format --check, mypy, import cycles and layering"
+	@echo "make lint       ruff check, ruff format --check, mypy, import cycles and layering, docs"
+	@echo "make docs       the documentation site (docs/, mkdocs --strict) into build/site/"
 	@echo "make fmt        ruff format + autofix"
 	@echo "make migrate    apply database migrations (DATABASE_URL)"
 	@echo "make openapi    rewrite openapi.json from the code (no store needed)"
 	@echo "make bench      run the benchmarks in bench/"
-	@echo "make compose-up the full stack in Docker (real MongoDB, PostgreSQL, Redis, MinIO, Mailpit)"
+	@echo "make compose-up the full stack in Docker (MongoDB, PostgreSQL, Redis, SeaweedFS, Mailpit)"
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +33,9 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 venv: $(VENV)/.synced
 
+# Named, though `garderobe dev` assumes it too: everything else defaults to production.
 run: venv
-	$(BIN)/garderobe dev
+	ENVIRONMENT=development $(BIN)/garderobe dev
 
 # The browser tests (tests/browser) drive Debian's chromium through Playwright. Installed
 # here when we may (root with apt-get); otherwise named, and the tests fail saying so.
@@ -57,12 +59,16 @@ fuzz: venv
 web:
 	cd web && npm ci --no-audit --no-fund && npm run build
 
-lint: venv
+lint: venv docs
 	$(BIN)/ruff check src tests migrations bench seed scripts
 	$(BIN)/ruff format --check src tests migrations bench seed scripts
 	$(BIN)/mypy
 	$(BIN)/mypy --strict scripts/check_imports.py
 	$(BIN)/python scripts/check_imports.py
+
+# --strict: a broken link or anchor, or a page left out of the nav, fails the build.
+docs: venv
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 fmt: venv
 	$(BIN)/ruff format src tests migrations bench seed scripts

@@ -61,7 +61,12 @@ def stores() -> Iterator[tuple[Settings, list[str]]]:
     the benchmark at a developer's stores never touches their data.
     """
     run = f"garderobe_bench_{uuid.uuid4().hex[:8]}"
-    base = Settings(environment="test", log_level="WARNING", log_http=False)
+    # Secrets of the run: outside development the served app refuses the published defaults.
+    # An S3 named in the environment keeps its own credentials; the embedded one takes these.
+    keys = ["jwt_secret", "payment_webhook_secret"]
+    keys += [] if os.environ.get("S3_ENDPOINT_URL") else ["s3_secret_key"]
+    secrets: dict[str, Any] = {key: f"bench-{key}-{uuid.uuid4().hex}" for key in keys}
+    base = Settings(environment="test", log_level="WARNING", log_http=False, **secrets)
     with tempfile.TemporaryDirectory(prefix="garderobe-bench-") as tmp:
         stack = EmbeddedStack(Path(tmp), persistent=False, free_ports=True)
         try:

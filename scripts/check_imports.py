@@ -63,6 +63,8 @@ LAYERS: list[tuple[str, ...]] = [
         "garderobe.observability.http",
         "garderobe.observability.jobs",
         "garderobe.observability.sentry",
+        "garderobe.observability.health",
+        "garderobe.observability.tracing",
     ),
     ("garderobe.settings",),
 ]

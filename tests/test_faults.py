@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 import shutil
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -144,6 +145,54 @@ async def test_redis_down_reads_work_writes_refuse_and_the_outbox_catches_up(
         )
         await _burst(own, app_stores)
         await mail_sink.wait_for(lambda m: "during-outage@example.org" in m.rcpt_tos)
+    server.stop()
+
+
+async def _ready_when(
+    client: httpx.AsyncClient, wanted: Callable[[dict[str, Any]], bool]
+) -> httpx.Response:
+    """/health/ready once its body is as wanted (the store probe runs every 0.2 s here)."""
+    for _ in range(100):
+        response = await client.get("/health/ready")
+        if wanted(response.json()):
+            return response
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"readiness never became as wanted: {response.text}")
+
+
+async def test_smtp_and_redis_down_the_replica_stays_ready_listing_both(
+    settings: Settings, mail_sink: MailSink, own_redis: tuple[devstack.EmbeddedServer, int]
+) -> None:
+    """The failure table says the shop works through SMTP and Redis outages: readiness agrees
+    (200, `degraded`, each listed), so an orchestrator keeps the replica in rotation."""
+    server, port = own_redis
+    own = settings.model_copy(
+        update={
+            "redis_url": f"redis://127.0.0.1:{port}/0",
+            "store_probe_interval_seconds": 0.2,
+            "store_check_timeout_seconds": 1.0,
+        }
+    )
+    app = create_app(own)
+    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            assert (await client.get("/health/ready")).json()["status"] == "ok"
+            server.stop()
+            mail_sink.stop()
+            try:
+                down = await _ready_when(
+                    client, lambda b: b["checks"]["redis"] != "ok" and b["checks"]["smtp"] != "ok"
+                )
+            finally:
+                mail_sink.start()
+                server = devstack.start_redis(Path(server.log_path).parent, port, persistent=False)
+            assert down.status_code == 200
+            assert down.json()["status"] == "degraded"
+            others = {k: v for k, v in down.json()["checks"].items() if k not in {"redis", "smtp"}}
+            assert others == dict.fromkeys(("postgres", "migrations", "mongodb", "s3"), "ok")
+            back = await _ready_when(client, lambda b: b["status"] == "ok")
+            assert back.status_code == 200
     server.stop()
 
 

@@ -1,29 +1,79 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from pydantic import ValidationError
 
-from garderobe.settings import DEFAULT_JWT_SECRET, Settings, redact_url
+from garderobe.settings import (
+    DEFAULT_JWT_SECRET,
+    DEFAULT_S3_SECRET_KEY,
+    DEFAULT_WEBHOOK_SECRET,
+    PUBLISHED_SECRETS,
+    InsecureSettings,
+    Settings,
+    redact_url,
+)
+
+STRONG = {
+    "jwt_secret": "j" * 48,
+    "payment_webhook_secret": "w" * 48,
+    "s3_secret_key": "s" * 48,
+}
 
 
-def test_production_refuses_the_default_secret() -> None:
-    with pytest.raises(ValidationError, match="JWT_SECRET"):
-        Settings(_env_file=None, environment="production")  # type: ignore[call-arg]
+def _settings(**values: Any) -> Settings:
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
-def test_production_refuses_a_short_secret() -> None:
-    with pytest.raises(ValidationError, match="32 characters"):
-        Settings(_env_file=None, environment="production", jwt_secret="short")  # type: ignore[call-arg]
-
-
-def test_production_accepts_a_strong_secret() -> None:
-    settings = Settings(_env_file=None, environment="production", jwt_secret="x" * 48)  # type: ignore[call-arg]
+def test_the_default_environment_is_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ENVIRONMENT", raising=False)
+    settings = _settings()
+    assert settings.environment == "production"
+    assert not settings.is_development
+    assert settings.docs_access == "admin"
+    assert settings.cors_origins == []
     assert settings.json_logs
 
 
-def test_development_allows_the_default_secret() -> None:
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+@pytest.mark.parametrize("environment", ["production", "test"])
+@pytest.mark.parametrize("variable", ["JWT_SECRET", "PAYMENT_WEBHOOK_SECRET", "S3_SECRET_KEY"])
+def test_outside_development_each_published_secret_is_refused_by_name(
+    environment: str, variable: str
+) -> None:
+    published = {
+        "JWT_SECRET": DEFAULT_JWT_SECRET,
+        "PAYMENT_WEBHOOK_SECRET": DEFAULT_WEBHOOK_SECRET,
+        "S3_SECRET_KEY": DEFAULT_S3_SECRET_KEY,
+    }[variable]
+    settings = _settings(environment=environment, **{**STRONG, variable.lower(): published})
+    with pytest.raises(InsecureSettings) as refused:
+        settings.refuse_weak_secrets()
+    message = str(refused.value)
+    assert f"{variable} is a published default" in message
+    assert "\n" not in message
+    assert [name for name in PUBLISHED_SECRETS if name in message] == [variable]
+
+
+def test_the_old_compose_s3_secret_is_refused_too() -> None:
+    settings = _settings(**{**STRONG, "s3_secret_key": "garderobe-minio-secret"})
+    assert settings.weak_secrets() == ["S3_SECRET_KEY is a published default"]
+
+
+def test_outside_development_a_short_jwt_secret_is_refused() -> None:
+    settings = _settings(**{**STRONG, "jwt_secret": "short"})
+    with pytest.raises(InsecureSettings, match="32 characters"):
+        settings.refuse_weak_secrets()
+
+
+def test_strong_secrets_start() -> None:
+    _settings(**STRONG).refuse_weak_secrets()
+
+
+def test_development_allows_the_published_secrets() -> None:
+    settings = _settings(environment="development")
     assert settings.jwt_secret.get_secret_value() == DEFAULT_JWT_SECRET
+    assert settings.weak_secrets() == []
+    settings.refuse_weak_secrets()
     assert not settings.json_logs
 
 

@@ -1,4 +1,5 @@
-"""The worker runs exactly the scheduled jobs the README promises, on the stated schedule."""
+"""The worker runs exactly the scheduled jobs the docs promise (docs/architecture.md,
+"Scheduled jobs"), on the stated schedule."""
 
 from __future__ import annotations
 
@@ -11,18 +12,18 @@ from arq.cron import CronJob
 from garderobe import worker
 from garderobe.settings import Settings
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+ARCHITECTURE = Path(__file__).resolve().parents[1] / "docs" / "architecture.md"
 ROW = re.compile(r"^\| `(?P<job>\w+)` \| (?P<runs>[^|]+) \|")
 
 
-def _readme_schedule() -> dict[str, str]:
-    text = README.read_text(encoding="utf-8")
+def _documented_schedule() -> dict[str, str]:
+    text = ARCHITECTURE.read_text(encoding="utf-8")
     table = text.split("Scheduled jobs (", 1)[1].split("\n\n", 2)[1]
     return {m["job"]: m["runs"].strip() for line in table.splitlines() if (m := ROW.match(line))}
 
 
 def _as_written(job: CronJob) -> str:
-    """The README's wording for the cron jobs the worker uses (minute and second sets)."""
+    """The docs' wording for the cron jobs the worker uses (minute and second sets)."""
     assert job.hour is None
     assert job.day is None
     assert job.month is None
@@ -39,9 +40,9 @@ def _as_written(job: CronJob) -> str:
 
 
 @pytest.mark.unit
-def test_worker_cron_list_matches_the_readme() -> None:
+def test_worker_cron_list_matches_the_docs() -> None:
     registered = {job.coroutine.__name__: _as_written(job) for job in worker.cron_jobs()}
-    assert registered == _readme_schedule()
+    assert registered == _documented_schedule()
 
 
 @pytest.mark.integration

@@ -100,6 +100,8 @@ def dev(host: str, port: int, sample_items: int, empty: bool) -> None:
     from garderobe.devserver import run_dev
 
     settings = load_settings()
+    if "environment" not in settings.model_fields_set:  # the default is production
+        settings = load_settings(environment="development")
     if settings.environment == "production":
         fail("`garderobe dev` is for development; use `garderobe serve` in production.")
     run_dev(settings, host=host, port=port, first=FirstStart(sample_items, empty))

@@ -11,7 +11,7 @@ import click
 from pydantic import ValidationError
 
 from garderobe import registry
-from garderobe.settings import Settings
+from garderobe.settings import InsecureSettings, Settings
 
 
 def fail(message: str) -> NoReturn:
@@ -37,7 +37,10 @@ def store_settings() -> Settings:
     from garderobe.dev import stackfile
 
     settings = load_settings()
-    if not settings.is_development or not settings.missing_stores():
+    # An ENVIRONMENT left unset is production, but a running `garderobe dev` here says which
+    # one this directory is in: its stack file is then read, and its ENVIRONMENT taken.
+    chosen = "environment" in settings.model_fields_set
+    if (chosen and not settings.is_development) or not settings.missing_stores():
         return settings
     try:
         stack = stackfile.read(settings)
@@ -46,6 +49,8 @@ def store_settings() -> Settings:
     if stack is None:
         return settings
     taken = stackfile.environment_for(settings, stack)
+    if not chosen:
+        taken["ENVIRONMENT"] = stack.environment.get("ENVIRONMENT", "development")
     # Through the environment, so uvicorn's worker and reload processes see them too.
     os.environ.update(taken)
     stores = [key for key in settings.missing_stores() if key in taken]
@@ -58,13 +63,18 @@ def store_settings() -> Settings:
 
 
 def preflight(settings: Settings) -> None:
-    """Connect to every store once so a bad URL is one clear line, not a traceback."""
+    """Every store named, no published secret outside development, then one connection to
+    each store: a missing URL, a bad secret or URL is one clear line, not a traceback."""
     missing = settings.missing_stores()
     if missing:
         fail(
             f"{', '.join(missing)} not set. Set them (see .env.example), or start "
             "`garderobe dev` in this directory: commands run here then use its stores."
         )
+    try:
+        settings.refuse_weak_secrets()
+    except InsecureSettings as exc:
+        fail(str(exc))
 
     from garderobe.infra.stores import StoreUnavailable, open_stores
 

@@ -1,7 +1,8 @@
 """One logging setup for uvicorn, the CLI and the arq worker.
 
 JSON lines in production (one object per line, easy to ship), readable lines in development.
-Every record carries the id of the request (or job) it was logged under.
+Every record carries the id of the request (or job) it was logged under, and, while tracing
+is on, the trace and span ids of the span it was logged in (JSON `trace_id`, `span_id`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from opentelemetry import trace
+
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 # Attributes every LogRecord has; anything else was passed through `extra=` and is logged too.
@@ -20,6 +23,8 @@ _STANDARD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None)
     "message",
     "asctime",
     "request_id",
+    "trace_id",
+    "span_id",
 }
 
 
@@ -39,6 +44,9 @@ def unbind_request_id(token: object) -> None:
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = _request_id.get()
+        span = trace.get_current_span().get_span_context()
+        record.trace_id = trace.format_trace_id(span.trace_id) if span.is_valid else None
+        record.span_id = trace.format_span_id(span.span_id) if span.is_valid else None
         return True
 
 
@@ -55,6 +63,10 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", None),
         }
+        trace_id = getattr(record, "trace_id", None)
+        if trace_id:
+            payload["trace_id"] = trace_id
+            payload["span_id"] = getattr(record, "span_id", None)
         payload.update(_extras(record))
         if record.exc_info:
             payload["exc_info"] = self.formatException(record.exc_info)

@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from garderobe import __version__, registry
+from garderobe import __version__, migrate, registry
 from garderobe.admin.docs_access import fastapi_doc_urls
 from garderobe.api.compression import CompressionMiddleware
 from garderobe.api.cors import ProblemCORSMiddleware
@@ -20,6 +20,8 @@ from garderobe.api.openapi import document_problems, operation_id
 from garderobe.catalog.memory.index import MemoryIndex
 from garderobe.errors import install_error_handlers
 from garderobe.infra.stores import open_stores
+from garderobe.observability import tracing
+from garderobe.observability.health import StoreMonitor
 from garderobe.observability.http import MetricsMiddleware
 from garderobe.operations import install_operations, stores_opened
 from garderobe.settings import Settings, get_settings
@@ -65,8 +67,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # At start-up, not in the factory: the contract document is built without secrets.
+        settings.refuse_weak_secrets()
         stores = await open_stores(settings, registry.document_models())
         app.state.stores = stores
+        app.state.schema = migrate.schema_version()
+        monitor = StoreMonitor(stores, settings.store_probe_interval_seconds)
+        app.state.store_monitor = monitor
+        monitor.start()
         # Per process: each API worker keeps its own, in step with PostgreSQL.
         memory = MemoryIndex(on_loaded=settle_heap) if settings.catalog_index == "memory" else None
         app.state.memory_index = memory
@@ -77,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await monitor.close()
             if memory is not None:
                 await memory.close()
             await stores.close()
@@ -105,6 +114,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(dev_router)
     install_storefront(app)
     add_middleware(app, settings)
+    # Before the lifespan opens the stores: engines and clients made after it are traced.
+    if tracing.enable("garderobe-api"):
+        tracing.instrument_app(app)
     return app
 
 

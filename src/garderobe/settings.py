@@ -14,8 +14,21 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 # Where the storefront's dev servers run (Vite's default port); allowed by CORS in development
 # unless CORS_ALLOW_ORIGINS says otherwise.
 DEV_CORS_ORIGINS = ("http://localhost:5173", "http://127.0.0.1:5173")
-DEFAULT_JWT_SECRET = "dev-only-insecure-secret-change-me"  # noqa: S105 - refused in production
+# Published secrets: the defaults below and the values the examples (.env.example, the old
+# compose file) carry. Development may use them; every other environment refuses to start.
+DEFAULT_JWT_SECRET = "dev-only-insecure-secret-change-me"  # noqa: S105 - refused outside dev
+DEFAULT_WEBHOOK_SECRET = "dev-only-webhook-secret"  # noqa: S105 - refused outside dev
+DEFAULT_S3_SECRET_KEY = "garderobe-dev-secret"  # noqa: S105 - refused outside dev
+PUBLISHED_SECRETS = {
+    "JWT_SECRET": {DEFAULT_JWT_SECRET},
+    "PAYMENT_WEBHOOK_SECRET": {DEFAULT_WEBHOOK_SECRET},
+    "S3_SECRET_KEY": {DEFAULT_S3_SECRET_KEY, "garderobe-minio-secret"},
+}
 MIN_PRODUCTION_SECRET_LENGTH = 32
+
+
+class InsecureSettings(ValueError):
+    """A secret is a published default outside development; the message is one line."""
 
 
 class Settings(BaseSettings):
@@ -27,7 +40,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    environment: Literal["development", "test", "production"] = "development"
+    # Production unless said otherwise: a setting left unset must never open a door (the /dev
+    # routes, public docs, published secrets). `garderobe dev` and the suite set theirs.
+    environment: Literal["development", "test", "production"] = "production"
     app_name: str = "garderobe"
     public_url: str = "http://127.0.0.1:8000"
 
@@ -45,7 +60,7 @@ class Settings(BaseSettings):
 
     s3_endpoint_url: str | None = None
     s3_access_key: str = "garderobe"
-    s3_secret_key: SecretStr = SecretStr("garderobe-dev-secret")
+    s3_secret_key: SecretStr = SecretStr(DEFAULT_S3_SECRET_KEY)
     s3_region: str = "us-east-1"
     s3_bucket: str = "garderobe"
     s3_public_base_url: str | None = None
@@ -65,6 +80,9 @@ class Settings(BaseSettings):
     refresh_token_ttl_seconds: int = Field(default=30 * 24 * 3600, gt=0)
 
     store_check_timeout_seconds: float = 2.0
+    # How often each API process probes every store for the store gauges and the states
+    # /health/ready lists (neither a readiness request nor a scrape probes anything).
+    store_probe_interval_seconds: float = Field(default=15.0, gt=0)
 
     # None = the environment's default: the dev storefront origins in development, none
     # elsewhere (a production deployment names its storefronts explicitly).
@@ -94,7 +112,7 @@ class Settings(BaseSettings):
     cart_token_ttl_days: int = Field(default=30, gt=0)
     shipping_fee: int = Field(default=495, ge=0, description="Minor units per order")
     unpaid_order_ttl_minutes: int = Field(default=30, gt=0)
-    payment_webhook_secret: SecretStr = SecretStr("dev-only-webhook-secret")
+    payment_webhook_secret: SecretStr = SecretStr(DEFAULT_WEBHOOK_SECRET)
 
     # Operations. METRICS_TOKEN set: /metrics wants `Authorization: Bearer <token>`.
     metrics_enabled: bool = True
@@ -116,18 +134,36 @@ class Settings(BaseSettings):
     dev_mongodb_port: int = 57017
     dev_smtp_port: int = 51025
 
-    @model_validator(mode="after")
-    def _refuse_weak_production_secrets(self) -> Settings:
-        if self.environment != "production":
-            return self
-        secret = self.jwt_secret.get_secret_value()
-        if secret == DEFAULT_JWT_SECRET or len(secret) < MIN_PRODUCTION_SECRET_LENGTH:
-            raise ValueError(
-                "JWT_SECRET is the development default or shorter than "
-                f"{MIN_PRODUCTION_SECRET_LENGTH} characters; refusing to start in production. "
-                'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+    def weak_secrets(self) -> list[str]:
+        """What is wrong with the secrets, one phrase each naming its variable (none in dev)."""
+        if self.is_development:
+            return []
+        values = {
+            "JWT_SECRET": self.jwt_secret.get_secret_value(),
+            "PAYMENT_WEBHOOK_SECRET": self.payment_webhook_secret.get_secret_value(),
+            "S3_SECRET_KEY": self.s3_secret_key.get_secret_value(),
+        }
+        problems = [
+            f"{name} is a published default"
+            for name, value in values.items()
+            if value in PUBLISHED_SECRETS[name]
+        ]
+        jwt = values["JWT_SECRET"]
+        if jwt not in PUBLISHED_SECRETS["JWT_SECRET"] and len(jwt) < MIN_PRODUCTION_SECRET_LENGTH:
+            problems.append(f"JWT_SECRET is shorter than {MIN_PRODUCTION_SECRET_LENGTH} characters")
+        return problems
+
+    def refuse_weak_secrets(self) -> None:
+        """Called where the API and the worker start (not when settings load: commands that
+        serve nothing, run beside `garderobe dev`, need no secrets)."""
+        problems = self.weak_secrets()
+        if problems:
+            raise InsecureSettings(
+                f"refusing to start with ENVIRONMENT={self.environment}: "
+                + "; ".join(problems)
+                + ". Set each to a new random value "
+                '(python -c "import secrets; print(secrets.token_urlsafe(48))").'
             )
-        return self
 
     @field_validator("cors_allow_origins", mode="before")
     @classmethod
@@ -192,7 +228,8 @@ class Settings(BaseSettings):
 
 
 def store_environment(settings: Settings) -> dict[str, str]:
-    """The environment variables that point a `garderobe` child process at the same stores."""
+    """The environment variables that point a `garderobe` child process at the same stores,
+    with the same environment and secrets."""
     values = {
         "ENVIRONMENT": settings.environment,
         "DATABASE_URL": settings.database_url,
@@ -208,6 +245,7 @@ def store_environment(settings: Settings) -> dict[str, str]:
         "SMTP_PORT": str(settings.smtp_port),
         "SMTP_TLS_MODE": settings.smtp_tls_mode,
         "JWT_SECRET": settings.jwt_secret.get_secret_value(),
+        "PAYMENT_WEBHOOK_SECRET": settings.payment_webhook_secret.get_secret_value(),
     }
     return {key: value for key, value in values.items() if value is not None}
 

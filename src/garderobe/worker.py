@@ -17,8 +17,10 @@ from garderobe.infra import jobs
 from garderobe.infra import mail as smtp
 from garderobe.infra.stores import Stores, open_stores
 from garderobe.logs import bind_request_id, configure_logging
+from garderobe.observability import tracing
 from garderobe.observability.jobs import counted, counted_cron, serve_metrics
 from garderobe.observability.sentry import init_sentry
+from garderobe.observability.tracing import traced, traced_cron
 from garderobe.outbox import service as outbox
 from garderobe.settings import Settings
 
@@ -61,6 +63,7 @@ async def requeue_outbox(ctx: dict[str, Any]) -> int:
 
 
 async def _startup(ctx: dict[str, Any]) -> None:
+    ctx["settings"].refuse_weak_secrets()
     if "stores" not in ctx:  # tests hand in stores that are already open
         ctx["stores"] = await open_stores(ctx["settings"], registry.document_models())
         ctx["owns_stores"] = True
@@ -81,7 +84,7 @@ FUNCTIONS: list[Any] = [send_mail, process_outbox_message, requeue_outbox]
 
 
 def cron_jobs() -> list[CronJob]:
-    """Every scheduled job the worker runs (README.md, "Scheduled jobs")."""
+    """Every scheduled job the worker runs (docs/architecture.md, "Scheduled jobs")."""
     return [cron(requeue_outbox, second={0}, run_at_startup=True), *registry.cron_jobs()]
 
 
@@ -96,8 +99,8 @@ def create_worker(
     if stores is not None:
         ctx["stores"] = stores
     return Worker(
-        functions=[counted(f) for f in (*FUNCTIONS, *registry.job_functions())],
-        cron_jobs=[counted_cron(job) for job in cron_jobs()],
+        functions=[counted(traced(f)) for f in (*FUNCTIONS, *registry.job_functions())],
+        cron_jobs=[counted_cron(traced_cron(job)) for job in cron_jobs()],
         redis_settings=jobs.redis_settings(settings),
         queue_name=settings.arq_queue_name,
         on_startup=_startup,
@@ -116,5 +119,6 @@ def run_worker(settings: Settings) -> None:
     configure_logging(settings.log_level, json_lines=settings.json_logs)
     order_metrics.install()
     init_sentry(settings)
+    tracing.enable("garderobe-worker")  # before its stores are opened, at the worker's start
     serve_metrics(settings.worker_metrics_port)
     create_worker(settings).run()

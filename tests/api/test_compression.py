@@ -8,6 +8,7 @@ import json
 import httpx
 import pytest
 
+from garderobe import __version__
 from garderobe.accounts.models import Role
 from garderobe.api.compression import accepts_gzip
 from garderobe.infra.stores import Stores
@@ -81,7 +82,7 @@ async def test_gzip_refused_with_a_zero_weight_is_not_sent(
 async def test_small_bodies_go_out_as_they_are(client: httpx.AsyncClient, stores: Stores) -> None:
     response = await client.get("/health/live", headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in response.headers
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "version": __version__}
 
 
 async def test_a_cached_listing_still_answers_304_to_its_etag_when_gzipped(

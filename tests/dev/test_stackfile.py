@@ -137,7 +137,12 @@ def test_stale_file_is_one_line_without_waiting(tmp_path: Path, command: list[st
 
 def test_outside_development_the_file_is_ignored(tmp_path: Path) -> None:
     _stale_file(tmp_path)
-    result = _run(tmp_path, "search", "reindex", ENVIRONMENT="production", JWT_SECRET="x" * 40)
+    secrets = {
+        "JWT_SECRET": "x" * 40,
+        "PAYMENT_WEBHOOK_SECRET": "y" * 40,
+        "S3_SECRET_KEY": "z" * 40,
+    }
+    result = _run(tmp_path, "search", "reindex", ENVIRONMENT="production", **secrets)
     assert result.returncode == 1
     assert "no longer running" not in result.stderr
     assert "DATABASE_URL" in result.stderr

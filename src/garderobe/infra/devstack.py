@@ -268,7 +268,7 @@ def start_s3(data_dir: Path, port: int, *, access_key: str, secret_key: str) -> 
         # No client-side retries: the readiness loop retries, quickly, by itself.
         http = urllib3.PoolManager(retries=False, timeout=urllib3.Timeout(2.0))
         client = Minio(
-            f"127.0.0.1:{port}",
+            endpoint=f"127.0.0.1:{port}",
             access_key=access_key,
             secret_key=secret_key,
             secure=False,

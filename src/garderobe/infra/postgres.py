@@ -7,12 +7,8 @@ from datetime import UTC, datetime
 import asyncpg
 from sqlalchemy import DateTime, MetaData, String, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
+from sqlalchemy.ext import asyncio as sqlalchemy_asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Deterministic constraint names keep Alembic autogenerate diffs empty and migrations portable.
@@ -48,7 +44,9 @@ class TimestampMixin:
 
 
 def create_engine(url: str, *, pool_size: int = 10, connect_timeout: float = 5.0) -> AsyncEngine:
-    return create_async_engine(
+    # Looked up on the module at each call: tracing's SQLAlchemy instrumentation wraps
+    # `sqlalchemy.ext.asyncio.create_async_engine` there, and traces the engines it makes.
+    return sqlalchemy_asyncio.create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,

@@ -1,7 +1,9 @@
-"""S3-compatible object storage (MinIO in production, SeaweedFS in dev and tests).
+"""S3-compatible object storage, spoken through the `minio` client (plain S3, any server).
 
-The minio client is synchronous; every call runs in a worker thread so the event loop
-never blocks on the network.
+Known to work: SeaweedFS (dev, tests, compose, CI) and MinIO. The minio client is
+synchronous; every call runs in a worker thread so the event loop never blocks on the
+network. Every call passes keyword arguments only: minio 7.2.19 made the constructor's
+keyword-only (minio/minio-py#1549), and positional arguments broke at that minor release.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ class ObjectStorage:
     ) -> None:
         parts = urlsplit(endpoint_url)
         self._client = Minio(
-            parts.netloc,
+            endpoint=parts.netloc,
             access_key=access_key,
             secret_key=secret_key,
             secure=parts.scheme == "https",
@@ -54,10 +56,10 @@ class ObjectStorage:
 
     async def ensure_bucket(self) -> None:
         def ensure() -> None:
-            if self._client.bucket_exists(self.bucket):
+            if self._client.bucket_exists(bucket_name=self.bucket):
                 return
             try:
-                self._client.make_bucket(self.bucket)
+                self._client.make_bucket(bucket_name=self.bucket)
             except S3Error as exc:
                 # The API and the worker start together; whoever comes second loses the race.
                 if exc.code not in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
@@ -66,7 +68,7 @@ class ObjectStorage:
         await to_thread.run_sync(ensure)
 
     async def ping(self) -> None:
-        await to_thread.run_sync(self._client.bucket_exists, self.bucket)
+        await to_thread.run_sync(lambda: self._client.bucket_exists(bucket_name=self.bucket))
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
         await self.put_stream(key, io.BytesIO(data), len(data), content_type)
@@ -76,14 +78,19 @@ class ObjectStorage:
 
         def put() -> None:
             self._client.put_object(
-                self.bucket, key, stream, length, content_type=content_type, part_size=_PART_SIZE
+                bucket_name=self.bucket,
+                object_name=key,
+                data=stream,
+                length=length,
+                content_type=content_type,
+                part_size=_PART_SIZE,
             )
 
         await to_thread.run_sync(put)
 
     async def get(self, key: str) -> bytes:
         def get() -> bytes:
-            response = self._client.get_object(self.bucket, key)
+            response = self._client.get_object(bucket_name=self.bucket, object_name=key)
             try:
                 return response.read()
             finally:
@@ -95,7 +102,7 @@ class ObjectStorage:
     async def exists(self, key: str) -> bool:
         def stat() -> bool:
             try:
-                self._client.stat_object(self.bucket, key)
+                self._client.stat_object(bucket_name=self.bucket, object_name=key)
             except S3Error as exc:
                 if exc.code in _MISSING_CODES:
                     return False
@@ -105,12 +112,14 @@ class ObjectStorage:
         return await to_thread.run_sync(stat)
 
     async def delete(self, key: str) -> None:
-        await to_thread.run_sync(self._client.remove_object, self.bucket, key)
+        await to_thread.run_sync(
+            lambda: self._client.remove_object(bucket_name=self.bucket, object_name=key)
+        )
 
     async def list(self, prefix: str = "") -> list[StoredObject]:
         def listing() -> list[StoredObject]:
             objects: Iterator[object] = self._client.list_objects(
-                self.bucket, prefix=prefix, recursive=True
+                bucket_name=self.bucket, prefix=prefix, recursive=True
             )
             return [
                 StoredObject(o.object_name, o.size or 0, o.last_modified)  # type: ignore[attr-defined]
@@ -124,5 +133,7 @@ class ObjectStorage:
         if self.public_base_url:
             return f"{self.public_base_url}/{key}"
         return await to_thread.run_sync(
-            lambda: self._client.presigned_get_object(self.bucket, key, expires=expires)
+            lambda: self._client.presigned_get_object(
+                bucket_name=self.bucket, object_name=key, expires=expires
+            )
         )

@@ -121,7 +121,7 @@ async def open_stores(settings: Settings, documents: Sequence[type[Document]]) -
 
 
 def store_probes(stores: Stores) -> dict[str, Callable[[], Awaitable[Any]]]:
-    """One cheap round trip per store, by the name readiness and metrics report it under."""
+    """One cheap round trip per store, by the name the store probe reports it under."""
     return {
         "postgres": lambda: postgres.ping(stores.engine),
         "mongodb": lambda: mongo.ping(stores.mongo),
@@ -129,21 +129,3 @@ def store_probes(stores: Stores) -> dict[str, Callable[[], Awaitable[Any]]]:
         "s3": stores.storage.ping,
         "smtp": lambda: mail.ping(stores.settings),
     }
-
-
-async def check_readiness(stores: Stores) -> dict[str, str]:
-    """Each store's status ("ok" or the error), checked concurrently with a short timeout."""
-    settings = stores.settings
-    probes = store_probes(stores)
-
-    async def run(probe: Callable[[], Awaitable[Any]]) -> str:
-        try:
-            await asyncio.wait_for(probe(), settings.store_check_timeout_seconds)
-        except TimeoutError:
-            return "timeout"
-        except Exception as exc:
-            return f"error: {type(exc).__name__}"
-        return "ok"
-
-    results = await asyncio.gather(*(run(p) for p in probes.values()))
-    return dict(zip(probes, results, strict=True))

@@ -1,46 +1,19 @@
-"""Gauges read from the stores at scrape time: store health, outbox backlog, queue depth.
+"""Gauges read at scrape time: outbox backlog and queue depth (two cheap reads).
 
-Measured when Prometheus asks rather than on a timer, so an idle service costs nothing and
-every sample is as fresh as the scrape.
+Store health is not probed here: the background store probe (observability.health) keeps
+those gauges, so a scrape never opens an SMTP session or waits on a store that is down.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
 
-from garderobe.infra.stores import Stores, store_probes
-from garderobe.observability.metrics import (
-    OUTBOX_BACKLOG,
-    OUTBOX_OLDEST_AGE,
-    QUEUE_DEPTH,
-    STORE_CHECK_SECONDS,
-    STORE_UP,
-)
+from garderobe.infra.stores import Stores
+from garderobe.observability.metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE, QUEUE_DEPTH
 from garderobe.outbox import service as outbox
 
 log = logging.getLogger(__name__)
-
-
-async def _timed(name: str, probe: Callable[[], Awaitable[Any]], timeout: float) -> None:
-    started = time.perf_counter()
-    try:
-        await asyncio.wait_for(probe(), timeout)
-        up = 1
-    except Exception:
-        up = 0
-    STORE_UP.labels(name).set(up)
-    STORE_CHECK_SECONDS.labels(name).set(time.perf_counter() - started)
-
-
-async def refresh_store_gauges(stores: Stores) -> None:
-    timeout = stores.settings.store_check_timeout_seconds
-    probes = store_probes(stores)
-    await asyncio.gather(*(_timed(name, probe, timeout) for name, probe in probes.items()))
 
 
 async def refresh_backlog_gauges(stores: Stores) -> None:
@@ -61,4 +34,4 @@ async def refresh_backlog_gauges(stores: Stores) -> None:
 
 
 async def refresh(stores: Stores) -> None:
-    await asyncio.gather(refresh_store_gauges(stores), refresh_backlog_gauges(stores))
+    await refresh_backlog_gauges(stores)

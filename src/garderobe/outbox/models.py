@@ -30,6 +30,9 @@ class OutboxMessage(Base):
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     last_error: Mapped[str | None] = mapped_column(Text)
+    # The W3C traceparent of the span that wrote the row (tracing on): the job that carries
+    # the row out links its span to that trace, however late a requeue runs it.
+    traceparent: Mapped[str | None] = mapped_column(String(55))
 
     __table_args__ = (
         Index(

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from garderobe.infra import jobs
 from garderobe.infra.postgres import utcnow
+from garderobe.observability import tracing
 from garderobe.outbox.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,13 @@ def add(session: AsyncSession, topic: str, payload: dict[str, Any]) -> OutboxMes
 
     The id is remembered on the session so the unit of work can enqueue it after commit.
     """
-    message = OutboxMessage(id=uuid.uuid4(), topic=topic, payload=payload, created_at=utcnow())
+    message = OutboxMessage(
+        id=uuid.uuid4(),
+        topic=topic,
+        payload=payload,
+        created_at=utcnow(),
+        traceparent=tracing.current_traceparent(),
+    )
     session.add(message)
     session.info.setdefault(PENDING_KEY, []).append(message.id)
     return message
@@ -81,7 +88,12 @@ async def process(
             return False
         message.attempts += 1
         try:
-            await handler(ctx, {**message.payload, "outbox_id": str(message.id)})
+            with tracing.tracer().start_as_current_span(
+                f"outbox {message.topic}",
+                links=tracing.link_to(message.traceparent),
+                attributes={"outbox.id": str(message.id), "outbox.attempt": message.attempts},
+            ):
+                await handler(ctx, {**message.payload, "outbox_id": str(message.id)})
         except Exception as exc:
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             log.warning("outbox %s (%s) failed: %s", message.id, message.topic, exc)
