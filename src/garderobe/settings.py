@@ -103,11 +103,14 @@ class Settings(BaseSettings):
 
     catalog_cache_ttl_seconds: int = Field(default=300, gt=0)
     # Where facet counts of listings without search words, and search rankings, are computed:
-    # "memory" (bitmaps in each API process, catalog.memory_index) or "database" (statements
+    # "memory" (bitmaps in each API process, catalog.memory.index) or "database" (statements
     # over item_facets and item_search). CATALOG_FACETS is this setting's earlier name.
     catalog_index: Literal["memory", "database"] = Field(
         default="memory", validation_alias=AliasChoices("catalog_index", "catalog_facets")
     )
+    # Shoppers see a variant with this many units available or fewer as "few_left"; exact
+    # counts are for admins only.
+    few_left_threshold: int = Field(default=3, ge=0, le=1000)
 
     cart_token_ttl_days: int = Field(default=30, gt=0)
     shipping_fee: int = Field(default=495, ge=0, description="Minor units per order")

@@ -47,7 +47,10 @@ class CatalogAdmin(BaseView):
         except DomainError:
             return Response("No such item.", status_code=404)
         stores = stores_of(request)
-        shown = await catalog_presenters.item_out(item, stores.storage, stores.settings)
+        async with stores.reader() as session:
+            shown = await catalog_presenters.item_out(
+                session, item, stores.storage, stores.settings, admin=True
+            )
         context = {"item": shown, "statuses": list(ItemStatus)}
         return await self.templates.TemplateResponse(
             request, "garderobe_admin/catalog_item.html", context

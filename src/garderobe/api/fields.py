@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 T = TypeVar("T")
 
@@ -51,3 +51,9 @@ UtcDatetime = Annotated[datetime, AfterValidator(_assume_utc)]
 Omittable = Annotated[
     T | None, BeforeValidator(_refuse_null), Field(json_schema_extra=_without_null)
 ]
+
+
+class Request(BaseModel):
+    """A request body: unknown members are refused (422), text is stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)

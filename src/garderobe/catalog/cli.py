@@ -11,7 +11,6 @@ import click
 
 from garderobe import registry
 from garderobe.catalog import seeding
-from garderobe.catalog.documents import Item
 from garderobe.catalog.index import counts, reconcile
 from garderobe.catalog.taxonomy import loading
 from garderobe.catalog.taxonomy.documents import Brand, Vocabulary
@@ -64,7 +63,7 @@ async def _generate(stores: Stores, count: int, batch_size: int) -> None:
     # builds the one after. Each batch is still its own unit of work, in the stated order.
     in_flight: dict[asyncio.Task[None], int] = {}
 
-    async def store(batch: list[tuple[Item, list[str], str]]) -> None:
+    async def store(batch: list[seeding.Sample]) -> None:
         async with unit_of_work(stores) as session:
             await seeding.insert_batch(session, batch)
 

@@ -55,6 +55,36 @@ class ItemImage(BaseModel):
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
 
+OTHER_SIZE = "other"  # a size no size system names: kept as its label (migrated data)
+
+
+class VariantSize(BaseModel):
+    """A size as a value of a size system (`garderobe.sizing`): ("letter", "M"),
+    ("jeans", "W32 L34"), ("shoe_eu", "42.5"); or ("other", its label) for a size that
+    parses on no scale of the category (kept from before sizes were typed)."""
+
+    system: str
+    value: str
+
+    @property
+    def token(self) -> str:
+        """How listings name it: "letter:M"."""
+        return f"{self.system}:{self.value}"
+
+
+class Variant(BaseModel):
+    """One sellable version of an item: a size and/or a colour, an optional price that
+    overrides the item's, its own SKU and GTIN. Its stock lives in PostgreSQL (`stock`)."""
+
+    id: str = Field(description="Stable id (24 hex digits)")
+    sku: str
+    size: VariantSize | None = None
+    colour: str | None = Field(default=None, description="Colour slug (the colours vocabulary)")
+    price: Money | None = Field(default=None, description="Overrides the item's price")
+    gtin: str | None = None
+    position: int = 0
+
+
 class Item(Document):
     title: str
     description: str = ""
@@ -65,6 +95,8 @@ class Item(Document):
     )
     brand: str | None = Field(default=None, description="Brand slug")
     supplier: str | None = Field(default=None, description="Supplier slug (admins only)")
+    # The size of a single-variant item as given (the shorthand of clients older than
+    # variants); the typed sizes are the variants'.
     size: str | None = None
     condition: str | None = None
     material: str | None = None
@@ -73,6 +105,8 @@ class Item(Document):
     price: Money
     attributes: dict[str, Any] = Field(default_factory=dict)
     images: list[ItemImage] = Field(default_factory=list)
+    # Empty only on documents written before variants: `sellable_variants` stands in for them.
+    variants: list[Variant] = Field(default_factory=list)
     status: ItemStatus = ItemStatus.DRAFT
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -89,3 +123,22 @@ class Item(Document):
             pymongo.IndexModel([("brand", 1), ("created_at", -1)]),
             pymongo.IndexModel([("created_at", -1)]),
         ]
+
+    def sellable_variants(self) -> list[Variant]:
+        """The item's variants in their order; a document from before variants has one, whose
+        id is the item's own (as the migration of its stock row names it)."""
+        if self.variants:
+            return sorted(self.variants, key=lambda v: (v.position, v.id))
+        size = VariantSize(system=OTHER_SIZE, value=self.size) if self.size else None
+        return [Variant(id=str(self.id), sku=legacy_sku(str(self.id)), size=size)]
+
+    def variant(self, variant_id: str) -> Variant | None:
+        return next((v for v in self.sellable_variants() if v.id == variant_id), None)
+
+    def price_of(self, variant: Variant) -> Money:
+        return variant.price or self.price
+
+
+def legacy_sku(variant_id: str) -> str:
+    """The SKU a variant gets when none is given, and that migrated stock rows carry."""
+    return f"GD-{variant_id.upper()}"

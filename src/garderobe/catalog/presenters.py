@@ -1,16 +1,26 @@
-"""Item bodies: an item with its image URLs (public base URL or presigned, by configuration)
-and its rating summary, as JSON for admins and for everyone else, and its ETag."""
+"""Item bodies: an item with its image URLs (public base URL or presigned, by configuration),
+its variants and what of them is available, and its rating summary, as JSON for admins and
+for everyone else, and its ETag."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from garderobe.catalog.documents import Item
 from garderobe.catalog.schemas import ItemOut, RatingSummary
+from garderobe.catalog.variants.presenters import Level, offering
 from garderobe.infra.storage import ObjectStorage
 from garderobe.media.urls import object_urls
 from garderobe.settings import Settings
+from garderobe.stock import service as stock
 
 # What an item body leaves out for everyone but admins (see `item_json`, `ItemOut.of`).
 ADMIN_ONLY_FIELDS = frozenset({"supplier"})
+# What a variant's body leaves out for everyone but admins: the exact counts.
+ADMIN_ONLY_VARIANT_FIELDS = frozenset({"stock"})
 
 
 def etag(item: Item, rating_version: int = 0) -> str:
@@ -22,6 +32,7 @@ def etag(item: Item, rating_version: int = 0) -> str:
 
 
 async def item_out(
+    session: AsyncSession,
     item: Item,
     storage: ObjectStorage,
     settings: Settings,
@@ -29,17 +40,47 @@ async def item_out(
     *,
     admin: bool = False,
 ) -> ItemOut:
-    """The item's body with its rating summary; the supplier is filled in only for an
-    `admin`."""
-    urls = {
-        image.id: await object_urls(storage, settings, image.key, image.thumbnails)
-        for image in item.images
-    }
-    out = ItemOut.of(item, urls, admin=admin)
-    out.rating = rating
+    """The item's body with its variants' availability and its rating summary; exact stock
+    and the supplier are filled in only for an `admin`."""
+    [out] = await item_outs(session, [item], storage, settings, {str(item.id): rating}, admin=admin)
     return out
+
+
+async def item_outs(
+    session: AsyncSession,
+    items: Sequence[Item],
+    storage: ObjectStorage,
+    settings: Settings,
+    ratings: Mapping[str, RatingSummary | None] | None = None,
+    *,
+    admin: bool = False,
+) -> list[ItemOut]:
+    """The items' bodies, their stock read in one statement."""
+    rows = await stock.levels(session, [str(item.id) for item in items])
+    levels = {v: Level(r.on_hand, r.reserved) for v, r in rows.items()}
+    found = []
+    for item in items:
+        urls = {
+            image.id: await object_urls(storage, settings, image.key, image.thumbnails)
+            for image in item.images
+        }
+        out = ItemOut.of(item, urls, admin=admin)
+        shown = offering(item, levels, few_left=settings.few_left_threshold, admin=admin)
+        out.variants, out.availability = shown.variants, shown.availability
+        out.sizes_in_stock, out.price_range = shown.sizes_in_stock, shown.price_range
+        out.rating = (ratings or {}).get(str(item.id))
+        found.append(out)
+    return found
+
+
+def public_fields() -> dict[str, Any]:
+    """What a non-admin's item body leaves out (a pydantic `exclude`)."""
+    return {
+        **dict.fromkeys(ADMIN_ONLY_FIELDS, True),
+        "variants": {"__all__": set(ADMIN_ONLY_VARIANT_FIELDS)},
+    }
 
 
 def item_json(out: ItemOut, *, admin: bool) -> bytes:
     """The item as JSON: for non-admins without the admin-only keys at all."""
-    return out.model_dump_json(exclude=None if admin else set(ADMIN_ONLY_FIELDS)).encode()
+    return out.model_dump_json(exclude=None if admin else public_fields()).encode()

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field, model_validator
 
-from garderobe.api.fields import Omittable, UtcDatetime
+from garderobe.api.fields import Omittable, Request, UtcDatetime
 from garderobe.catalog.documents import Item, ItemStatus, Money
+from garderobe.catalog.variants.schemas import Availability, PriceRange, VariantIn, VariantOut
 
-
-class Request(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+MAX_VARIANTS = 200
 
 
 class ItemIn(Request):
@@ -25,20 +24,41 @@ class ItemIn(Request):
     supplier: str | None = Field(
         default=None, min_length=1, max_length=80, description="Supplier slug (admins only)"
     )
-    size: str | None = Field(default=None, max_length=40)
+    size: str | None = Field(
+        default=None,
+        max_length=40,
+        description="The size of an item of one variant, on one of its category's size systems",
+    )
     condition: str | None = None
     material: str | None = Field(default=None, max_length=80)
     colours: list[str] = Field(default_factory=list, max_length=5)
     pattern: str | None = None
-    price: Money
+    price: Money = Field(description="Its variants' price, unless a variant has its own")
     attributes: dict[str, Any] = Field(default_factory=dict)
     status: ItemStatus = ItemStatus.DRAFT
 
 
 class ItemCreate(ItemIn):
     stock: int = Field(
-        default=1, ge=0, le=1_000_000, description="Units on hand (one-off resale items: 1)"
+        default=1,
+        ge=0,
+        le=1_000_000,
+        description="Units on hand of its one variant when `variants` is left out (one-off "
+        "resale items: 1)",
     )
+    variants: list[VariantIn] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_VARIANTS,
+        description="The item's variants (sizes, colours, prices, SKUs, stock). Left out: one "
+        "variant made of `size` and `stock`",
+    )
+
+    @model_validator(mode="after")
+    def _one_way(self) -> ItemCreate:
+        if self.variants and self.size is not None:
+            raise ValueError("give `size` or `variants`, not both: each variant has its size")
+        return self
 
 
 class ItemPatch(Request):
@@ -90,7 +110,7 @@ class ItemOut(BaseModel):
     supplier: str | None = Field(
         default=None, description="Supplier slug; in admins' answers only (left out for others)"
     )
-    size: str | None
+    size: str | None = Field(description="The size's label when the item has one variant")
     condition: str | None
     material: str | None
     colours: list[str]
@@ -105,14 +125,27 @@ class ItemOut(BaseModel):
     rating: RatingSummary | None = Field(
         default=None, description="Reviews summary (item detail and listings)"
     )
+    variants: list[VariantOut] = Field(
+        default_factory=list, description="What it is sold in, in the shop's order"
+    )
+    availability: Availability = Field(
+        default=Availability.SOLD_OUT, description="in_stock while any variant is; few_left"
+    )
+    sizes_in_stock: list[str] = Field(
+        default_factory=list, description="Labels of the sizes available, in scale order"
+    )
+    price_range: PriceRange | None = Field(
+        default=None, description="Lowest and highest price of what is available"
+    )
 
     @classmethod
     def of(
         cls, item: Item, urls: Mapping[str, dict[str, str]] | None = None, *, admin: bool = False
     ) -> ItemOut:
         """The item's body; `urls` maps image ids to their URLs (see media.urls). The
-        supplier is filled in for admins only (`admin`)."""
-        data = item.model_dump(exclude={"id", "images"} if admin else {"id", "images", "supplier"})
+        supplier is filled in for admins only (`admin`); the variants by the presenter."""
+        hidden = {"id", "images", "variants"} | (set() if admin else {"supplier"})
+        data = item.model_dump(exclude=hidden)
         images = [
             ImageOut(
                 id=i.id, alt=i.alt, width=i.width, height=i.height, urls=(urls or {}).get(i.id, {})

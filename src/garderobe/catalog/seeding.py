@@ -11,7 +11,7 @@ from typing import Any
 from beanie import PydanticObjectId
 
 from garderobe.catalog import cache
-from garderobe.catalog.documents import Item, ItemStatus, Money
+from garderobe.catalog.documents import Item, ItemStatus, Money, Variant, VariantSize, legacy_sku
 from garderobe.catalog.index import writer
 from garderobe.catalog.taxonomy.documents import (
     AttributeDefinition,
@@ -21,13 +21,30 @@ from garderobe.catalog.taxonomy.documents import (
     Vocabulary,
 )
 from garderobe.catalog.taxonomy.service import merge_attributes
+from garderobe.catalog.variants.presenters import size_label
 from garderobe.stock import service as stock_service
+from garderobe.stock.service import NewStock
 
-SIZES = {
-    "clothes": ["XS", "S", "M", "L", "XL", "XXL"],
-    "shoes": [str(n) for n in range(36, 47)],
-    "other": ["One size"],
+LETTERS = ("letter", ["XS", "S", "M", "L", "XL", "XXL", "3XL"])
+WOMEN = ("eu_women", [str(n) for n in range(34, 48, 2)])
+MEN = ("eu_men", [str(n) for n in range(44, 58, 2)])
+JEANS = ("jeans", [f"W{w} L{i}" for w in range(26, 39, 2) for i in (30, 32, 34)])
+SHOES = ("shoe_eu", [str(n) for n in range(36, 47)] + ["38.5", "42.5"])
+KIDS = ("kids_height", [str(n) for n in range(92, 158, 6)])
+ONE_SIZE = ("one_size", ["One size"])
+# The scale each leaf's items come in (clothes otherwise in letter sizes).
+SCALES = {
+    **dict.fromkeys(
+        ["casual-dresses", "formal-dresses", "maxi-dresses", "mini-dresses", "skirts", "blouses"],
+        WOMEN,
+    ),
+    **dict.fromkeys(["trousers", "blazers"], MEN),
+    "jeans": JEANS,
 }
+DEPARTMENT_SCALES = {"shoes": SHOES, "other": ONE_SIZE}
+# A share of the sample catalogue: one-off resale pieces (one variant, one unit), children's
+# clothes, items whose biggest sizes cost more.
+ONE_OFF, KIDS_SHARE, DEARER_BIG_SIZES = 0.25, 0.08, 0.08
 MATERIALS = [
     "cotton",
     "wool",
@@ -56,6 +73,16 @@ ADJECTIVES = [
     "Heritage",
     "Urban",
 ]
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A generated item, the names its index row needs, and its variants' units on hand."""
+
+    item: Item
+    names: list[str]
+    brand_name: str
+    units: list[int]
 
 
 @dataclass
@@ -116,7 +143,7 @@ class ItemFactory:
     def _choice(self, field: str) -> str:
         return self.rng.choice(self._choices[field])
 
-    def item(self) -> tuple[Item, list[str], str]:
+    def item(self) -> Sample:
         rng = self.rng
         leaf, slug, path, name = rng.choice(self._leaves)
         brand_slug, brand_name = rng.choice(self._brands)
@@ -132,7 +159,8 @@ class ItemFactory:
             f"{name} by {brand_name} in {colour_label}. "
             f"{rng.choice(ADJECTIVES)} cut, {rng.choice(MATERIALS)} blend."
         )
-        department = path[0]
+        price = Money(amount=int(rng.lognormvariate(8.2, 0.8)) // 10 * 10 + 90)
+        variants, units = self._variants(path, slug, colours, price)
         item = Item(
             id=PydanticObjectId(),
             title=title,
@@ -140,29 +168,86 @@ class ItemFactory:
             category=slug,
             category_path=list(path),
             brand=brand_slug,
-            size=rng.choice(SIZES.get(department, SIZES["other"])),
+            size=size_label(variants[0].size) if len(variants) == 1 and variants[0].size else None,
             condition=self._choice("condition"),
             material=rng.choice(MATERIALS),
             colours=colours,
             pattern=self._choice("pattern"),
-            price=Money(amount=int(rng.lognormvariate(8.2, 0.8)) // 10 * 10 + 90),
+            price=price,
             attributes=attributes,
+            variants=variants,
             status=ItemStatus.ACTIVE,
         )
-        return item, leaf.names, brand_name
+        return Sample(item, leaf.names, brand_name, units)
 
-    def batches(self, count: int, size: int) -> Iterator[list[tuple[Item, list[str], str]]]:
+    def _scale(self, path: list[str], slug: str) -> tuple[str, list[str]]:
+        department = path[0]
+        if department in DEPARTMENT_SCALES:
+            return DEPARTMENT_SCALES[department]
+        if self.rng.random() < KIDS_SHARE:
+            return KIDS
+        return SCALES.get(slug, LETTERS)
+
+    def _variants(
+        self, path: list[str], slug: str, colours: list[str], price: Money
+    ) -> tuple[list[Variant], list[int]]:
+        """One size and colour for a one-off; else a run of sizes of the leaf's scale, in
+        the item's colours (one: the item's own; more: each variant's), some sold out, the
+        biggest dearer now and then."""
+        rng = self.rng
+        system, values = self._scale(path, slug)
+        if rng.random() < ONE_OFF or system == "one_size":
+            size = VariantSize(system=system, value=rng.choice(values))
+            return [_variant(size, None, None, 0)], [
+                1 if system != "one_size" else rng.randint(1, 9)
+            ]
+        start = rng.randrange(len(values))
+        run = values[start : start + rng.randint(2, 5)] or values[-2:]
+        dearer = rng.random() < DEARER_BIG_SIZES
+        shades: list[str | None] = list(colours) if len(colours) > 1 else [None]
+        variants: list[Variant] = []
+        units: list[int] = []
+        for colour in shades:
+            for n, value in enumerate(run):
+                own = (
+                    Money(amount=price.amount * 11 // 10) if dearer and n == len(run) - 1 else None
+                )
+                variants.append(
+                    _variant(VariantSize(system=system, value=value), colour, own, len(variants))
+                )
+                units.append(0 if rng.random() < 0.1 else rng.randint(1, 12))
+        return variants, units
+
+    def batches(self, count: int, size: int) -> Iterator[list[Sample]]:
         while count > 0:
             batch = min(size, count)
             yield [self.item() for _ in range(batch)]
             count -= batch
 
 
-async def insert_batch(session: Any, batch: Sequence[tuple[Item, list[str], str]]) -> None:
-    """Index rows and stock rows (in the caller's transaction), then one insert_many."""
-    await writer.index_items_bulk(session, batch)
+def _variant(size: VariantSize, colour: str | None, price: Money | None, position: int) -> Variant:
+    variant_id = str(PydanticObjectId())
+    return Variant(
+        id=variant_id,
+        sku=legacy_sku(variant_id),
+        size=size,
+        colour=colour,
+        price=price,
+        position=position,
+    )
+
+
+async def insert_batch(session: Any, batch: Sequence[Sample]) -> None:
+    """Stock rows and index rows (in the caller's transaction: the index reads the stock),
+    then one insert_many."""
+    rows = [
+        NewStock(variant.id, str(sample.item.id), variant.sku, count)
+        for sample in batch
+        for variant, count in zip(sample.item.variants, sample.units, strict=True)
+    ]
+    await stock_service.create_for_variants(session, rows)
+    await writer.index_items_bulk(session, [(s.item, s.names, s.brand_name) for s in batch])
     cache.changed(session)
-    await stock_service.create_for_items(session, [(str(item.id), 1) for item, _, _ in batch])
     await session.flush()
-    documents = [item.model_dump(by_alias=True, mode="python") for item, _, _ in batch]
+    documents = [sample.item.model_dump(by_alias=True, mode="python") for sample in batch]
     await Item.get_pymongo_collection().insert_many(documents, ordered=False)

@@ -19,23 +19,20 @@ from beanie.operators import In
 from bson.errors import InvalidId
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.catalog import cache
-from garderobe.catalog.documents import Item, ItemStatus
+from garderobe.catalog import cache, validation
+from garderobe.catalog.documents import Item, ItemStatus, Variant
 from garderobe.catalog.index import writer
 from garderobe.catalog.schemas import ItemCreate
 from garderobe.catalog.suppliers import service as suppliers
-from garderobe.catalog.taxonomy.attributes import validate_attributes, validate_fields
 from garderobe.catalog.taxonomy.service import (
-    ITEM_FIELDS,
-    ancestors,
     brand_names,
     category_names,
-    find_brand,
-    get_category,
-    has_children,
-    merge_attributes,
 )
-from garderobe.catalog.taxonomy.service import vocabularies as load_vocabularies
+from garderobe.catalog.variants.presenters import size_label
+from garderobe.catalog.variants.validation import (
+    first_variants,
+    shorthand_size,
+)
 from garderobe.errors import InvalidInput, NotFound, PreconditionFailed
 from garderobe.media import service as media
 from garderobe.stock import service as stock_service
@@ -47,14 +44,14 @@ class ItemNotFound(NotFound):
     title = "Item not found"
 
 
-class BrandNotFound(InvalidInput):
-    slug = "unknown-brand"
-    title = "Unknown brand"
+class VariantNotFound(NotFound):
+    slug = "variant-not-found"
+    title = "Variant not found"
 
 
-class CategoryNotALeaf(InvalidInput):
-    slug = "category-not-a-leaf"
-    title = "Items belong in a leaf category"
+class VariantRequired(InvalidInput):
+    slug = "variant-required"
+    title = "Name one of the item's variants"
 
 
 class StaleRevision(PreconditionFailed):
@@ -100,7 +97,7 @@ async def _move_status(ids: Sequence[str], old: ItemStatus, new: ItemStatus) -> 
     )
 
 
-async def _reindex(session: AsyncSession, ids: Sequence[str]) -> None:
+async def reindex_items(session: AsyncSession, ids: Sequence[str]) -> None:
     """Bring the index rows of `ids` in line with their documents."""
     items = list((await get_items(ids)).values())
     names = await category_names(sorted({s for item in items for s in item.category_path}))
@@ -127,7 +124,7 @@ async def mark_items_sold(ids: Sequence[str], session: AsyncSession | None = Non
     """
     await _move_status(ids, ItemStatus.ACTIVE, ItemStatus.SOLD)
     if session is not None:
-        await _reindex(session, ids)
+        await reindex_items(session, ids)
 
 
 async def mark_items_available(ids: Sequence[str], session: AsyncSession | None = None) -> None:
@@ -135,37 +132,22 @@ async def mark_items_available(ids: Sequence[str], session: AsyncSession | None 
     `session` as for mark_items_sold."""
     await _move_status(ids, ItemStatus.SOLD, ItemStatus.ACTIVE)
     if session is not None:
-        await _reindex(session, ids)
-
-
-async def _validated(data: dict[str, Any]) -> tuple[dict[str, Any], list[str], str | None]:
-    """Fields checked against the category's effective schema and the vocabularies;
-    returns the stored form, the category names on the path and the brand name."""
-    category = await get_category(data["category"])
-    if await has_children(category.slug):
-        raise CategoryNotALeaf(f"{category.slug!r} has subcategories; pick one of them.")
-    chain = await ancestors(category)
-    attributes = validate_attributes(merge_attributes(chain), data.get("attributes") or {})
-    fields = validate_fields(
-        await load_vocabularies(), {f: data.get(f) for f in ITEM_FIELDS if f in data}
-    )
-    brand_name = None
-    if data.get("brand"):
-        brand = await find_brand(data["brand"])
-        if brand is None:
-            raise BrandNotFound(f"No brand {data['brand']!r}; create it first.")
-        brand_name = brand.name
-    clean = {**data, **fields, "attributes": attributes, "category_path": category.path}
-    return clean, [c.name for c in chain], brand_name
+        await reindex_items(session, ids)
 
 
 async def create_item(session: AsyncSession, body: ItemCreate) -> Item:
-    """Validate, write the stock row and the search projection, then insert the document."""
-    data, names, brand_name = await _validated(body.model_dump(exclude={"stock"}))
-    if data.get("supplier"):
-        await suppliers.require_supplier(session, data["supplier"])
-    item = Item(id=PydanticObjectId(), **data)
-    await stock_service.create_for_item(session, str(item.id), body.stock)
+    """Validate, write the stock rows and the index row, then insert the document."""
+    checked = await validation.validated(body.model_dump(exclude={"stock", "variants"}))
+    if checked.data.get("supplier"):
+        await suppliers.require_supplier(session, checked.data["supplier"])
+    item_id = PydanticObjectId()
+    variants, rows = first_variants(
+        str(item_id), body.variants, (body.size, body.stock), checked.rules
+    )
+    data = {**checked.data, "size": validation.single_size(variants)}
+    item = Item(id=item_id, **data, variants=variants)
+    await stock_service.create_for_variants(session, rows)
+    names, brand_name = checked.names, checked.brand_name
     await writer.index_item(session, item, category_names=names, brand_name=brand_name)
     cache.changed(session)
     await session.flush()
@@ -176,21 +158,48 @@ async def create_item(session: AsyncSession, body: ItemCreate) -> Item:
 async def update_item(
     session: AsyncSession, item: Item, changes: dict[str, Any], expected_revision: int
 ) -> Item:
-    """Apply `changes` if the item is still at `expected_revision`, else StaleRevision (412)."""
+    """Apply `changes` if the item is still at `expected_revision`, else StaleRevision (412).
+    A `size` among them is its one variant's (the shorthand of clients older than variants)."""
+    if "size" in changes:
+        changes = dict(changes)
+        text = changes.pop("size")
+        if text != item.size:
+            category = changes.get("category", item.category)
+            sized = shorthand_size(item, text, await validation.variant_rules(category))
+            changes["variants"] = [v.model_dump() for v in sized]
+    return await _write(session, item, changes, expected_revision)
+
+
+async def set_variants(
+    session: AsyncSession, item: Item, variants: Sequence[Variant], expected_revision: int
+) -> Item:
+    """Store the item's new variants (their stock rows are the caller's, written first)."""
+    ordered = sorted(variants, key=lambda v: (v.position, v.id))
+    return await _write(
+        session, item, {"variants": [v.model_dump() for v in ordered]}, expected_revision
+    )
+
+
+async def _write(
+    session: AsyncSession, item: Item, changes: dict[str, Any], expected_revision: int
+) -> Item:
     if item.revision != expected_revision:
         raise StaleRevision(f"The item is at revision {item.revision}, not {expected_revision}.")
-    merged = {**item.model_dump(exclude={"id", "images", "revision", "created_at"}), **changes}
-    data, names, brand_name = await _validated(merged)
-    if data.get("supplier"):
-        await suppliers.require_supplier(session, data["supplier"])
-    data.update(updated_at=datetime.now(UTC), revision=expected_revision + 1)
+    stored = item.model_dump(exclude={"id", "images", "revision", "created_at"})
+    stored["variants"] = [v.model_dump() for v in item.sellable_variants()]
+    checked = await validation.validated({**stored, **changes})
+    if checked.data.get("supplier"):
+        await suppliers.require_supplier(session, checked.data["supplier"])
+    data = dict(checked.data, updated_at=datetime.now(UTC), revision=expected_revision + 1)
     updated: Item = Item.model_validate({**item.model_dump(), **data, "id": item.id})
+    updated.size = validation.single_size(updated.variants)
+    names, brand_name = checked.names, checked.brand_name
     await writer.index_item(session, updated, category_names=names, brand_name=brand_name)
     cache.changed(session)
     await session.flush()
     result = await Item.get_pymongo_collection().update_one(
         {"_id": item.id, "revision": expected_revision},
-        # created_at never changes, and images change only through catalog.item_images.
+        # created_at never changes, and images change only through catalog.images.
         {"$set": updated.model_dump(mode="python", exclude={"id", "images", "created_at"})},
     )
     if result.matched_count == 0:  # someone else wrote between our read and our write
@@ -246,41 +255,101 @@ async def find_items_for_admin(
     return await Item.find(query).sort("-created_at").limit(limit).to_list()
 
 
-async def set_on_hand(session: AsyncSession, item_id: str, on_hand: int) -> StockOut:
-    """Admin: the units on hand of an existing item. Shoppers see availability, so the
-    catalog's cache turns over when this commits."""
-    await get_item(item_id)
-    row = await stock_service.set_on_hand(session, item_id, on_hand)
-    cache.changed(session)
-    return StockOut.model_validate(row)
+async def set_on_hand(
+    session: AsyncSession, item_id: str, on_hand: int, variant_id: str | None = None
+) -> StockOut:
+    """Admin: the units on hand of one variant of an existing item (of its only variant
+    without `variant_id`). Shoppers see availability: the item's index row follows in this
+    transaction, and the cached pages turn over when it commits."""
+    item = await get_item(item_id)
+    variants = item.sellable_variants()
+    if variant_id is None:
+        if len(variants) > 1:
+            raise VariantRequired(
+                f"Item {item_id} has {len(variants)} variants: set the stock of one "
+                f"(PUT /api/v1/admin/stock/{item_id}/variants/{{variant_id}}).",
+                extensions={"variant_ids": [v.id for v in variants]},
+            )
+        variant_id = variants[0].id
+    elif item.variant(variant_id) is None:
+        raise VariantNotFound(f"Item {item_id} has no variant {variant_id!r}.")
+    await stock_service.set_on_hand(session, item_id, variant_id, on_hand)
+    await stock_changed(session, [item_id])
+    return await stock_service.item_stock(session, item_id)
+
+
+async def stock_changed(session: AsyncSession, item_ids: Sequence[str]) -> None:
+    """The items' stock changed in this transaction (availability of a variant, as checkout,
+    payment, a cancellation or an admin change it): their index rows follow it now, and the
+    cached pages turn over once it commits."""
+    await reindex_items(session, item_ids)
+
+
+@dataclass(frozen=True)
+class VariantOffer:
+    """One variant as carts and orders see it: how an order line describes it, its current
+    price, and whether it can be bought now. Other domains get this, never the document."""
+
+    item_id: str
+    variant_id: str
+    sku: str
+    title: str
+    brand: str | None
+    size: str | None  # the size's label ("EU 38")
+    colour: str | None
+    image: str | None  # object key of the first image
+    price: int  # minor units of `currency`
+    currency: str
+    for_sale: bool  # the item is active: listed and orderable
 
 
 @dataclass(frozen=True)
 class ItemOffer:
-    """An item as carts and orders see it: how an order line describes it, its current
-    price, and whether it can be bought now. Other domains get this, never the document."""
+    """An item's variants as carts and orders see them."""
 
     id: str
-    title: str
-    brand: str | None
-    size: str | None
-    image: str | None  # object key of the first image
-    price: int  # minor units of `currency`
-    currency: str
-    for_sale: bool  # active: listed and orderable
+    for_sale: bool
+    variants: tuple[VariantOffer, ...]
+
+    def variant(self, variant_id: str | None) -> VariantOffer:
+        """The variant a line names; an item of one variant may be named without one.
+        VariantRequired (422) or VariantNotFound (404) otherwise."""
+        if variant_id is None:
+            if len(self.variants) != 1:
+                raise VariantRequired(
+                    f"Item {self.id} comes in {len(self.variants)} variants: name one.",
+                    extensions={
+                        "item_id": self.id,
+                        "variant_ids": [v.variant_id for v in self.variants],
+                    },
+                )
+            return self.variants[0]
+        for variant in self.variants:
+            if variant.variant_id == variant_id:
+                return variant
+        raise VariantNotFound(f"Item {self.id} has no variant {variant_id!r}.")
 
 
 def _offer(item: Item) -> ItemOffer:
-    return ItemOffer(
-        id=str(item.id),
-        title=item.title,
-        brand=item.brand,
-        size=item.size,
-        image=item.images[0].key if item.images else None,
-        price=item.price.amount,
-        currency=item.price.currency,
-        for_sale=item.status is ItemStatus.ACTIVE,
+    image = item.images[0].key if item.images else None
+    for_sale = item.status is ItemStatus.ACTIVE
+    variants = tuple(
+        VariantOffer(
+            item_id=str(item.id),
+            variant_id=variant.id,
+            sku=variant.sku,
+            title=item.title,
+            brand=item.brand,
+            size=size_label(variant.size) if variant.size else None,
+            colour=variant.colour,
+            image=image,
+            price=item.price_of(variant).amount,
+            currency=item.price.currency,
+            for_sale=for_sale,
+        )
+        for variant in item.sellable_variants()
     )
+    return ItemOffer(id=str(item.id), for_sale=for_sale, variants=variants)
 
 
 async def get_offers(ids: Sequence[str]) -> dict[str, ItemOffer]:

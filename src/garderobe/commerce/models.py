@@ -72,13 +72,14 @@ class CartItem(Base):
         UUID(as_uuid=True), ForeignKey("carts.id", ondelete="CASCADE"), index=True
     )
     item_id: Mapped[str] = mapped_column(ITEM_ID)
+    variant_id: Mapped[str] = mapped_column(ITEM_ID)  # the item's own id for a migrated line
     quantity: Mapped[int] = mapped_column(Integer)
     added_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, server_default=text("now()")
     )
 
     __table_args__ = (
-        UniqueConstraint("cart_id", "item_id"),
+        UniqueConstraint("cart_id", "variant_id"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
     )
 
@@ -102,7 +103,8 @@ class Order(TimestampMixin, Base):
 
 
 class OrderItem(Base):
-    """What was bought, as it was then: title, brand, size, image and price are snapshots."""
+    """What was bought, as it was then: title, brand, variant (SKU, size label, colour),
+    image and price are snapshots."""
 
     __tablename__ = "order_items"
 
@@ -111,9 +113,12 @@ class OrderItem(Base):
         UUID(as_uuid=True), ForeignKey("orders.id", ondelete="CASCADE"), index=True
     )
     item_id: Mapped[str] = mapped_column(ITEM_ID)
+    variant_id: Mapped[str | None] = mapped_column(ITEM_ID)
+    sku: Mapped[str | None] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(Text)
     brand: Mapped[str | None] = mapped_column(Text)
-    size: Mapped[str | None] = mapped_column(String(40))
+    size: Mapped[str | None] = mapped_column(String(40))  # the size's label ("EU 38")
+    colour: Mapped[str | None] = mapped_column(String(40))
     image: Mapped[str | None] = mapped_column(Text)
     unit_price: Mapped[int] = mapped_column(Integer)
     quantity: Mapped[int] = mapped_column(Integer)

@@ -95,7 +95,7 @@ async def _create_items(stores: Stores, leaves: Sequence[seeding.Leaf], count: i
     for start in range(0, len(made), BATCH_SIZE):
         async with unit_of_work(stores) as session:
             await seeding.insert_batch(session, made[start : start + BATCH_SIZE])
-    return [str(item.id) for item, _, _ in made]
+    return [str(sample.item.id) for sample in made]
 
 
 async def upload_picture(stores: Stores, item_id: str) -> bool:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.catalog.browse import similarity, viewed
+from garderobe.catalog.presenters import public_fields
 from garderobe.catalog.service import ItemNotFound, parse_item_id
 from garderobe.commerce import purchases
 from garderobe.infra.cache import Cached, digested
@@ -30,10 +32,12 @@ POPULAR_POOL = 500
 
 
 async def _body(
-    item_ids: Sequence[str], storage: ObjectStorage, settings: Settings
+    session: AsyncSession, item_ids: Sequence[str], storage: ObjectStorage, settings: Settings
 ) -> tuple[bytes, str]:
-    items = await similarity.item_cards(item_ids, storage, settings)
-    return digested(Recommendations(items=items).model_dump_json().encode())
+    items = await similarity.item_cards(session, item_ids, storage, settings)
+    body = Recommendations(items=items)
+    public: dict[str, Any] = {"items": {"__all__": public_fields()}}
+    return digested(body.model_dump_json(exclude=public).encode())
 
 
 async def similar(
@@ -49,7 +53,7 @@ async def similar(
 
     async def compute() -> tuple[bytes, str]:
         ids = await similarity.similar_item_ids(session, item_id, limit=limit)
-        return await _body(ids, storage, settings)
+        return await _body(session, ids, storage, settings)
 
     parameters = {"item": item_id, "limit": limit}
     return await cache.answer(redis, settings, "similar", parameters, compute)
@@ -83,7 +87,8 @@ async def bought_together(
     """bought_together_ids as a cached body. ItemNotFound unless the item is active."""
 
     async def compute() -> tuple[bytes, str]:
-        return await _body(await bought_together_ids(session, item_id, limit), storage, settings)
+        ids = await bought_together_ids(session, item_id, limit)
+        return await _body(session, ids, storage, settings)
 
     parameters = {"item": item_id, "limit": limit}
     return await cache.answer(redis, settings, "bought-together", parameters, compute)
@@ -167,7 +172,7 @@ async def for_you(
         ids = await for_you_ids(
             session, viewed_ids=viewed_ids, cart_ids=cart_ids, ordered_ids=ordered_ids, limit=limit
         )
-        return await _body(ids, storage, settings)
+        return await _body(session, ids, storage, settings)
 
     parameters = {
         "user": str(user_id),

@@ -62,6 +62,12 @@ class SizeSystem:
     suffixes: tuple[str, ...] = ()
     # (look-up key, canonical value) pairs; a tuple keeps the dataclass hashable.
     aliases: tuple[tuple[str, str], ...] = ()
+    # How a value is shown on its own, where the bare number would be ambiguous ("EU 38").
+    display: str = "{value}"
+
+    def label_of(self, value: str) -> str:
+        """A value as shoppers read it: "M", "EU 38", "UK 10", "116 cm", "W32 L34"."""
+        return self.display.format(value=value)
 
     def parse(self, text: str) -> str | None:
         """The canonical value `text` names on this scale, or None; never raises.
@@ -178,6 +184,7 @@ def _system_from_data(entry: Mapping[str, Any]) -> SizeSystem:
         prefixes=tuple(str(p).casefold() for p in entry.get("prefixes", ())),
         suffixes=tuple(str(s).casefold() for s in entry.get("suffixes", ())),
         aliases=aliases,
+        display=str(entry.get("display", "{value}")),
     )
 
 

@@ -1,11 +1,13 @@
-"""Stock per item: set by admins, reserved at checkout, taken at payment, returned on cancel.
+"""Stock per variant: set by admins, reserved at checkout, taken at payment, returned on cancel.
 
 Every change is a single conditional UPDATE, so concurrent checkouts can never take more
-than there is: the row lock serialises them and the WHERE clause refuses the rest.
+than there is: the row lock serialises them and the WHERE clause refuses the rest. A
+variant's stock row also holds its SKU, unique across the catalog.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -14,35 +16,86 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.errors import Conflict
 from garderobe.stock.models import Stock
+from garderobe.stock.schemas import StockOut, VariantStockOut
 
 
 class OutOfStock(Conflict):
     slug = "out-of-stock"
     title = "Not enough stock"
 
-    def __init__(self, item_id: str, available: int) -> None:
+    def __init__(self, item_id: str, available: int, variant_id: str | None = None) -> None:
+        what = f"item {item_id}" if variant_id in (None, item_id) else f"variant {variant_id}"
         super().__init__(
-            f"Only {available} of item {item_id} available.",
-            extensions={"item_id": item_id, "available": available},
+            f"Only {available} of {what} available.",
+            extensions={"item_id": item_id, "variant_id": variant_id, "available": available},
         )
 
 
-async def create_for_item(session: AsyncSession, item_id: str, quantity: int = 1) -> None:
-    """The stock row of a new item (one-off resale items default to 1); idempotent."""
-    await create_for_items(session, [(item_id, quantity)])
+class SkuTaken(Conflict):
+    slug = "sku-taken"
+    title = "SKU already in use"
 
-
-async def create_for_items(session: AsyncSession, rows: Sequence[tuple[str, int]]) -> None:
-    """Stock rows of new items in one statement (the seed writes thousands a second)."""
-    if rows:
-        await session.execute(
-            text(
-                "INSERT INTO stock (item_id, on_hand, reserved) "
-                "SELECT i, q, 0 FROM unnest(CAST(:ids AS text[]), CAST(:quantities AS int[])) "
-                "AS new(i, q) ON CONFLICT (item_id) DO NOTHING"
-            ),
-            {"ids": [i for i, _ in rows], "quantities": [q for _, q in rows]},
+    def __init__(self, skus: Sequence[str]) -> None:
+        super().__init__(
+            f"SKU {', '.join(skus)} belongs to another variant.", extensions={"skus": list(skus)}
         )
+
+
+class VariantReserved(Conflict):
+    slug = "variant-reserved"
+    title = "Units of the variant are reserved"
+
+    def __init__(self, variant_id: str, reserved: int) -> None:
+        super().__init__(
+            f"{reserved} units of variant {variant_id} are reserved by open orders.",
+            extensions={"variant_id": variant_id, "reserved": reserved},
+        )
+
+
+class NewStock(NamedTuple):
+    variant_id: str
+    item_id: str
+    sku: str
+    on_hand: int
+
+
+class Units(NamedTuple):
+    available: int
+    reserved: int
+
+
+_CREATE = text("""
+INSERT INTO stock (variant_id, item_id, sku, on_hand, reserved)
+SELECT v, i, s, q, 0
+FROM unnest(CAST(:variants AS text[]), CAST(:items AS text[]), CAST(:skus AS text[]),
+            CAST(:quantities AS int[])) AS new(v, i, s, q)
+ON CONFLICT DO NOTHING RETURNING variant_id
+""")
+
+
+async def create_for_variants(session: AsyncSession, rows: Sequence[NewStock]) -> None:
+    """Stock rows of new variants in one statement (the seed writes thousands a second);
+    idempotent for a variant that has its row. SkuTaken (409) when a SKU is another's."""
+    if not rows:
+        return
+    params = {
+        "variants": [r.variant_id for r in rows],
+        "items": [r.item_id for r in rows],
+        "skus": [r.sku for r in rows],
+        "quantities": [r.on_hand for r in rows],
+    }
+    created = set(await session.scalars(_CREATE, params))
+    missing = [r for r in rows if r.variant_id not in created]
+    if missing:
+        existing = await session.execute(
+            select(Stock.variant_id, Stock.sku).where(
+                Stock.variant_id.in_([r.variant_id for r in missing])
+            )
+        )
+        mine = dict(existing.all())
+        taken = [r.sku for r in missing if mine.get(r.variant_id) != r.sku]
+        if taken:
+            raise SkuTaken(taken)
 
 
 async def remove_for_items(session: AsyncSession, item_ids: Sequence[str]) -> None:
@@ -51,85 +104,144 @@ async def remove_for_items(session: AsyncSession, item_ids: Sequence[str]) -> No
         await session.execute(delete(Stock).where(Stock.item_id.in_(item_ids)))
 
 
-async def get(session: AsyncSession, item_id: str) -> Stock | None:
-    """The item's stock row, if it has one."""
-    return await session.get(Stock, item_id)
-
-
-async def set_on_hand(session: AsyncSession, item_id: str, on_hand: int) -> Stock:
-    """Admin: set the units on hand (never below what open orders have reserved). The
-    caller checks that the item exists (`catalog.service.set_on_hand`)."""
-    row = await session.get(Stock, item_id, with_for_update=True)
+async def remove_variant(session: AsyncSession, variant_id: str) -> None:
+    """Delete a variant's row; VariantReserved (409, with the count) while orders hold units."""
+    row = await session.get(Stock, variant_id, with_for_update=True)
     if row is None:
-        row = Stock(item_id=item_id, on_hand=on_hand, reserved=0)
-        session.add(row)
-    elif on_hand < row.reserved:
+        return
+    if row.reserved:
+        raise VariantReserved(variant_id, row.reserved)
+    await session.delete(row)
+    await session.flush()
+
+
+async def rename_sku(session: AsyncSession, variant_id: str, sku: str) -> None:
+    """Give a variant another SKU (SkuTaken when another variant has it)."""
+    owner = await session.scalar(select(Stock.variant_id).where(Stock.sku == sku))
+    if owner is not None and owner != variant_id:
+        raise SkuTaken([sku])
+    await session.execute(
+        text("UPDATE stock SET sku = :sku, updated_at = now() WHERE variant_id = :id"),
+        {"sku": sku, "id": variant_id},
+    )
+
+
+async def item_stock(session: AsyncSession, item_id: str) -> StockOut:
+    """The item's units, summed and per variant (zeros for an item without rows)."""
+    rows = list(await session.scalars(select(Stock).where(Stock.item_id == item_id)))
+    variants = [VariantStockOut.model_validate(row) for row in rows]
+    return StockOut(
+        item_id=item_id,
+        on_hand=sum(r.on_hand for r in rows),
+        reserved=sum(r.reserved for r in rows),
+        variants=sorted(variants, key=lambda v: v.variant_id),
+    )
+
+
+async def set_on_hand(session: AsyncSession, item_id: str, variant_id: str, on_hand: int) -> Stock:
+    """Admin: set a variant's units on hand (never below what open orders have reserved).
+    The caller checks that the item and variant exist (`catalog.service.set_on_hand`)."""
+    row = await session.get(Stock, variant_id, with_for_update=True)
+    if row is None:
+        raise Conflict(f"Variant {variant_id} has no stock row; run `garderobe check consistency`.")
+    if on_hand < row.reserved:
         raise Conflict(
             f"{row.reserved} units are reserved by open orders; on_hand can't go below that.",
             extensions={"reserved": row.reserved},
         )
-    else:
-        row.on_hand = on_hand
+    row.on_hand = on_hand
     await session.flush()
     return row
 
 
-async def available(session: AsyncSession, item_ids: Sequence[str]) -> dict[str, int]:
-    """Units that can still be ordered, per item (0 for items without a stock row)."""
+async def available(session: AsyncSession, variant_ids: Sequence[str]) -> dict[str, int]:
+    """Units that can still be ordered, per variant (0 for one without a stock row)."""
     rows = await session.execute(
-        select(Stock.item_id, Stock.on_hand - Stock.reserved).where(Stock.item_id.in_(item_ids))
+        select(Stock.variant_id, Stock.on_hand - Stock.reserved).where(
+            Stock.variant_id.in_(variant_ids)
+        )
     )
     found: dict[str, int] = dict(rows.all())
-    return {i: int(found.get(i, 0)) for i in item_ids}
+    return {v: int(found.get(v, 0)) for v in variant_ids}
 
 
-class Units(NamedTuple):
-    available: int
-    reserved: int
+async def available_units(
+    session: AsyncSession, item_ids: Sequence[str]
+) -> dict[str, dict[str, int]]:
+    """Per item, the units available of each of its variants (for the catalog's index)."""
+    found: defaultdict[str, dict[str, int]] = defaultdict(dict)
+    if item_ids:
+        rows = await session.execute(
+            text(
+                "SELECT item_id, variant_id, on_hand - reserved AS units FROM stock "
+                "WHERE item_id = ANY(CAST(:ids AS text[]))"
+            ),
+            {"ids": list(item_ids)},
+        )
+        for row in rows:
+            found[row.item_id][row.variant_id] = int(row.units)
+    return dict(found)
 
 
-async def units_by_item(session: AsyncSession) -> dict[str, Units]:
-    """Every stock row's units, by item (the consistency check compares them with the items)."""
-    rows = await session.execute(select(Stock.item_id, Stock.on_hand, Stock.reserved))
-    return {row.item_id: Units(row.on_hand - row.reserved, row.reserved) for row in rows}
+async def levels(session: AsyncSession, item_ids: Sequence[str]) -> dict[str, Stock]:
+    """The stock rows of the items' variants, by variant id (what shoppers and admins see)."""
+    if not item_ids:
+        return {}
+    rows = await session.scalars(select(Stock).where(Stock.item_id.in_(list(item_ids))))
+    return {row.variant_id: row for row in rows}
 
 
-async def reserve(session: AsyncSession, item_id: str, quantity: int) -> int:
+async def units_by_variant(session: AsyncSession) -> dict[str, tuple[str, Units]]:
+    """Every stock row's item and units, by variant (the consistency check compares them
+    with the items)."""
+    rows = await session.execute(
+        select(Stock.variant_id, Stock.item_id, Stock.on_hand, Stock.reserved)
+    )
+    return {
+        row.variant_id: (row.item_id, Units(row.on_hand - row.reserved, row.reserved))
+        for row in rows
+    }
+
+
+async def reserve(session: AsyncSession, item_id: str, variant_id: str, quantity: int) -> int:
     """Hold `quantity` for an order; returns what is left available, or raises OutOfStock."""
     left = await session.scalar(
         text(
             "UPDATE stock SET reserved = reserved + :q, updated_at = now() "
-            "WHERE item_id = :id AND on_hand - reserved >= :q RETURNING on_hand - reserved"
+            "WHERE variant_id = :id AND on_hand - reserved >= :q RETURNING on_hand - reserved"
         ),
-        {"id": item_id, "q": quantity},
+        {"id": variant_id, "q": quantity},
     )
     if left is None:
-        raise OutOfStock(item_id, (await available(session, [item_id]))[item_id])
+        units = (await available(session, [variant_id]))[variant_id]
+        raise OutOfStock(item_id, units, variant_id)
     return int(left)
 
 
-async def release(session: AsyncSession, item_id: str, quantity: int) -> None:
+async def release(session: AsyncSession, variant_id: str, quantity: int) -> None:
     """An unpaid order gives its reservation back."""
     await session.execute(
-        text("UPDATE stock SET reserved = reserved - :q, updated_at = now() WHERE item_id = :id"),
-        {"id": item_id, "q": quantity},
+        text(
+            "UPDATE stock SET reserved = reserved - :q, updated_at = now() WHERE variant_id = :id"
+        ),
+        {"id": variant_id, "q": quantity},
     )
 
 
-async def take(session: AsyncSession, item_id: str, quantity: int) -> None:
+async def take(session: AsyncSession, variant_id: str, quantity: int) -> None:
     """Payment turns the reservation into a sale: the units leave the shop."""
     await session.execute(
         text(
             "UPDATE stock SET on_hand = on_hand - :q, reserved = reserved - :q, updated_at = now() "
-            "WHERE item_id = :id"
+            "WHERE variant_id = :id"
         ),
-        {"id": item_id, "q": quantity},
+        {"id": variant_id, "q": quantity},
     )
 
 
-async def restock(session: AsyncSession, item_id: str, quantity: int) -> None:
+async def restock(session: AsyncSession, variant_id: str, quantity: int) -> None:
     """A paid order cancelled before shipping puts its units back."""
     await session.execute(
-        text("UPDATE stock SET on_hand = on_hand + :q, updated_at = now() WHERE item_id = :id"),
-        {"id": item_id, "q": quantity},
+        text("UPDATE stock SET on_hand = on_hand + :q, updated_at = now() WHERE variant_id = :id"),
+        {"id": variant_id, "q": quantity},
     )

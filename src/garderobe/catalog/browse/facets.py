@@ -1,14 +1,21 @@
 """Disjunctive facet counts and price statistics of a listing, from the read index.
 
 A facet's counts apply every filter but its own (picking "slim" still shows how many
-"regular" there are). So a row that fails two or more filters counts for no facet, and:
+"regular" there are), and count items, not variants. Sizes, colours and prices are those of
+the offers (`index.offers`): the size facet counts, per size, the items with an offer of
+that size that meets the colour and price filters (the same variant); the colour facet
+likewise; the price facet, per bucket, the items with an offer in it that meets the size
+and colour filters. A sold-out item is listed, but offers nothing: it counts for no size,
+colour or price. So:
 
-* with two or more filters, one statement reads only the rows that fail at most one (an OR
-  of the filters taken all-but-one at a time, which the GIN index answers), remembers which
-  one each fails, and counts their `facet_values` tokens in one `unnest` + `GROUP BY`;
-* with one filter or none, a facet's own counts are those of the whole category, which
-  `facet_counts` holds per category path (`index.writer` keeps it): no item row is read for
-  them, and the other facets count only the rows that pass the filter.
+* one statement reads the rows that fail at most one filter on the item (an OR of the
+  filters taken all-but-one at a time, which the GIN index answers), remembers which one
+  each fails, counts their `facet_values` tokens in one `unnest` + `GROUP BY`, and their
+  offers in another;
+* without a variant filter and with one filter on the item or none, a facet's own counts
+  are those of the whole category, which `facet_counts` holds per category path
+  (`index.writer` keeps it): no item row is read for them, and the other facets count only
+  the rows that pass the filter.
 
 `facet_counts` covers active items without search words; other listings (admins' status
 filters, `q`) always take the statement.
@@ -23,16 +30,24 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.catalog.browse.listing import Params, base_conditions, clauses
+from garderobe.catalog.browse.listing import Params, base_conditions, clauses, offer_parts
 from garderobe.catalog.documents import ItemStatus
-from garderobe.catalog.index.selection import PRICE, Selection
+from garderobe.catalog.index.selection import (
+    IN_STOCK,
+    VARIANT,
+    Selection,
+    VariantFilter,
+    variant_filter,
+)
 from garderobe.catalog.index.tokens import (
     PRICE_BOUNDARIES,
+    PRICE_TOKEN,
     RATING_FACET,
     TOKEN_SEPARATOR,
     split_token,
 )
-from garderobe.catalog.memory.index import MemoryIndex, Tally
+from garderobe.catalog.memory.counting import Tally
+from garderobe.catalog.memory.index import MemoryIndex
 from garderobe.catalog.taxonomy.documents import AttributeType
 
 FIELD_FACETS = ("brand", "size", "colour", "condition", "material", "pattern")
@@ -70,39 +85,76 @@ def _all_but_one(found: dict[str, str]) -> str:
     return "(" + " OR ".join(f"({g})" for g in groups) + ")"
 
 
+def _failing(found: dict[str, str], params: Params) -> str:
+    """The prefix of the one item filter a row fails ("brand="), NULL when it fails none.
+    Facet names come from the query string (attr.<name>): bound, never interpolated."""
+    if not found:
+        return "NULL"
+    cases = " ".join(
+        f"WHEN NOT ({sql}) THEN {params.bind(name + '=')}" for name, sql in found.items()
+    )
+    return f"CASE {cases} END"
+
+
+def _offer_rows(vf: VariantFilter, params: Params) -> list[str]:
+    """Conditions narrowing the rows to those whose offers can count (any offer at all;
+    with sizes and colours, an offer of one of them)."""
+    if not vf:
+        return []
+    found = [f"facet_values @> {params.bind([IN_STOCK], 'text[]')}"]
+    if vf.sizes and vf.colours:
+        sizes = [f"size{TOKEN_SEPARATOR}{s}" for s in sorted(vf.sizes)]
+        colours = [f"colour{TOKEN_SEPARATOR}{c}" for c in sorted(vf.colours)]
+        found.append(f"facet_values && {params.bind(sizes + colours, 'text[]')}")
+    return found
+
+
 def _statement(selection: Selection, params: Params, *, disjunctive: bool) -> str:
-    found = clauses(selection, params)
+    """Counts of the rows failing at most one item filter (`disjunctive`), or of those
+    passing every filter."""
+    found = {k: v for k, v in clauses(selection, params).items() if k != VARIANT}
+    vf = variant_filter(selection)
     conditions = base_conditions(selection, params)
-    failing = "NULL"
-    if not disjunctive:
-        conditions += found.values()
-    elif found:
-        # The prefix of the one facet a row fails ("colour="), or NULL when it passes all.
-        # Facet names come from the query string (attr.<name>): bound, never interpolated.
-        failing = "CASE " + " ".join(
-            f"WHEN NOT ({sql}) THEN {params.bind(name if name == PRICE else name + '=')}"
-            for name, sql in found.items()
-        )
-        failing += " END"
+    if disjunctive:
+        failing = _failing(found, params)
         conditions.append(_all_but_one(found))
+    else:
+        failing = "NULL"
+        conditions += found.values()
+    conditions += _offer_rows(vf, params)
+    size_ok, colour_ok, price_ok = offer_parts(vf, params, "e")
+    passing = "c.item_id IN (SELECT item_id FROM m WHERE s_ok AND c_ok AND p_ok)" if vf else "TRUE"
     bounds = params.bind(PRICE_BOUNDARIES, "int[]")
-    price_rows = f"failing IS NULL OR failing = {params.bind(PRICE)}"
     return f"""
-        WITH candidates AS MATERIALIZED (
-            SELECT facet_values, price_amount, {failing} AS failing
+        WITH c AS MATERIALIZED (
+            SELECT item_id, facet_values, offers, {failing} AS failing
             FROM item_facets WHERE {" AND ".join(conditions)}
+        ), m AS MATERIALIZED (
+            SELECT c.item_id, c.failing, split_part(e, '|', 1) AS s, split_part(e, '|', 2) AS col,
+                   split_part(e, '|', 3)::int AS p,
+                   {size_ok} AS s_ok, {colour_ok} AS c_ok, {price_ok} AS p_ok
+            FROM c, unnest(c.offers) AS e
         )
         SELECT 't' AS kind, tok AS key, count(*) AS n
-        FROM candidates, unnest(facet_values) AS tok
-        WHERE failing IS NULL OR starts_with(tok, failing)
+        FROM c, unnest(c.facet_values) AS tok
+        WHERE (c.failing IS NULL OR starts_with(tok, c.failing)) AND {passing}
         GROUP BY tok
         UNION ALL
-        SELECT 'b', width_bucket(price_amount, {bounds})::text, count(*)
-        FROM candidates WHERE {price_rows} GROUP BY 2
+        SELECT 's', s, count(DISTINCT item_id) FROM m
+        WHERE failing IS NULL AND c_ok AND p_ok AND s <> '' GROUP BY s
         UNION ALL
-        SELECT 'r', min(price_amount)::text || ':' || max(price_amount)::text, count(*)
-        FROM candidates WHERE {price_rows}
+        SELECT 'c', col, count(DISTINCT item_id) FROM m
+        WHERE failing IS NULL AND s_ok AND p_ok AND col <> '' GROUP BY col
+        UNION ALL
+        SELECT 'b', width_bucket(p, {bounds})::text, count(DISTINCT item_id) FROM m
+        WHERE failing IS NULL AND s_ok AND c_ok GROUP BY 2
+        UNION ALL
+        SELECT 'r', min(p)::text || ':' || max(p)::text, count(*) FROM m
+        WHERE failing IS NULL AND s_ok AND c_ok
     """  # noqa: S608 - only generated placeholders (:p0 …) and fixed SQL are interpolated
+
+
+_OFFER_KINDS = {"s": "size", "c": "colour"}
 
 
 async def _scan(session: AsyncSession, selection: Selection, *, disjunctive: bool) -> Tally:
@@ -110,11 +162,13 @@ async def _scan(session: AsyncSession, selection: Selection, *, disjunctive: boo
     statement = _statement(selection, params, disjunctive=disjunctive)
     tally = Tally({}, {})
     for row in await session.execute(text(statement), params.values):
-        if row.kind == "t":
+        if row.kind == "t" and not row.key.startswith(("size=", "colour=")):
             tally.tokens[row.key] = row.n
+        elif row.kind in _OFFER_KINDS:
+            tally.tokens[f"{_OFFER_KINDS[row.kind]}{TOKEN_SEPARATOR}{row.key}"] = row.n
         elif row.kind == "b":
             tally.buckets[PRICE_BOUNDARIES[int(row.key) - 1]] = row.n
-        elif row.key is not None:
+        elif row.kind == "r" and row.key is not None:
             first, _, last = row.key.partition(":")
             tally.price_min, tally.price_max = int(first), int(last)
     return tally
@@ -122,7 +176,7 @@ async def _scan(session: AsyncSession, selection: Selection, *, disjunctive: boo
 
 async def _category_counts(session: AsyncSession, selection: Selection) -> Tally:
     """Counts of every token over the whole category (no filter), from facet_counts; the
-    price range from the price index (a min and a max are one index probe each)."""
+    price range over the items available."""
     where, bound = "", {}
     if selection.category_path:
         where, bound = (
@@ -137,15 +191,20 @@ async def _category_counts(session: AsyncSession, selection: Selection) -> Tally
         bound,
     )
     tally = Tally({}, {})
-    price_prefix = PRICE + TOKEN_SEPARATOR
+    price_prefix = PRICE_TOKEN + TOKEN_SEPARATOR
     for row in rows:
         if row.token.startswith(price_prefix):
             tally.buckets[int(row.token.removeprefix(price_prefix))] = int(row.n)
         else:
             tally.tokens[row.token] = int(row.n)
     params = Params()
-    conditions = " AND ".join(base_conditions(selection, params))
-    statement = f"SELECT min(price_amount), max(price_amount) FROM item_facets WHERE {conditions}"  # noqa: S608
+    conditions = base_conditions(selection, params)
+    conditions.append(f"facet_values @> {params.bind([IN_STOCK], 'text[]')}")
+    # Only what is available has a price to filter by: the lowest and highest offers.
+    statement = (
+        "SELECT min(price_amount), max(price_top) FROM item_facets "  # noqa: S608
+        f"WHERE {' AND '.join(conditions)}"
+    )
     low, high = (await session.execute(text(statement), params.values)).one()
     tally.price_min, tally.price_max = low, high
     return tally
@@ -153,11 +212,12 @@ async def _category_counts(session: AsyncSession, selection: Selection) -> Tally
 
 def _category_filter(selection: Selection) -> tuple[bool, str | None]:
     """Whether facet_counts can give this listing's own-filter counts, and the one filtered
-    facet they are for (None when there is no filter)."""
+    facet they are for (None when there is no filter): never under a variant filter, whose
+    facets count the offers that meet it."""
     if selection.statuses != (ItemStatus.ACTIVE,) or selection.tsquery is not None:
         return False, None
     found = clauses(selection, Params())
-    return len(found) <= 1, next(iter(found), None)
+    return len(found) <= 1 and VARIANT not in found, next(iter(found), None)
 
 
 async def _tally(session: AsyncSession, selection: Selection) -> Tally:
@@ -168,10 +228,6 @@ async def _tally(session: AsyncSession, selection: Selection) -> Tally:
     if filtered is None:
         return whole
     passing = await _scan(session, selection, disjunctive=False)
-    if filtered == PRICE:
-        passing.buckets = whole.buckets
-        passing.price_min, passing.price_max = whole.price_min, whole.price_max
-        return passing
     prefix = filtered + TOKEN_SEPARATOR
     tokens = {t: n for t, n in passing.tokens.items() if not t.startswith(prefix)}
     tokens.update((t, n) for t, n in whole.tokens.items() if t.startswith(prefix))

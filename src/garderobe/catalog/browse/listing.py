@@ -1,9 +1,12 @@
 """The item listing, answered by statements over the PostgreSQL read index (`item_facets`).
 
-Every filter is a clause keyed by the facet it belongs to (`clauses`); what every part of
-the answer shares (status, category subtree, search words) is `base_conditions`. The page is
-a keyset page on the sort's btree index, ids only; the documents themselves come from
-MongoDB (the system of record) by id. Facet counts are `browse.facets`.
+Every filter on the item is a clause keyed by the facet it belongs to (`clauses`), and the
+variant filter (sizes, colours, price, availability) one more, met by one offer of the item
+(`index.offers`); what every part of the answer shares (status, category subtree, search
+words) is `base_conditions`. The page is a keyset page on the sort's btree index, ids only
+(sorted by price under a variant filter, an item's key is the lowest price of its offers that
+meet it); the documents themselves come from MongoDB (the system of record) by id. Facet
+counts are `browse.facets`.
 """
 
 from __future__ import annotations
@@ -19,11 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from garderobe import pagination
 from garderobe.catalog.documents import MAX_AMOUNT
 from garderobe.catalog.index.selection import (
-    PRICE,
+    VARIANT,
     Selection,
+    VariantFilter,
     category_token,
     filter_tokens,
     status_tokens,
+    variant_filter,
 )
 from garderobe.pagination import InvalidCursor
 
@@ -49,19 +54,65 @@ class Params:
         return f"CAST(:{name} AS {cast})" if cast else f":{name}"
 
 
+def offer_parts(vf: VariantFilter, params: Params, offer: str = "o") -> tuple[str, str, str]:
+    """SQL: the offer `offer` ("<size>|<colour>|<price>") has one of the filter's sizes,
+    one of its colours, a price in its range (each TRUE when not filtered)."""
+    size, colour = "TRUE", "TRUE"
+    if vf.sizes:
+        size = f"split_part({offer}, '|', 1) = ANY({params.bind(sorted(vf.sizes), 'text[]')})"
+    if vf.colours:
+        colour = f"split_part({offer}, '|', 2) = ANY({params.bind(sorted(vf.colours), 'text[]')})"
+    price = f"split_part({offer}, '|', 3)::int"
+    bounds = []
+    if vf.price_min is not None:
+        bounds.append(f"{price} >= {params.bind(vf.price_min)}")
+    if vf.price_max is not None:
+        bounds.append(f"{price} <= {params.bind(vf.price_max)}")
+    return size, colour, " AND ".join(bounds) or "TRUE"
+
+
+def offer_condition(vf: VariantFilter, params: Params, offer: str = "o") -> str:
+    """SQL: the offer `offer` meets the variant filter."""
+    return " AND ".join(offer_parts(vf, params, offer))
+
+
+def _variant_clause(vf: VariantFilter, params: Params) -> str:
+    """Rows with an offer that meets the variant filter. Their tokens say so when all the
+    row's offers have one price (or with no price filter); an item whose offers differ in
+    price is asked its offers."""
+    found = f"facet_values && {params.bind(vf.tokens(), 'text[]')}"
+    if not vf.priced:
+        return found
+    low = vf.price_min if vf.price_min is not None else 0
+    high = vf.price_max if vf.price_max is not None else MAX_AMOUNT
+    even = f"price_amount BETWEEN {params.bind(low)} AND {params.bind(high)}"
+    met = offer_condition(vf, params)
+    uneven = f"EXISTS (SELECT 1 FROM unnest(offers) AS o WHERE {met})"  # noqa: S608 - placeholders
+    return (
+        f"{found} AND ((price_top = price_amount AND {even}) "
+        f"OR (price_top <> price_amount AND {uneven}))"
+    )
+
+
 def clauses(selection: Selection, params: Params) -> dict[str, str]:
-    """One SQL condition per facet that has a filter (field filters, attributes, price)."""
+    """One SQL condition per facet on the item that has a filter, and the variant filter's."""
     found: dict[str, str] = {}
     for facet, tokens in filter_tokens(selection).items():
         found[facet] = f"facet_values && {params.bind(tokens, 'text[]')}"
-    bounds = []
-    if selection.price_min is not None:
-        bounds.append(f"price_amount >= {params.bind(selection.price_min)}")
-    if selection.price_max is not None:
-        bounds.append(f"price_amount <= {params.bind(selection.price_max)}")
-    if bounds:
-        found[PRICE] = " AND ".join(bounds)
+    if vf := variant_filter(selection):
+        found[VARIANT] = _variant_clause(vf, params)
     return found
+
+
+def listing_price(vf: VariantFilter, params: Params) -> str:
+    """SQL: what a row sells for under the variant filter: its lowest price when its offers
+    all have one (or nothing but availability is filtered), else the lowest of its offers
+    that meet the filter."""
+    if not (vf.sizes or vf.colours or vf.priced):
+        return "price_amount"
+    met = offer_condition(vf, params)
+    lowest = f"(SELECT min(split_part(o, '|', 3)::int) FROM unnest(offers) AS o WHERE {met})"  # noqa: S608
+    return f"(CASE WHEN price_top = price_amount THEN price_amount ELSE {lowest} END)"
 
 
 def base_conditions(selection: Selection, params: Params) -> list[str]:
@@ -145,6 +196,8 @@ def _page_statement(selection: Selection, params: Params) -> str:
             f"ORDER BY key DESC, item_id LIMIT {limit} OFFSET {params.bind(offset)}"
         )
     column, direction = _ORDER[selection.sort]
+    if column == "price_amount":
+        column = listing_price(variant_filter(selection), params)
     if selection.cursor:
         key, last_id = decode_cursor(selection.cursor, selection.sort)
         after = "<" if direction == "DESC" else ">"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from pydantic import TypeAdapter
 
@@ -19,7 +20,7 @@ from garderobe.catalog.browse.schemas import (
 from garderobe.catalog.browse.search import SearchHit
 from garderobe.catalog.documents import Money
 from garderobe.catalog.index.tokens import CATEGORY_SEPARATOR, PRICE_BOUNDARIES
-from garderobe.catalog.presenters import ADMIN_ONLY_FIELDS
+from garderobe.catalog.presenters import public_fields
 from garderobe.catalog.schemas import ItemOut
 from garderobe.catalog.suppliers.models import Supplier
 from garderobe.catalog.suppliers.schemas import SupplierRef
@@ -56,7 +57,7 @@ def page_json(
         next_cursor=next_cursor,
         facets=facets_out(counts) if counts is not None else None,
     )
-    exclude = None if admin else {"items": {"__all__": set(ADMIN_ONLY_FIELDS)}}
+    exclude: dict[str, Any] | None = None if admin else {"items": {"__all__": public_fields()}}
     return body.model_dump_json(exclude=exclude).encode()
 
 

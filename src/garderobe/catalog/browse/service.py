@@ -73,16 +73,11 @@ async def page_body(reader: Reader, query: ListingQuery) -> tuple[bytes, str]:
         names = facets.facet_names(query.attributes, schema)
         counted = await facets.facets(reader.session, selection, *names, reader.memory)
     rated = await ratings.summaries(reader.session, found.rated)
-    cards = [
-        await presenters.item_out(
-            item,
-            reader.storage,
-            reader.settings,
-            rated.get(str(item.id), ratings.UNRATED),
-            admin=query.admin,
-        )
-        for item in await items.items_in_order(found.item_ids)
-    ]
+    documents = await items.items_in_order(found.item_ids)
+    summaries = {str(i.id): rated.get(str(i.id), ratings.UNRATED) for i in documents}
+    cards = await presenters.item_outs(
+        reader.session, documents, reader.storage, reader.settings, summaries, admin=query.admin
+    )
     return digested(pages.page_json(cards, found.next_cursor, counted, admin=query.admin))
 
 
@@ -102,7 +97,9 @@ async def item_detail(
     async def body() -> tuple[bytes, str]:
         item = await items.get_item(item_id, include_inactive=admin)
         rating, version = await ratings.summary_and_version(reader.session, str(item.id))
-        out = await presenters.item_out(item, reader.storage, reader.settings, rating, admin=admin)
+        out = await presenters.item_out(
+            reader.session, item, reader.storage, reader.settings, rating, admin=admin
+        )
         return presenters.item_json(out, admin=admin), presenters.etag(item, version)
 
     key = cache.key("item", {"id": item_id, "admin": admin})

@@ -157,15 +157,12 @@ async def leaf_categories(session: AsyncSession, item_ids: Sequence[str]) -> lis
 
 
 async def item_cards(
-    item_ids: Sequence[str], storage: ObjectStorage, settings: Settings
+    session: AsyncSession, item_ids: Sequence[str], storage: ObjectStorage, settings: Settings
 ) -> list[ItemOut]:
     """The listing's item bodies for the active items among `item_ids`, in that order."""
     items = await items_in_order(list(dict.fromkeys(item_ids)))
-    return [
-        await presenters.item_out(item, storage, settings)
-        for item in items
-        if item.status is ItemStatus.ACTIVE
-    ]
+    active = [item for item in items if item.status is ItemStatus.ACTIVE]
+    return await presenters.item_outs(session, active, storage, settings)
 
 
 def _category_tokens(categories: Sequence[str]) -> list[str]:

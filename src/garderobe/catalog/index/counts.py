@@ -19,11 +19,12 @@ _REBUILD = text("""
 WITH gone AS (DELETE FROM facet_counts)
 INSERT INTO facet_counts (category_path, token, n)
 SELECT category_path, token, count(*) FROM (
-    SELECT category_path, unnest(array_append(
-        facet_values,
-        :price || (CAST(:bounds AS int[]))[width_bucket(price_amount, CAST(:bounds AS int[]))]
+    SELECT s.category_path, unnest(s.facet_values || ARRAY(
+        SELECT DISTINCT :price || (CAST(:bounds AS int[]))[
+            width_bucket(split_part(o, '|', 3)::int, CAST(:bounds AS int[]))]
+        FROM unnest(f.offers) AS o
     )) AS token
-    FROM item_search WHERE status = 'active'
+    FROM item_search AS s JOIN item_facets AS f USING (item_id) WHERE s.status = 'active'
 ) AS tokens
 WHERE NOT starts_with(token, 'status=')
 GROUP BY category_path, token

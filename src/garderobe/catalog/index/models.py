@@ -78,7 +78,11 @@ class ItemFacets(Base):
 
     item_id: Mapped[str] = mapped_column(String(24), primary_key=True)
     status: Mapped[str] = mapped_column(String(16))
+    # The lowest and highest price it sells for (index.offers.price_bounds).
     price_amount: Mapped[int] = mapped_column(Integer)
+    price_top: Mapped[int] = mapped_column(Integer)
+    # "<size>|<colour>|<price>" per available variant and colour (index.offers).
+    offers: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # "<facet>=<value>" for every filterable value (index.tokens.facet_tokens).
     facet_values: Mapped[list[str]] = mapped_column(ARRAY(Text))

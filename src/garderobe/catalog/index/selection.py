@@ -1,9 +1,14 @@
 """What a listing selects from the read index, and the facet tokens it stands for.
 
 One `Selection` describes a listing's filters (category subtree, field and attribute
-values, price range, statuses, search words) and its page (sort, cursor, limit). The
-statements over PostgreSQL (`browse.listing`, `browse.facets`) and the in-memory bitmaps
-(`memory`) read the same tokens from it, so both answer the same question.
+values, sizes, colours, price range, availability, statuses, search words) and its page
+(sort, cursor, limit). The statements over PostgreSQL (`browse.listing`, `browse.facets`)
+and the in-memory bitmaps (`memory`) read the same tokens from it, so both answer the same
+question.
+
+Filters on the item (brand, condition, attributes …) are one clause each. Sizes, colours,
+the price range and `in_stock` filter the item's offers (`index.offers`): together they are
+one variant filter, met when one offer meets all of them.
 """
 
 from __future__ import annotations
@@ -13,11 +18,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from garderobe.catalog.documents import ItemStatus
+from garderobe.catalog.documents import OTHER_SIZE, ItemStatus
+from garderobe.catalog.index.offers import (
+    COLOUR_FACET,
+    SEPARATOR,
+    SIZE_FACET,
+    STOCK_FACET,
+    VARIANT_FACET,
+    Offer,
+)
 from garderobe.catalog.index.tokens import PRICE_TOKEN, TOKEN_SEPARATOR, token
+from garderobe.sizing.systems import all_systems
 
 Sort = Literal["newest", "price_asc", "price_desc", "relevance", "rating"]
 PRICE = PRICE_TOKEN  # the price filter's key among the filters: no facet token starts with it
+VARIANT = VARIANT_FACET  # the variant filter's key among the clauses
+OFFER_FACETS = (SIZE_FACET, COLOUR_FACET)
+IN_STOCK = f"{STOCK_FACET}{TOKEN_SEPARATOR}in"
 
 
 @dataclass
@@ -29,12 +46,92 @@ class Selection:
     attributes: dict[str, list[str]] = field(default_factory=dict)
     price_min: int | None = None
     price_max: int | None = None
+    in_stock: bool = False
     # A to_tsquery('simple') expression from the search words of `q`; "" matches nothing.
     tsquery: str | None = None
     sort: Sort = "newest"
     cursor: str | None = None
     limit: int = 24
     statuses: tuple[ItemStatus, ...] = (ItemStatus.ACTIVE,)
+
+
+@dataclass(frozen=True)
+class VariantFilter:
+    """The filters on offers: size token values ("letter:M"), colour slugs, a price range."""
+
+    sizes: frozenset[str] = frozenset()
+    colours: frozenset[str] = frozenset()
+    price_min: int | None = None
+    price_max: int | None = None
+    in_stock: bool = False
+
+    @property
+    def priced(self) -> bool:
+        return self.price_min is not None or self.price_max is not None
+
+    def __bool__(self) -> bool:
+        return bool(self.sizes or self.colours or self.priced or self.in_stock)
+
+    def size_ok(self, size: str) -> bool:
+        return not self.sizes or size in self.sizes
+
+    def colour_ok(self, colour: str) -> bool:
+        return not self.colours or colour in self.colours
+
+    def price_ok(self, price: int) -> bool:
+        low, high = self.price_min, self.price_max
+        return (low is None or price >= low) and (high is None or price <= high)
+
+    def met_by(self, offer: Offer) -> bool:
+        return (
+            self.size_ok(offer.size) and self.colour_ok(offer.colour) and self.price_ok(offer.price)
+        )
+
+    def tokens(self, *, sizes: Sequence[str] | None = None) -> list[str]:
+        """Tokens of which a row needs one to have an offer of the sizes (these `sizes`
+        instead of the filter's, when given) and colours: the pair where both are
+        filtered, else the one filtered, else anything in stock."""
+        wanted = self.sizes if sizes is None else sizes
+        if wanted and self.colours:
+            pairs = [f"{s}{SEPARATOR}{c}" for s in sorted(wanted) for c in sorted(self.colours)]
+            return [f"{VARIANT_FACET}{TOKEN_SEPARATOR}{p}" for p in pairs]
+        if wanted:
+            return [f"{SIZE_FACET}{TOKEN_SEPARATOR}{s}" for s in sorted(wanted)]
+        if self.colours:
+            return [f"{COLOUR_FACET}{TOKEN_SEPARATOR}{c}" for c in sorted(self.colours)]
+        return [IN_STOCK]
+
+    def colour_tokens(self, colour: str) -> list[str]:
+        """Tokens of which a row needs one to have an offer in `colour` of the sizes."""
+        if self.sizes:
+            pairs = [f"{s}{SEPARATOR}{colour}" for s in sorted(self.sizes)]
+            return [f"{VARIANT_FACET}{TOKEN_SEPARATOR}{p}" for p in pairs]
+        return [f"{COLOUR_FACET}{TOKEN_SEPARATOR}{colour}"]
+
+
+def size_values(text: str) -> set[str]:
+    """The size token values a query-string size stands for: "letter:M" as given; a bare
+    "M" or "38" stands for that value on every size system it parses on (and for an
+    `other` size of that label)."""
+    system, colon, value = text.partition(":")
+    if colon and value:
+        return {f"{system}:{value}"}
+    found = {f"{OTHER_SIZE}:{text}"}
+    for scale in all_systems():
+        if (parsed := scale.parse(text)) is not None:
+            found.add(f"{scale.code}:{parsed}")
+    return found
+
+
+def variant_filter(selection: Selection) -> VariantFilter:
+    sizes = {v for text in selection.fields.get(SIZE_FACET, ()) for v in size_values(text)}
+    return VariantFilter(
+        sizes=frozenset(sizes),
+        colours=frozenset(selection.fields.get(COLOUR_FACET, ())),
+        price_min=selection.price_min,
+        price_max=selection.price_max,
+        in_stock=selection.in_stock,
+    )
 
 
 def _filter_tokens(facet: str, values: Sequence[str]) -> list[str]:
@@ -51,8 +148,9 @@ def _filter_tokens(facet: str, values: Sequence[str]) -> list[str]:
 
 
 def filter_tokens(selection: Selection) -> dict[str, list[str]]:
-    """Per filtered facet (fields and attributes), the tokens of which a row needs one."""
-    named = [(name, values) for name, values in selection.fields.items()]
+    """Per filtered facet on the item (fields and attributes, not sizes or colours), the
+    tokens of which a row needs one."""
+    named = [(n, v) for n, v in selection.fields.items() if n not in OFFER_FACETS]
     named += [(f"attr.{name}", values) for name, values in selection.attributes.items()]
     return {facet: _filter_tokens(facet, values) for facet, values in named if values}
 

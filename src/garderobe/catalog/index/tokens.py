@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from garderobe.catalog.documents import Item
+from garderobe.catalog.index.offers import Offer, offer_pairs
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 
@@ -83,14 +84,15 @@ def split_token(raw: str) -> tuple[str, str]:
     return facet, value
 
 
-def facet_tokens(item: Item) -> list[str]:
-    """Every value a listing can filter or facet on, as "<facet>=<value>" tokens."""
+def facet_tokens(item: Item, offers: Sequence[Offer]) -> list[str]:
+    """Every value a listing can filter or facet on, as "<facet>=<value>" tokens: the item's
+    own, and its offers' sizes and colours (`index.offers`)."""
     pairs: list[tuple[str, Any]] = [("status", item.status.value)]
     pairs += [("category", slug) for slug in item.category_path]
-    pairs += [("brand", item.brand), ("size", item.size), ("condition", item.condition)]
+    pairs += [("brand", item.brand), ("condition", item.condition)]
     pairs.append(("supplier", item.supplier))  # admins' filter and the delete guard only
     pairs += [("material", item.material), ("pattern", item.pattern)]
-    pairs += [("colour", colour) for colour in item.colours]
+    pairs += offer_pairs(offers)
     for name, value in item.attributes.items():
         values = value if isinstance(value, list) else [value]
         pairs += [(f"attr.{name}", v) for v in values]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.catalog.documents import Item, ItemStatus
 from garderobe.catalog.index.models import ItemFacets, ItemSearch
+from garderobe.catalog.index.offers import decoded, offers_of, price_bounds
 from garderobe.catalog.index.tokens import (
     CATEGORY_SEPARATOR,
     TOKEN_SEPARATOR,
@@ -25,6 +26,7 @@ from garderobe.catalog.index.tokens import (
     without_rating,
     words,
 )
+from garderobe.stock import service as stock
 
 # One statement for a whole batch and both tables: the rows travel as one JSON array (a
 # single round trip, no per-row statement), and PostgreSQL builds the arrays and the
@@ -37,15 +39,18 @@ SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(
     facet_values jsonb, created_at timestamptz, title text, brand_name text,
     category_names text, attributes_text text, description text, price_amount int,
     currency text, revision int, title_words text, brand_category_words text,
-    attribute_words text, description_words text, rating_avg float8, rating_count int)
+    attribute_words text, description_words text, rating_avg float8, rating_count int,
+    price_top int, offers jsonb)
 ), narrow AS (
-INSERT INTO item_facets (item_id, status, price_amount, created_at, facet_values, rating_avg,
-                         rating_count)
-SELECT r.item_id, r.status, r.price_amount, r.created_at,
+INSERT INTO item_facets (item_id, status, price_amount, price_top, offers, created_at,
+                         facet_values, rating_avg, rating_count)
+SELECT r.item_id, r.status, r.price_amount, r.price_top,
+       ARRAY(SELECT jsonb_array_elements_text(r.offers)), r.created_at,
        ARRAY(SELECT jsonb_array_elements_text(r.facet_values)), r.rating_avg, r.rating_count
 FROM r
 ON CONFLICT (item_id) DO UPDATE SET
     status = EXCLUDED.status, price_amount = EXCLUDED.price_amount,
+    price_top = EXCLUDED.price_top, offers = EXCLUDED.offers,
     created_at = EXCLUDED.created_at, facet_values = EXCLUDED.facet_values,
     rating_avg = EXCLUDED.rating_avg, rating_count = EXCLUDED.rating_count
 )
@@ -94,9 +99,13 @@ def to_millis(moment: datetime) -> datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
-def _row(item: Item, category_names: Sequence[str], brand_name: str | None) -> dict[str, Any]:
+def _row(
+    item: Item, category_names: Sequence[str], brand_name: str | None, units: Mapping[str, int]
+) -> dict[str, Any]:
     brand_category = " ".join([brand_name or "", *category_names])
     attributes = attribute_words(item)
+    offers = offers_of(item, units)
+    low, high = price_bounds(item, offers)
     return {
         "item_id": str(item.id),
         "status": item.status.value,
@@ -109,14 +118,16 @@ def _row(item: Item, category_names: Sequence[str], brand_name: str | None) -> d
         "material": item.material,
         "pattern": item.pattern,
         "attributes": item.attributes,
-        "facet_values": facet_tokens(item),
+        "facet_values": facet_tokens(item, offers),
         "created_at": to_millis(item.created_at).isoformat(),
         "title": item.title,
         "brand_name": brand_name or "",
         "category_names": CATEGORY_SEPARATOR.join(category_names),
         "attributes_text": attributes,
         "description": item.description,
-        "price_amount": item.price.amount,
+        "price_amount": low,
+        "price_top": high,
+        "offers": [offer.encoded() for offer in offers],
         "currency": item.price.currency,
         "revision": item.revision,
         "title_words": " ".join(words(item.title)),
@@ -140,13 +151,16 @@ async def index_items_bulk(
         return
     # The last row of an item wins: one statement may not touch the same row twice.
     latest = list({str(item.id): (item, names, brand) for item, names, brand in rows}.values())
-    params = [_row(item, names, brand) for item, names, brand in latest]
-    old = await _lock_rows(session, [p["item_id"] for p in params])
+    old = await _lock_rows(session, [str(item.id) for item, _, _ in latest])
+    units = await stock.available_units(session, [str(item.id) for item, _, _ in latest])
+    params = [
+        _row(item, names, brand, units.get(str(item.id), {})) for item, names, brand in latest
+    ]
     await _add_ratings(session, params)
     await session.execute(_UPSERT, {"rows": json.dumps(params, allow_nan=False, default=str)})
     new: Counter[Any] = Counter()
     for p in params:
-        new.update(_counted(p["status"], p["category_path"], p["facet_values"], p["price_amount"]))
+        new.update(_counted(p["status"], p["category_path"], p["facet_values"], _prices(p)))
     await _count_changes(session, old, new)
     active = [
         (p, names, brand)
@@ -167,8 +181,9 @@ async def index_items_bulk(
 
 
 _LOCKED = text("""
-SELECT item_id, status, category_path, facet_values, price_amount FROM item_search
-WHERE item_id = ANY(CAST(:ids AS text[])) ORDER BY item_id FOR UPDATE
+SELECT s.item_id, s.status, s.category_path, s.facet_values, f.price_amount, f.offers
+FROM item_search AS s JOIN item_facets AS f USING (item_id)
+WHERE s.item_id = ANY(CAST(:ids AS text[])) ORDER BY s.item_id FOR UPDATE OF s
 """)
 
 _RATINGS = text("""
@@ -182,13 +197,22 @@ FROM jsonb_to_recordset(CAST(:changes AS jsonb)) AS c(path jsonb, token text, n 
 """)
 
 
-def _counted(status: str, path: Sequence[str], tokens: Sequence[str], price: int) -> list[Any]:
-    """The (path, token) pairs an index row adds to facet_counts: none unless it is active."""
+def _prices(row: Any) -> list[int]:
+    """The prices a row's offers sell for (none when nothing is available)."""
+    return [decoded(o).price for o in row["offers"] or ()]
+
+
+def _counted(
+    status: str, path: Sequence[str], tokens: Sequence[str], prices: Sequence[int]
+) -> list[Any]:
+    """The (path, token) pairs an index row adds to facet_counts: none unless it is active;
+    an item counts once in each price bucket one of its offers falls in (a sold-out item
+    in none: there is nothing to buy at its price)."""
     if status != ItemStatus.ACTIVE.value:
         return []
     key = tuple(path)
     counted = [t for t in tokens if not t.startswith("status" + TOKEN_SEPARATOR)]
-    return [(key, t) for t in [*counted, price_token(price)]]
+    return [(key, t) for t in [*counted, *sorted({price_token(p) for p in prices})]]
 
 
 async def _lock_rows(session: AsyncSession, item_ids: Sequence[str]) -> Counter[Any]:
@@ -197,7 +221,8 @@ async def _lock_rows(session: AsyncSession, item_ids: Sequence[str]) -> Counter[
     rows = await session.execute(_LOCKED, {"ids": sorted(item_ids)})
     counts: Counter[Any] = Counter()
     for row in rows:
-        counts.update(_counted(row.status, row.category_path, row.facet_values, row.price_amount))
+        prices = _prices(row._mapping)
+        counts.update(_counted(row.status, row.category_path, row.facet_values, prices))
     return counts
 
 
@@ -256,8 +281,9 @@ async def set_rating(session: AsyncSession, item_id: str, average: float, count:
         .where(ItemFacets.item_id == item_id)
         .values(facet_values=tokens, rating_avg=average, rating_count=count)
     )
-    old = Counter(_counted(row.status, row.category_path, row.facet_values, row.price_amount))
-    new = Counter(_counted(row.status, row.category_path, tokens, row.price_amount))
+    prices = _prices(row._mapping)
+    old = Counter(_counted(row.status, row.category_path, row.facet_values, prices))
+    new = Counter(_counted(row.status, row.category_path, tokens, prices))
     await _count_changes(session, old, new)
 
 

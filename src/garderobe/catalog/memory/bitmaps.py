@@ -1,15 +1,18 @@
 """One consistent state of the catalog's in-memory index (`memory.index`).
 
 Every item has a bit position. Per facet token ("colour=black") one bitmap of the items that
-carry it; per price bin and price bucket one bitmap; per search word (a lexeme of the item's
-weighted `tsvector` in `item_search`) four bitmaps, one per weight A-D (title, brand and
-category, attributes, description): the items in which the word occurs with that weight.
+carry it; per price bin and price bucket one bitmap (of the item's lowest price); per search
+word (a lexeme of the item's weighted `tsvector` in `item_search`) four bitmaps, one per
+weight A-D (title, brand and category, attributes, description): the items in which the
+word occurs with that weight. Items whose offers differ in price (`index.offers`) are
+`uneven`, and keep their offers.
 """
 
 from __future__ import annotations
 
 import bisect
 import heapq
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +20,7 @@ from typing import Any
 
 from pyroaring import BitMap
 
+from garderobe.catalog.index.offers import Offer, decoded
 from garderobe.catalog.index.tokens import PRICE_BOUNDARIES, split_token
 
 # A range filter reads the items of its two end bins one by one: with 1,024 bins that is
@@ -45,6 +49,8 @@ class ItemBitmaps:
     # Positions below this one are in item id order (a full load reads the rows so): the
     # smallest ids of a large set are then its first positions, with no sort.
     in_id_order: int = 0
+    uneven: BitMap = field(default_factory=BitMap)  # items whose offers differ in price
+    offers: dict[int, tuple[Offer, ...]] = field(default_factory=dict)  # of uneven items
 
     def add_rows(self, rows: Iterable[Any]) -> None:
         """Item rows of a full load (item_id, price_amount, facet_values and the words of
@@ -56,6 +62,8 @@ class ItemBitmaps:
         a, b, c, d = word_members
         for row in rows:
             position = self._position(row.item_id, row.price_amount)
+            if row.offers:
+                self._keep_offers(position, row.offers)
             for token in row.facet_values:
                 members[token].append(position)
             for word in row.words_a or ():
@@ -124,6 +132,10 @@ class ItemBitmaps:
         self.prices[position] = price
         return position
 
+    def _keep_offers(self, position: int, encoded: Sequence[str]) -> None:
+        self.uneven.add(position)
+        self.offers[position] = tuple(_interned(decoded(entry)) for entry in encoded)
+
     def _place(self, item_id: str, price: int) -> int:
         position = self._position(item_id, price)
         self.buckets[_bucket(price)].add(position)
@@ -135,6 +147,9 @@ class ItemBitmaps:
         if gone:
             for bitmap in (*self.tokens.values(), *self.buckets, *self.bins, *self._word_maps()):
                 bitmap.difference_update(gone)
+            for position in gone & self.uneven:
+                del self.offers[position]
+            self.uneven.difference_update(gone)
 
     def _word_maps(self) -> Iterator[BitMap]:
         for weighted in self.words.values():
@@ -143,6 +158,8 @@ class ItemBitmaps:
     def put(self, row: Any) -> None:
         """One item's current row (as `add_rows` reads them); `forget` it first."""
         position = self._place(row.item_id, row.price_amount)
+        if row.offers:
+            self._keep_offers(position, row.offers)
         for token in row.facet_values:
             self._bitmap(token).add(position)
         for weight, found in enumerate(_word_rows(row)):
@@ -194,3 +211,8 @@ def _bucket(price: int) -> int:
 
 def _bin(edges: list[int], price: int) -> int:
     return max(bisect.bisect_right(edges, price) - 1, 0)
+
+
+def _interned(offer: Offer) -> Offer:
+    # Thousands of offers name a few dozen sizes and colours: one string object each.
+    return Offer(sys.intern(offer.size), sys.intern(offer.colour), offer.price)

@@ -1,5 +1,6 @@
 """The facet tokens and search words of every item in the API process's memory, as
-compressed bitmaps (`memory.bitmaps`): facet counts (`tally`) and search ranking (`ranked`).
+compressed bitmaps (`memory.bitmaps`): facet counts (`tally`, `memory.counting`) and search
+ranking (`ranked`).
 
 Disjunctive facet counts are intersections: "how many items of this category pass every
 filter but the colour filter and are blue" is the size of an intersection of a few sets of
@@ -40,16 +41,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from garderobe.catalog.documents import ItemStatus
 from garderobe.catalog.index.changelog import TRUNCATED
-from garderobe.catalog.index.selection import (
-    PRICE,
-    Selection,
-    category_token,
-    filter_tokens,
-    status_tokens,
-)
+from garderobe.catalog.index.selection import Selection
 from garderobe.catalog.index.tokens import PRICE_BOUNDARIES, TOKEN_SEPARATOR
-from garderobe.catalog.memory import ranking
+from garderobe.catalog.memory import counting, ranking
 from garderobe.catalog.memory.bitmaps import ItemBitmaps
+from garderobe.catalog.memory.counting import Tally
 from garderobe.catalog.memory.ranking import Ranked
 
 log = logging.getLogger(__name__)
@@ -69,30 +65,22 @@ SELECT (pg_snapshot_xmin(pg_current_snapshot()))::text::bigint AS xmin, now() AS
 _WORDS = ", ".join(
     f"tsvector_to_array(ts_filter(s.document, '{{{w}}}')) AS words_{w}" for w in "abcd"
 )
+# The offers of the items whose offers differ in price (the others' prices are all one).
+_UNEVEN = "CASE WHEN f.price_top <> f.price_amount THEN f.offers END AS offers"
 _CHANGES = text(f"""
 WITH horizon AS ({_HORIZON}),
 changed AS (SELECT DISTINCT item_id FROM item_facet_changes WHERE xid >= :since)
 SELECT h.xmin, h.at, h.relation, c.item_id, f.item_id IS NOT NULL AS present,
-       f.price_amount, f.facet_values, {_WORDS}
+       f.price_amount, {_UNEVEN}, f.facet_values, {_WORDS}
 FROM horizon AS h
 LEFT JOIN (changed AS c LEFT JOIN item_facets AS f USING (item_id)
            LEFT JOIN item_search AS s USING (item_id)) ON TRUE
 """)  # noqa: S608 - fixed SQL only
 _EVERYTHING = text(f"""
-SELECT f.item_id, f.price_amount, f.facet_values, {_WORDS}
+SELECT f.item_id, f.price_amount, {_UNEVEN}, f.facet_values, {_WORDS}
 FROM item_facets AS f LEFT JOIN item_search AS s USING (item_id)
 ORDER BY f.item_id COLLATE "C"
 """)  # noqa: S608 - fixed SQL only
-
-
-@dataclass
-class Tally:
-    """Raw facet results before they are shaped: token counts, bucket counts, price range."""
-
-    tokens: dict[str, int]
-    buckets: dict[int, int]  # lower bound -> count
-    price_min: int | None = None
-    price_max: int | None = None
 
 
 @dataclass
@@ -198,28 +186,9 @@ class MemoryIndex:
         return True
 
     def tally(self, selection: Selection, names: Sequence[str]) -> Tally:
-        """Disjunctive counts of the tokens of the facets `names`, price buckets and range:
-        each facet's counts apply every filter but its own. Not for search words (`q`)."""
-        state = self._state
-        rows = state.union(status_tokens(selection))
-        if (category := category_token(selection)) is not None:
-            rows &= state.tokens.get(category, BitMap())
-        passing = {facet: state.union(tokens) for facet, tokens in filter_tokens(selection).items()}
-        if selection.price_min is not None or selection.price_max is not None:
-            passing[PRICE] = state.price_range(selection.price_min, selection.price_max)
-        tally = Tally({}, {})
-        for facet in [*names, PRICE]:
-            counted = rows.copy()
-            for other, bitmap in passing.items():
-                if other != facet:
-                    counted &= bitmap
-            if facet == PRICE:
-                _count_prices(state, counted, tally)
-                continue
-            for token in state.by_facet.get(facet, ()):
-                if n := counted.intersection_cardinality(state.tokens[token]):
-                    tally.tokens[token] = n
-        return tally
+        """Disjunctive counts of the tokens of the facets `names`, price buckets and range
+        (`memory.counting`). Not for search words (`q`)."""
+        return counting.count(self._state, selection, names)
 
     def knows(self, words: Iterable[str]) -> bool:
         """Whether every word is a search term: a word of some item's title, brand, category
@@ -234,13 +203,6 @@ class MemoryIndex:
         state = self._state
         active = state.tokens.get(ACTIVE, BitMap())
         return ranking.rank(state, active, terms, limit, every=every)
-
-
-def _count_prices(state: ItemBitmaps, rows: BitMap, tally: Tally) -> None:
-    for lower, bucket in zip(PRICE_BOUNDARIES, state.buckets, strict=True):
-        if n := rows.intersection_cardinality(bucket):
-            tally.buckets[lower] = n
-    tally.price_min, tally.price_max = state.price_span(rows)
 
 
 def _read_horizon(row: Any) -> _Horizon:

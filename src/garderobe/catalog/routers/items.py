@@ -65,7 +65,7 @@ async def create_item(
     item = await service.create_item(session, body)
     response.headers["ETag"] = presenters.etag(item)
     response.headers["Location"] = f"/api/v1/items/{item.id}"
-    return await presenters.item_out(item, storage, settings, admin=True)
+    return await presenters.item_out(session, item, storage, settings, admin=True)
 
 
 @router.get(
@@ -101,7 +101,7 @@ async def replace_item(
 ) -> ItemOut:
     updated = await service.update_item(session, target.item, body.model_dump(), target.revision)
     response.headers["ETag"] = presenters.etag(updated)
-    return await presenters.item_out(updated, storage, settings, admin=True)
+    return await presenters.item_out(session, updated, storage, settings, admin=True)
 
 
 @router.patch(
@@ -122,7 +122,7 @@ async def patch_item(
     changes = body.model_dump(exclude_unset=True)
     updated = await service.patch_item(session, target.item, changes, target.revision)
     response.headers["ETag"] = presenters.etag(updated)
-    return await presenters.item_out(updated, storage, settings, admin=True)
+    return await presenters.item_out(session, updated, storage, settings, admin=True)
 
 
 @router.delete(

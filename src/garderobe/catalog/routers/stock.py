@@ -18,14 +18,24 @@ router = APIRouter(prefix="/api/v1", tags=["orders"])
 
 @router.get("/admin/stock/{item_id}", response_model=StockOut, summary="An item's stock (admin)")
 async def get_stock(item_id: str, _: AdminUser, session: DbSession) -> StockOut:
-    row = await stock.get(session, item_id)
-    return StockOut(
-        item_id=item_id, on_hand=row.on_hand if row else 0, reserved=row.reserved if row else 0
-    )
+    return await stock.item_stock(session, item_id)
 
 
 @router.put(
-    "/admin/stock/{item_id}", response_model=StockOut, summary="Set the units on hand (admin)"
+    "/admin/stock/{item_id}",
+    response_model=StockOut,
+    summary="Set the units on hand of an item of one variant (admin)",
 )
 async def put_stock(item_id: str, body: StockIn, _: AdminUser, session: DbSession) -> StockOut:
     return await catalog.set_on_hand(session, item_id, body.on_hand)
+
+
+@router.put(
+    "/admin/stock/{item_id}/variants/{variant_id}",
+    response_model=StockOut,
+    summary="Set the units on hand of one variant (admin)",
+)
+async def put_variant_stock(
+    item_id: str, variant_id: str, body: StockIn, _: AdminUser, session: DbSession
+) -> StockOut:
+    return await catalog.set_on_hand(session, item_id, body.on_hand, variant_id)

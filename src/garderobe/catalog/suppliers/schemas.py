@@ -5,8 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, EmailStr, Field
 
 from garderobe.accounts.schemas import Country
-from garderobe.api.fields import Omittable, UtcDatetime
-from garderobe.catalog.schemas import Request
+from garderobe.api.fields import Omittable, Request, UtcDatetime
 
 
 class SupplierIn(Request):

@@ -37,7 +37,7 @@ class InvalidAttributes(InvalidInput):
         )
 
 
-def _match_choice(value: Any, choices: Sequence[Choice]) -> str | None:
+def match_choice(value: Any, choices: Sequence[Choice]) -> str | None:
     if not isinstance(value, str):
         return None
     wanted = value.strip().casefold()
@@ -66,14 +66,14 @@ def _canonical(definition: AttributeDefinition, value: Any) -> tuple[Any, Attrib
     name, kind = definition.name, definition.type
     allowed = [c.value for c in definition.choices]
     if kind is AttributeType.ENUM:
-        slug = _match_choice(value, definition.choices)
+        slug = match_choice(value, definition.choices)
         if slug is None:
             return None, AttributeProblem(name, f"{value!r} is not an allowed value", allowed)
         return slug, None
     if kind is AttributeType.MULTI_ENUM:
         if not isinstance(value, list) or not value:
             return None, AttributeProblem(name, "must be a non-empty list of values", allowed)
-        slugs = [_match_choice(v, definition.choices) for v in value]
+        slugs = [match_choice(v, definition.choices) for v in value]
         if None in slugs:
             bad = [v for v, s in zip(value, slugs, strict=True) if s is None]
             return None, AttributeProblem(name, f"{bad!r} are not allowed values", allowed)
@@ -133,7 +133,7 @@ def validate_fields(
             clean[name] = value
             continue
         values = value if isinstance(value, list) else [value]
-        slugs = [_match_choice(v, choices) for v in values]
+        slugs = [match_choice(v, choices) for v in values]
         if None in slugs:
             problems.append(
                 AttributeProblem(name, f"{value!r} is not allowed", [c.value for c in choices])

@@ -56,6 +56,11 @@ class Category(Document):
     path: list[str] = Field(description="Slugs from the department down to this category")
     position: int = 0
     attributes: list[AttributeDefinition] = Field(default_factory=list)
+    size_systems: list[str] = Field(
+        default_factory=list,
+        description="Codes of the size systems its items use (`garderobe.sizing`), in the "
+        "order sizes are read and shown; empty: its parent's",
+    )
 
     class Settings:
         name = "categories"

@@ -17,6 +17,7 @@ from garderobe.catalog.taxonomy.documents import (
     Vocabulary,
     slugify,
 )
+from garderobe.sizing.systems import size_system
 
 
 @dataclass
@@ -62,6 +63,7 @@ def _walk(
             path=[*(parent.path if parent else []), slug],
             position=position,
             attributes=[_definition(a, shared) for a in node.get("attributes", [])],
+            size_systems=[size_system(code).code for code in node.get("sizes", [])],
         )
         out.append(category)
         _walk(node.get("children", []), category, shared, out)
@@ -96,8 +98,8 @@ async def _upsert(
 
 
 def keep_admin_additions(wanted: Category, current: Category) -> Category:
-    """`wanted` (from the file) plus the attributes and enum values admins added through the
-    API since: loading the file again must not silently take those away."""
+    """`wanted` (from the file) plus the attributes, enum values and size systems admins added
+    through the API since: loading the file again must not silently take those away."""
     by_name = {a.name: a for a in wanted.attributes}
     attributes = []
     for definition in wanted.attributes:
@@ -106,7 +108,10 @@ def keep_admin_additions(wanted: Category, current: Category) -> Category:
         extra = [c for c in live.choices if c.value not in known] if live else []
         attributes.append(definition.model_copy(update={"choices": definition.choices + extra}))
     attributes += [a for a in current.attributes if a.name not in by_name]
-    merged: Category = wanted.model_copy(update={"attributes": attributes})
+    systems = wanted.size_systems + [
+        s for s in current.size_systems if s not in wanted.size_systems
+    ]
+    merged: Category = wanted.model_copy(update={"attributes": attributes, "size_systems": systems})
     return merged
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, model_validator
 
-from garderobe.api.fields import MAX_POSITION, Omittable
-from garderobe.catalog.schemas import Request
+from garderobe.api.fields import MAX_POSITION, Omittable, Request
 from garderobe.catalog.taxonomy.documents import AttributeDefinition, AttributeType, Choice, slugify
 
 

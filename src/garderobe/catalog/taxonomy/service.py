@@ -61,6 +61,14 @@ def merge_attributes(chain: Sequence[Category]) -> list[AttributeDefinition]:
     return list(merged.values())
 
 
+def merge_size_systems(chain: Sequence[Category]) -> list[str]:
+    """Inherit downwards: the nearest category on the path that names size systems."""
+    for category in reversed(chain):
+        if category.size_systems:
+            return list(category.size_systems)
+    return []
+
+
 async def effective_attributes(category: Category) -> list[AttributeDefinition]:
     return merge_attributes(await ancestors(category))
 

@@ -1,0 +1,165 @@
+"""Disjunctive facet counts from the in-memory bitmaps (`memory.bitmaps`).
+
+A facet's counts apply every filter but its own, and count items. Filters on the item are a
+bitmap each. The variant filter (sizes, colours, price, availability; `index.selection`) is
+met by one offer of an item: its tokens answer it ("variant=letter:M|black" is the same
+variant in M and black), and where a price is filtered, the price bins answer it for items
+whose offers all sell at one price ("even" items, by far the most). Items whose offers
+differ in price ("uneven") are asked their offers, one by one: a few per listing.
+
+The size facet counts, per size, the items with an offer of that size that meets the
+colour and price filters; the colour facet likewise; the price facet, per bucket, the items
+with an offer in it that meets the size and colour filters.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pyroaring import BitMap
+
+from garderobe.catalog.index.offers import COLOUR_FACET, SIZE_FACET, Offer
+from garderobe.catalog.index.selection import (
+    IN_STOCK,
+    Selection,
+    VariantFilter,
+    category_token,
+    filter_tokens,
+    status_tokens,
+    variant_filter,
+)
+from garderobe.catalog.index.tokens import PRICE_BOUNDARIES, TOKEN_SEPARATOR
+from garderobe.catalog.memory.bitmaps import ItemBitmaps
+
+
+@dataclass
+class Tally:
+    """Raw facet results before they are shaped: token counts, bucket counts, price range."""
+
+    tokens: dict[str, int]
+    buckets: dict[int, int]  # lower bound -> count
+    price_min: int | None = None
+    price_max: int | None = None
+
+
+class Counting:
+    """One listing's counts over one state of the bitmaps."""
+
+    def __init__(self, state: ItemBitmaps, selection: Selection) -> None:
+        self.state = state
+        self.vf = variant_filter(selection)
+        rows = state.union(status_tokens(selection))
+        if (category := category_token(selection)) is not None:
+            rows &= state.tokens.get(category, BitMap())
+        self.rows = rows
+        self.passing = {f: state.union(t) for f, t in filter_tokens(selection).items()}
+        self.offered = self._offered() if self.vf else None
+
+    def tally(self, names: Sequence[str]) -> Tally:
+        tally = Tally({}, {})
+        every = self._counted(None)
+        for facet in names:
+            if facet == SIZE_FACET:
+                self._count_offers(tally, every, SIZE_FACET)
+            elif facet == COLOUR_FACET:
+                self._count_offers(tally, every, COLOUR_FACET)
+            else:
+                self._count_tokens(tally, facet)
+        self._count_prices(tally, every)
+        return tally
+
+    def _counted(self, skip: str | None) -> BitMap:
+        """The rows passing every filter on the item but `skip`."""
+        counted = self.rows.copy()
+        for facet, bitmap in self.passing.items():
+            if facet != skip:
+                counted &= bitmap
+        return counted
+
+    def _count_tokens(self, tally: Tally, facet: str) -> None:
+        counted = self._counted(facet)
+        if self.offered is not None:
+            counted &= self.offered
+        state = self.state
+        for token in state.by_facet.get(facet, ()):
+            if n := counted.intersection_cardinality(state.tokens[token]):
+                tally.tokens[token] = n
+
+    def _offered(self) -> BitMap:
+        """The rows with an offer that meets the whole variant filter."""
+        vf, state = self.vf, self.state
+        matching = state.union(vf.tokens()) & self.rows
+        if not vf.priced:
+            return matching
+        even = (matching - state.uneven) & state.price_range(vf.price_min, vf.price_max)
+        odd = BitMap(p for p in matching & state.uneven if _any_meets(state.offers[p], vf))
+        return even | odd
+
+    def _count_offers(self, tally: Tally, every: BitMap, facet: str) -> None:
+        """Per size (or colour) token, the rows with an offer of it that meets the rest of
+        the variant filter."""
+        vf, state = self.vf, self.state
+        odd_counts: Counter[str] = Counter()
+        rows = every
+        if vf.priced:
+            odd_counts = _odd_values(state, every & state.uneven, vf, facet)
+            rows = (every - state.uneven) & state.price_range(vf.price_min, vf.price_max)
+        prefix = facet + TOKEN_SEPARATOR
+        for token in state.by_facet.get(facet, ()):
+            value = token[len(prefix) :]
+            wanted = vf.tokens(sizes=[value]) if facet == SIZE_FACET else vf.colour_tokens(value)
+            n = rows.intersection_cardinality(state.union(wanted)) + odd_counts[value]
+            if n:
+                tally.tokens[token] = n
+
+    def _count_prices(self, tally: Tally, every: BitMap) -> None:
+        """Buckets and range of the prices of the offers that meet the size and colour
+        filters: an even row's one price, an uneven row's offers one by one."""
+        vf, state = self.vf, self.state
+        unpriced = VariantFilter(sizes=vf.sizes, colours=vf.colours)
+        offering = every & state.union(unpriced.tokens() if unpriced else [IN_STOCK])
+        even = offering - state.uneven
+        for lower, bucket in zip(PRICE_BOUNDARIES, state.buckets, strict=True):
+            if n := even.intersection_cardinality(bucket):
+                tally.buckets[lower] = n
+        low, high = state.price_span(even)
+        for position in offering & state.uneven:
+            prices = {o.price for o in state.offers[position] if unpriced.met_by(o)}
+            for lower in {_bucket(p) for p in prices}:
+                tally.buckets[lower] = tally.buckets.get(lower, 0) + 1
+            if prices:
+                low = min(prices) if low is None else min(low, *prices)
+                high = max(prices) if high is None else max(high, *prices)
+        tally.price_min, tally.price_max = low, high
+
+
+def count(state: ItemBitmaps, selection: Selection, names: Sequence[str]) -> Tally:
+    """Disjunctive counts of the tokens of the facets `names`, price buckets and range."""
+    return Counting(state, selection).tally(names)
+
+
+def _any_meets(offers: Sequence[Offer], vf: VariantFilter) -> bool:
+    return any(vf.met_by(o) for o in offers)
+
+
+def _odd_values(
+    state: ItemBitmaps, positions: BitMap, vf: VariantFilter, facet: str
+) -> Counter[str]:
+    """Per size (colour) value, the uneven rows with an offer of it meeting the rest."""
+    found: Counter[str] = Counter()
+    for position in positions:
+        values: set[str] = set()
+        for o in state.offers[position]:
+            if facet == SIZE_FACET and o.size and vf.colour_ok(o.colour) and vf.price_ok(o.price):
+                values.add(o.size)
+            elif facet == COLOUR_FACET and o.colour and vf.size_ok(o.size) and vf.price_ok(o.price):
+                values.add(o.colour)
+        found.update(values)
+    return found
+
+
+def _bucket(price: int) -> int:
+    return PRICE_BOUNDARIES[max(bisect.bisect_right(PRICE_BOUNDARIES, price) - 1, 0)]
