@@ -37,7 +37,15 @@ def document_models() -> list[type[Document]]:
 def routers() -> list[APIRouter]:
     from garderobe.accounts.routers import auth, users
     from garderobe.api import health
-    from garderobe.catalog.routers import images, items, search, stock, suppliers, taxonomy
+    from garderobe.catalog.routers import (
+        images,
+        items,
+        search,
+        stock,
+        suppliers,
+        taxonomy,
+        variants,
+    )
     from garderobe.commerce.routers import admin_orders, cart, orders, payments
     from garderobe.recommendations.routers import items as recommended_items
     from garderobe.recommendations.routers import me as my_recommendations
@@ -50,6 +58,7 @@ def routers() -> list[APIRouter]:
         users.router,
         taxonomy.router,
         items.router,
+        variants.router,
         search.router,
         suppliers.router,
         cart.router,

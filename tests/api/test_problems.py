@@ -26,7 +26,7 @@ from garderobe.errors import PROBLEM_BASE_URI, DomainError, RateLimited, install
 from garderobe.sizing.charts import InvalidSizeChart, default_chart
 from garderobe.sizing.conversion import SizeNotOnChart
 from garderobe.sizing.systems import UnknownSize, size_system
-from garderobe.stock.service import OutOfStock
+from garderobe.stock.service import OutOfStock, SkuTaken, VariantReserved
 
 STANDARD = ("type", "title", "status", "detail", "instance", "request_id")
 HOSTILE = {name: f"overwritten {name}" for name in STANDARD}
@@ -35,6 +35,8 @@ HOSTILE = {name: f"overwritten {name}" for name in STANDARD}
 SPECIAL: dict[type[DomainError], Callable[[], DomainError]] = {
     InvalidAttributes: lambda: InvalidAttributes([AttributeProblem("fit", "is wrong")]),
     OutOfStock: lambda: OutOfStock("item-1", 0),
+    SkuTaken: lambda: SkuTaken(["TEE-M"]),
+    VariantReserved: lambda: VariantReserved("variant-1", 2),
     InvalidTransition: lambda: InvalidTransition(OrderStatus.DELIVERED, OrderStatus.PAID),
     RateLimited: lambda: RateLimited("Slow down.", retry_after=7),
     InvalidSizeChart: lambda: InvalidSizeChart([{"field": "rows", "message": "is empty"}]),

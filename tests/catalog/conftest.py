@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from fastapi import FastAPI
 
 from garderobe.accounts.models import Role
 from garderobe.catalog.taxonomy import loading
@@ -24,3 +27,13 @@ async def admin(shop: Stores, settings: Settings) -> dict[str, str]:
 @pytest.fixture
 async def customer(shop: Stores, settings: Settings) -> dict[str, str]:
     return auth_headers(settings, await create_user(shop.sessionmaker))
+
+
+@pytest.fixture(params=["memory", "database"])
+def index_mode(request: pytest.FixtureRequest, app: FastAPI) -> Any:
+    """Each run through the in-memory index and through the statements."""
+    memory = app.state.memory_index
+    if request.param == "database":
+        app.state.memory_index = None
+    yield request.param
+    app.state.memory_index = memory

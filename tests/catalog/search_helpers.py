@@ -7,7 +7,7 @@ from garderobe.catalog.documents import Item
 from garderobe.catalog.index import writer as index
 from garderobe.infra.stores import Stores
 from garderobe.uow import unit_of_work
-from tests.factories import create_item
+from tests.factories import add_stock, create_item
 
 PATHS = {
     "t-shirts": ["clothes", "tops", "t-shirts"],
@@ -23,8 +23,10 @@ BRANDS = {"adidas": "Adidas", "levis": "Levi's", "uniqlo": "Uniqlo", "nike": "Ni
 
 
 async def reindexed(stores: Stores, item: Item) -> Item:
-    """The item's index rows written as an item write does (cached pages dropped)."""
+    """The item's index rows written as an item write does (with a unit of each variant in
+    stock; cached pages dropped)."""
     async with unit_of_work(stores) as session:
+        await add_stock(session, item)
         await index.index_item(
             session,
             item,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 from sqlalchemy import select
@@ -41,9 +43,11 @@ async def _found(client: httpx.AsyncClient, title: str) -> bool:
     return title in {h["title"] for h in hits}
 
 
-async def _available(shop: Stores, item_id: str) -> int:
+async def _available(shop: Stores, item: dict[str, Any]) -> int:
+    """The units available of the item's one variant."""
+    [variant] = item["variants"]
     async with shop.sessionmaker() as session:
-        return (await stock.available(session, [item_id]))[item_id]
+        return (await stock.available(session, [variant["id"]]))[variant["id"]]
 
 
 async def test_creating_an_item_writes_its_stock_row_and_search_row(
@@ -51,8 +55,8 @@ async def test_creating_an_item_writes_its_stock_row_and_search_row(
 ) -> None:
     three = await create(client, admin, stock=3)
     one = await create(client, admin)
-    assert await _available(shop, three["id"]) == 3
-    assert await _available(shop, one["id"]) == 1  # one-off resale items by default
+    assert await _available(shop, three) == 3
+    assert await _available(shop, one) == 1  # one-off resale items by default
     assert await _index_row(shop, three["id"]) == (1, "active")
 
 

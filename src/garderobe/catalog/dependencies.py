@@ -104,6 +104,9 @@ Words = Annotated[str | None, Query(min_length=1, max_length=200)]
 Cursor = Annotated[str | None, Query(max_length=512)]
 PageSize = Annotated[int, Query(ge=1, le=100)]
 Statuses = Annotated[list[str] | None, Query(alias="status", description="Admins only")]
+InStock = Annotated[
+    bool, Query(description="Only items with something available (a sold-out item is listed)")
+]
 SupplierSlugs = Annotated[
     list[str] | None, Query(description="Supplier slug(s); admins only (403 for others)")
 ]
@@ -129,6 +132,7 @@ async def listing_query(
     facets: bool = False,
     status_: Statuses = None,
     supplier: SupplierSlugs = None,
+    in_stock: InStock = False,
 ) -> ListingQuery:
     """The listing's parameters, parsed and normalized (403 for a non-admin's supplier
     filter; `status` is for admins, ignored for others)."""
@@ -156,6 +160,7 @@ async def listing_query(
         cursor=cursor,
         limit=limit,
         facets=facets,
+        in_stock=in_stock,
     )
 
 

@@ -7,11 +7,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.catalog.documents import Item
+from garderobe.catalog import service
+from garderobe.catalog.documents import Item, Variant
 from garderobe.catalog.schemas import ItemOut, RatingSummary
-from garderobe.catalog.variants.presenters import Level, offering
+from garderobe.catalog.variants.presenters import NONE, Level, offering
+from garderobe.catalog.variants.presenters import variant_out as variant_body
+from garderobe.catalog.variants.schemas import VariantOut
 from garderobe.infra.storage import ObjectStorage
 from garderobe.media.urls import object_urls
 from garderobe.settings import Settings
@@ -21,6 +25,7 @@ from garderobe.stock import service as stock
 ADMIN_ONLY_FIELDS = frozenset({"supplier"})
 # What a variant's body leaves out for everyone but admins: the exact counts.
 ADMIN_ONLY_VARIANT_FIELDS = frozenset({"stock"})
+_VARIANTS = TypeAdapter(list[VariantOut])
 
 
 def etag(item: Item, rating_version: int = 0) -> str:
@@ -56,8 +61,7 @@ async def item_outs(
     admin: bool = False,
 ) -> list[ItemOut]:
     """The items' bodies, their stock read in one statement."""
-    rows = await stock.levels(session, [str(item.id) for item in items])
-    levels = {v: Level(r.on_hand, r.reserved) for v, r in rows.items()}
+    levels = await _levels(session, items)
     found = []
     for item in items:
         urls = {
@@ -84,3 +88,31 @@ def public_fields() -> dict[str, Any]:
 def item_json(out: ItemOut, *, admin: bool) -> bytes:
     """The item as JSON: for non-admins without the admin-only keys at all."""
     return out.model_dump_json(exclude=None if admin else public_fields()).encode()
+
+
+async def variants_out(
+    session: AsyncSession, item_id: str, settings: Settings, *, admin: bool
+) -> list[VariantOut]:
+    """An item's variants (non-admins: of an active item only) with their availability."""
+    item = await service.get_item(item_id, include_inactive=admin)
+    levels = await _levels(session, [item])
+    shown = offering(item, levels, few_left=settings.few_left_threshold, admin=admin)
+    return shown.variants
+
+
+async def variant_out(
+    session: AsyncSession, item: Item, variant: Variant, settings: Settings
+) -> VariantOut:
+    """One variant as admins see it, exact stock included."""
+    level = (await _levels(session, [item])).get(variant.id, NONE)
+    return variant_body(item, variant, level, few_left=settings.few_left_threshold, admin=True)
+
+
+def variants_json(found: list[VariantOut], *, admin: bool) -> bytes:
+    exclude: dict[str, Any] | None = None if admin else {"__all__": set(ADMIN_ONLY_VARIANT_FIELDS)}
+    return _VARIANTS.dump_json(found, exclude=exclude)
+
+
+async def _levels(session: AsyncSession, items: Sequence[Item]) -> dict[str, Level]:
+    rows = await stock.levels(session, [str(item.id) for item in items])
+    return {v: Level(r.on_hand, r.reserved) for v, r in rows.items()}

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.catalog.browse.listing import Params, base_conditions, clauses, offer_parts
 from garderobe.catalog.documents import ItemStatus
+from garderobe.catalog.index.offers import SIZE_FACET, size_of_token
 from garderobe.catalog.index.selection import (
     IN_STOCK,
     VARIANT,
@@ -49,6 +50,7 @@ from garderobe.catalog.index.tokens import (
 from garderobe.catalog.memory.counting import Tally
 from garderobe.catalog.memory.index import MemoryIndex
 from garderobe.catalog.taxonomy.documents import AttributeType
+from garderobe.catalog.variants.presenters import size_order
 
 FIELD_FACETS = ("brand", "size", "colour", "condition", "material", "pattern")
 MAX_FACET_VALUES = 50
@@ -123,11 +125,14 @@ def _statement(selection: Selection, params: Params, *, disjunctive: bool) -> st
         conditions += found.values()
     conditions += _offer_rows(vf, params)
     size_ok, colour_ok, price_ok = offer_parts(vf, params, "e")
-    passing = "c.item_id IN (SELECT item_id FROM m WHERE s_ok AND c_ok AND p_ok)" if vf else "TRUE"
+    passes = "TRUE"
+    if vf:  # each row asks its own offers (a semi-join on `m` is planned as a nested loop)
+        met = f"{size_ok} AND {colour_ok} AND {price_ok}"
+        passes = f"EXISTS (SELECT 1 FROM unnest(offers) AS e WHERE {met})"  # noqa: S608
     bounds = params.bind(PRICE_BOUNDARIES, "int[]")
     return f"""
         WITH c AS MATERIALIZED (
-            SELECT item_id, facet_values, offers, {failing} AS failing
+            SELECT item_id, facet_values, offers, {failing} AS failing, {passes} AS passes
             FROM item_facets WHERE {" AND ".join(conditions)}
         ), m AS MATERIALIZED (
             SELECT c.item_id, c.failing, split_part(e, '|', 1) AS s, split_part(e, '|', 2) AS col,
@@ -137,7 +142,7 @@ def _statement(selection: Selection, params: Params, *, disjunctive: bool) -> st
         )
         SELECT 't' AS kind, tok AS key, count(*) AS n
         FROM c, unnest(c.facet_values) AS tok
-        WHERE (c.failing IS NULL OR starts_with(tok, c.failing)) AND {passing}
+        WHERE (c.failing IS NULL OR starts_with(tok, c.failing)) AND c.passes
         GROUP BY tok
         UNION ALL
         SELECT 's', s, count(DISTINCT item_id) FROM m
@@ -262,4 +267,11 @@ async def facets(
     for values in counts.values():
         values.sort(key=lambda pair: (-pair[1], str(pair[0])))
         del values[MAX_FACET_VALUES:]
+    if SIZE_FACET in counts:  # the most frequent sizes, shown in scale order
+        counts[SIZE_FACET].sort(key=lambda pair: _size_order(pair[0]))
     return FacetCounts(counts, tally.price_min, tally.price_max, tally.buckets)
+
+
+def _size_order(value: object) -> tuple[int, int, str]:
+    size = size_of_token(value) if isinstance(value, str) else None
+    return size_order(size) if size is not None else (10**6, 0, str(value))

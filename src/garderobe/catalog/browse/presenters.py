@@ -19,11 +19,13 @@ from garderobe.catalog.browse.schemas import (
 )
 from garderobe.catalog.browse.search import SearchHit
 from garderobe.catalog.documents import Money
+from garderobe.catalog.index.offers import SIZE_FACET, size_of_token
 from garderobe.catalog.index.tokens import CATEGORY_SEPARATOR, PRICE_BOUNDARIES
 from garderobe.catalog.presenters import public_fields
 from garderobe.catalog.schemas import ItemOut
 from garderobe.catalog.suppliers.models import Supplier
 from garderobe.catalog.suppliers.schemas import SupplierRef
+from garderobe.catalog.variants.presenters import size_label
 
 _SUGGESTIONS = TypeAdapter(list[str])
 
@@ -41,7 +43,7 @@ def facets_out(counts: FacetCounts) -> Facets:
     ]
     return Facets(
         fields={
-            name: [FacetValue(value=v, count=c) for v, c in values]
+            name: [FacetValue(value=v, count=c, label=_label(name, v)) for v, c in values]
             for name, values in counts.fields.items()
         },
         price=PriceFacet(min=counts.price_min, max=counts.price_max, buckets=buckets),
@@ -94,3 +96,10 @@ def search_json(
 
 def suggestions_json(found: list[str]) -> bytes:
     return _SUGGESTIONS.dump_json(found)
+
+
+def _label(facet: str, value: object) -> str | None:
+    if facet != SIZE_FACET or not isinstance(value, str):
+        return None
+    size = size_of_token(value)
+    return size_label(size) if size is not None else None

@@ -53,6 +53,7 @@ class ListingQuery:
     cursor: str | None = None
     limit: int = 24
     facets: bool = False
+    in_stock: bool = False
     statuses: tuple[ItemStatus, ...] = (ItemStatus.ACTIVE,)
     # Admins' pages show admin-only fields (the supplier): they are cached apart.
     admin: bool = False

@@ -12,8 +12,13 @@ from garderobe.catalog.suppliers.schemas import SupplierRef
 
 
 class FacetValue(BaseModel):
-    value: Any
+    value: Any = Field(description='What the filter takes: a slug, a size ("letter:M") …')
     count: int
+    label: str | None = Field(
+        default=None,
+        exclude_if=lambda label: label is None,
+        description='As shown, where the value is not: sizes ("EU 38"); left out otherwise',
+    )
 
 
 class PriceBucket(BaseModel):

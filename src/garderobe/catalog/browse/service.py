@@ -53,6 +53,7 @@ async def _selection(reader: Reader, query: ListingQuery) -> Selection:
         attributes=query.attributes,
         price_min=query.price_min,
         price_max=query.price_max,
+        in_stock=query.in_stock,
         tsquery=tsquery,
         sort=query.sort,
         cursor=query.cursor,

@@ -20,7 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from garderobe.catalog.documents import Item
+from garderobe.catalog.documents import OTHER_SIZE, Item, VariantSize
+from garderobe.sizing.systems import all_systems
 
 SEPARATOR = "|"
 SIZE_FACET = "size"
@@ -77,3 +78,16 @@ def offer_pairs(offers: Iterable[Offer]) -> list[tuple[str, str]]:
         if offer.size and offer.colour:
             pairs.add((VARIANT_FACET, f"{offer.size}{SEPARATOR}{offer.colour}"))
     return sorted(pairs)
+
+
+def size_of_token(value: str) -> VariantSize | None:
+    """The size a token value names ("letter:M"), or None for one no system has."""
+    system, colon, rest = value.partition(":")
+    if not colon or not rest:
+        return None
+    if system == OTHER_SIZE:
+        return VariantSize(system=system, value=rest)
+    scale = next((s for s in all_systems() if s.code == system), None)
+    if scale is None or rest not in scale.values:
+        return None
+    return VariantSize(system=system, value=rest)

@@ -25,8 +25,18 @@ items are added). Repeat a filter to OR its values; different filters AND togeth
 the category's schema (`GET /api/v1/categories/{slug}`), e.g.
 `?category=jeans&attr.fit=slim&attr.fit=regular&attr.rise=high`.
 
+**Variants.** An item is listed once, whatever it comes in. `size`, `colour`, `price_min`,
+`price_max` and `in_stock=true` filter what it is sold in: an item matches when one of its
+available variants matches all of them (the same variant: "black" and "M" find an item with
+a black M, not one with a black S and a white M). `size` takes a value as the facet gives it
+(`letter:M`, `eu_women:38`) or a bare size (`M`, `38`: that size on every size system it
+reads on). Sorted by price, an item counts at the lowest price of its variants that match.
+A sold-out item stays listed (`availability: sold_out`) unless `in_stock=true`.
+
 `facets=true` adds value counts for every filterable field (disjunctive: a field's counts
-ignore its own filter), price min/max and price buckets, all from one query.
+ignore its own filter), price min/max and price buckets, all from one query. Facets count
+items, not variants, and sizes, colours and prices only of what is available; the size
+facet comes in scale order, each value with its `label`.
 `q` restricts to full-text matches (typo tolerant) and enables `sort=relevance`.
 `rating_min=N` keeps items whose average review rating is at least N stars, `sort=rating`
 puts the best rated first (unrated last); the `rating` facet counts "N and up" per N.

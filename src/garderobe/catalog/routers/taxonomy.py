@@ -22,6 +22,7 @@ from garderobe.catalog.taxonomy.schemas import (
     CategoryNode,
     CategoryOut,
     CategoryUpdateIn,
+    SizeSystemsIn,
     ValueIn,
 )
 
@@ -126,6 +127,17 @@ async def remove_value(
     slug: str, name: str, value: str, _: AdminUser, force: bool = False
 ) -> CategoryOut:
     return await category_out(await taxonomy.remove_value(slug, name, value, force=force))
+
+
+@router.put(
+    "/categories/{slug}/size-systems",
+    response_model=CategoryOut,
+    responses={**ADMIN, 422: {"description": "Problem: an unknown size system"}},
+    summary="Set the size systems a category's items are sized in (admin); inherited",
+    dependencies=[CatalogWrite],
+)
+async def set_size_systems(slug: str, body: SizeSystemsIn, _: AdminUser) -> CategoryOut:
+    return await category_out(await taxonomy.set_size_systems(slug, body.systems))
 
 
 @router.get("/brands", response_model=list[BrandOut], summary="All brands")

@@ -6,15 +6,22 @@ from __future__ import annotations
 from pydantic import TypeAdapter
 
 from garderobe.catalog.taxonomy.documents import Category
-from garderobe.catalog.taxonomy.schemas import CategoryNode, CategoryOut, CategoryRef
+from garderobe.catalog.taxonomy.schemas import (
+    CategoryNode,
+    CategoryOut,
+    CategoryRef,
+    SizeSystemOut,
+)
 from garderobe.catalog.taxonomy.service import (
     ancestors,
     children_of,
     get_category,
     merge_attributes,
+    merge_size_systems,
     tree,
 )
 from garderobe.infra.cache import digested
+from garderobe.sizing.systems import SizeSystem, size_system
 
 _CATEGORY_TREE = TypeAdapter(list[CategoryNode])
 
@@ -31,7 +38,12 @@ async def category_out(category: Category) -> CategoryOut:
         children=[CategoryRef(slug=c.slug, name=c.name) for c in children],
         own_attributes=category.attributes,
         attributes=merge_attributes(chain),
+        size_systems=[system_out(size_system(code)) for code in merge_size_systems(chain)],
     )
+
+
+def system_out(system: SizeSystem) -> SizeSystemOut:
+    return SizeSystemOut(code=system.code, label=system.label, values=list(system.values))
 
 
 async def category_body(slug: str) -> tuple[bytes, str]:

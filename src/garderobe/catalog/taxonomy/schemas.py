@@ -29,6 +29,17 @@ class CategoryOut(BaseModel):
     attributes: list[AttributeDefinition] = Field(
         description="Effective schema: own attributes plus those inherited from ancestors"
     )
+    size_systems: list[SizeSystemOut] = Field(
+        default_factory=list,
+        description="The size systems its items are sized in (its own, else its nearest "
+        "ancestor's), in the order a size given as text is read on, with their values",
+    )
+
+
+class SizeSystemOut(BaseModel):
+    code: str
+    label: str
+    values: list[str] = Field(description="In scale order")
 
 
 class CategoryIn(Request):
@@ -64,6 +75,13 @@ class AttributeIn(Request):
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError("min must not exceed max")
         return self
+
+
+class SizeSystemsIn(Request):
+    systems: list[str] = Field(
+        max_length=20,
+        description="Size system codes (GET /api/v1/sizes lists them); empty: the parent's",
+    )
 
 
 class ValueIn(Request):

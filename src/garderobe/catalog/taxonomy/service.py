@@ -21,6 +21,7 @@ from garderobe.catalog.taxonomy.documents import (
 )
 from garderobe.catalog.taxonomy.schemas import AttributeIn, CategoryIn
 from garderobe.errors import Conflict, InvalidInput, NotFound
+from garderobe.sizing.systems import size_system
 
 ITEM_FIELDS = ("condition", "colours", "pattern")
 
@@ -219,6 +220,16 @@ async def remove_value(slug: str, name: str, value: str, *, force: bool) -> Cate
         )
     definition.choices = [c for c in definition.choices if c.value != value]
     await category.save()
+    return category
+
+
+async def set_size_systems(slug: str, systems: list[str]) -> Category:
+    """The size systems the category's items are sized in (empty: its parent's). Items
+    sized in a system it drops keep their sizes; their next write is refused until the
+    system is allowed again or the variant is resized."""
+    category = await get_category(slug)
+    codes = list(dict.fromkeys(size_system(code).code for code in systems))
+    await category.set({"size_systems": codes})
     return category
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.catalog import service as items
+from garderobe.catalog import validation
 from garderobe.catalog.documents import Item, Variant
 from garderobe.catalog.service import VariantNotFound
 from garderobe.catalog.variants.schemas import VariantIn, VariantPatch
@@ -43,7 +44,7 @@ def _found(item: Item, variant_id: str) -> Variant:
 async def add_variant(
     session: AsyncSession, item: Item, expected_revision: int, spec: VariantIn
 ) -> tuple[Item, Variant]:
-    rules = await items.variant_rules(item.category)
+    rules = await validation.variant_rules(item.category)
     current = item.sellable_variants()
     position = max((v.position for v in current), default=-1) + 1
     variant = new_variant(str(item.id), spec, rules, position)
@@ -58,7 +59,7 @@ async def change_variant(
     session: AsyncSession, item: Item, expected_revision: int, variant_id: str, patch: VariantPatch
 ) -> tuple[Item, Variant]:
     """Change the given fields of one variant; size, colour, price and GTIN go with null."""
-    rules = await items.variant_rules(item.category)
+    rules = await validation.variant_rules(item.category)
     variant = _found(item, variant_id)
     changes = patch.model_dump(exclude_unset=True)
     fields: dict[str, object] = {}
