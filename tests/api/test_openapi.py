@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -93,3 +94,53 @@ def test_error_responses_are_documented_as_problems(document: dict[str, Any]) ->
         != {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     ]
     assert undocumented == []
+
+
+# The contract as it was before items had variants: every operation, parameter and field of
+# it must still be there, and no request may require what it did not.
+BEFORE_VARIANTS = Path(__file__).resolve().parent / "contracts" / "before-variants.json"
+_WORDING = {"description", "title", "summary", "examples", "example"}
+
+
+def _shape(schema: Any) -> Any:
+    """A schema without its wording: what a client's code depends on."""
+    if isinstance(schema, dict):
+        return {k: _shape(v) for k, v in schema.items() if k not in _WORDING}
+    if isinstance(schema, list):
+        return [_shape(v) for v in schema]
+    return schema
+
+
+def _parameters(operation: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(p["in"], p["name"]): p for p in operation.get("parameters", [])}
+
+
+def _request_schemas(document: dict[str, Any]) -> set[str]:
+    found: set[str] = set()
+    for operation in _operations(document):
+        for media in operation.get("requestBody", {}).get("content", {}).values():
+            ref = media.get("schema", {}).get("$ref", "")
+            found.add(ref.rsplit("/", 1)[-1])
+    return found
+
+
+def test_the_contract_only_grew_since_variants_came(document: dict[str, Any]) -> None:
+    before = json.loads(BEFORE_VARIANTS.read_text(encoding="utf-8"))
+    for path, methods in before["paths"].items():
+        for method, old in methods.items():
+            new = document["paths"].get(path, {}).get(method)
+            assert new is not None, f"{method} {path} is gone"
+            added = _parameters(new).keys() - _parameters(old).keys()
+            assert not [k for k in added if _parameters(new)[k].get("required")], (path, added)
+            for key, parameter in _parameters(old).items():
+                assert key in _parameters(new), (method, path, key)
+                assert _shape(_parameters(new)[key]) == _shape(parameter), (method, path, key)
+    requests = _request_schemas(before)
+    for name, old in before["components"]["schemas"].items():
+        new = document["components"]["schemas"].get(name)
+        assert new is not None, f"schema {name} is gone"
+        for field, spec in old.get("properties", {}).items():
+            assert field in new.get("properties", {}), (name, field)
+            assert _shape(new["properties"][field]) == _shape(spec), (name, field)
+        if name in requests:  # a request may not require more than it did
+            assert set(new.get("required", [])) <= set(old.get("required", [])), name
