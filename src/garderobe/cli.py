@@ -22,6 +22,7 @@ DOMAIN_COMMANDS = {
     "users": "garderobe.accounts.cli:users",
     "seed": "garderobe.catalog.cli:seed",
     "search": "garderobe.catalog.cli:search_group",
+    "catalog": "garderobe.catalog.cli:catalog_group",
     "check": "garderobe.commerce.cli:check_group",
 }
 

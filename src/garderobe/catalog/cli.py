@@ -1,4 +1,4 @@
-"""`garderobe seed` and `garderobe search reindex`."""
+"""`garderobe seed`, `garderobe search reindex` and `garderobe catalog migrate-variants`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from garderobe.catalog import seeding
 from garderobe.catalog.index import counts, reconcile
 from garderobe.catalog.taxonomy import loading
 from garderobe.catalog.taxonomy.documents import Brand, Vocabulary
+from garderobe.catalog.variants import migration
+from garderobe.catalog.variants.migration import MigrationReport
 from garderobe.commandline import preflight, store_settings
 from garderobe.infra.stores import Stores, open_stores
 from garderobe.settings import Settings
@@ -123,3 +125,32 @@ def reindex() -> None:
         )
 
     asyncio.run(run())
+
+
+@click.group(name="catalog")
+def catalog_group() -> None:
+    """The catalog's items."""
+
+
+@catalog_group.command(name="migrate-variants")
+def migrate_variants() -> None:
+    """Give every item written before variants its one variant (after `garderobe db
+    upgrade`); sizes no size system of the category reads are listed. Idempotent."""
+    settings = _checked_settings()
+
+    async def run() -> MigrationReport:
+        stores = await _open(settings)
+        try:
+            report = await migration.migrate_items(stores)
+            await reconcile.reconcile(stores, recount=True)
+        finally:
+            await stores.close()
+        return report
+
+    report = asyncio.run(run())
+    click.echo(
+        f"variants: {report.migrated} items migrated ({report.typed} sizes typed, "
+        f"{report.without_size} without a size, {len(report.other)} kept as other)"
+    )
+    for item_id, category, size in report.other:
+        click.echo(f"  other size {size!r}: item {item_id} ({category})")

@@ -99,7 +99,11 @@ async def _move_status(ids: Sequence[str], old: ItemStatus, new: ItemStatus) -> 
 
 async def reindex_items(session: AsyncSession, ids: Sequence[str]) -> None:
     """Bring the index rows of `ids` in line with their documents."""
-    items = list((await get_items(ids)).values())
+    await reindex_documents(session, list((await get_items(ids)).values()))
+
+
+async def reindex_documents(session: AsyncSession, items: Sequence[Item]) -> None:
+    """Bring the index rows of `items` in line with these documents (about to be stored)."""
     names = await category_names(sorted({s for item in items for s in item.category_path}))
     brands = await brand_names(sorted({item.brand for item in items if item.brand}))
     rows = [
