@@ -61,6 +61,11 @@ class Category(Document):
         description="Codes of the size systems its items use (`garderobe.sizing`), in the "
         "order sizes are read and shown; empty: its parent's",
     )
+    garment: str | None = Field(
+        default=None,
+        description="What its items are worn as (tops, bottoms, shoes …): with a size's "
+        "system, it names the size chart that says what the size fits; none: its parent's",
+    )
 
     class Settings:
         name = "categories"

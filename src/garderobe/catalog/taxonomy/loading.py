@@ -64,6 +64,7 @@ def _walk(
             position=position,
             attributes=[_definition(a, shared) for a in node.get("attributes", [])],
             size_systems=[size_system(code).code for code in node.get("sizes", [])],
+            garment=node.get("garment"),
         )
         out.append(category)
         _walk(node.get("children", []), category, shared, out)

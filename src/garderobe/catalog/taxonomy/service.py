@@ -70,6 +70,11 @@ def merge_size_systems(chain: Sequence[Category]) -> list[str]:
     return []
 
 
+def merge_garment(chain: Sequence[Category]) -> str | None:
+    """Inherit downwards: the nearest category on the path that says what it is worn as."""
+    return next((c.garment for c in reversed(chain) if c.garment), None)
+
+
 async def effective_attributes(category: Category) -> list[AttributeDefinition]:
     return merge_attributes(await ancestors(category))
 
