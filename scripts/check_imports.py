@@ -22,50 +22,34 @@ PACKAGE = "garderobe"
 # Top to bottom: each entry may import only itself and the entries below it. Entries are
 # module prefixes; a module belongs to the first (longest) prefix that names it.
 LAYERS: list[tuple[str, ...]] = [
-    # Entry points: they assemble everything below. The domains' commands are entry points
-    # too: they open the stores with every domain's documents.
-    ("garderobe.cli", "garderobe.devserver", "garderobe.dev"),
-    ("garderobe.accounts.cli", "garderobe.catalog.cli", "garderobe.commerce.cli"),
-    ("garderobe.commandline", "garderobe.dev.stackfile"),
+    # Entry points: they assemble everything below. The `garderobe` command hands the
+    # domains' own commands (their cli.py, in their layers) the documents to open the stores
+    # with (commandline.CommandStores); the dev stack runs the API and the worker.
+    ("garderobe.cli", "garderobe.dev"),
     ("garderobe.worker",),
     ("garderobe.main",),
     ("garderobe.registry",),
-    # Operator pieces over the domains: the admin panel, guarded docs, metrics read from the
-    # stores and the orders, the storefront's pages.
-    (
-        "garderobe.operations",
-        "garderobe.admin",
-        "garderobe.storefront",
-        "garderobe.observability",
-    ),
+    # Operator pieces over the domains: the admin panel, guarded docs, the storefront's pages.
+    ("garderobe.operations", "garderobe.admin", "garderobe.storefront"),
     # Domains, highest first: recommendations read commerce's orders and the catalog, reviews
     # build on commerce (verified purchases) and the catalog (rating summaries); commerce
-    # builds on catalog and stock, catalog on stock and media, every domain on accounts.
+    # builds on catalog and stock, catalog on sizes, stock and media, every domain on
+    # accounts.
     ("garderobe.recommendations", "garderobe.reviews"),
     ("garderobe.commerce",),
     ("garderobe.catalog",),
-    # Size systems, charts and conversion: pure functions over packaged data, for the catalog
-    # to use; they import none of the domains.
+    # Size systems, charts and conversion for the catalog to use; they import no domain.
     ("garderobe.sizing",),
     ("garderobe.stock",),
     ("garderobe.media",),
     ("garderobe.accounts",),
     # Shared kit below every domain.
-    ("garderobe.mailer", "garderobe.migrate"),
+    ("garderobe.mailer", "garderobe.migrate", "garderobe.commandline"),
     ("garderobe.api", "garderobe.uow", "garderobe.ratelimit", "garderobe.pagination"),
     ("garderobe.outbox",),
-    (
-        "garderobe.infra",
-        "garderobe.errors",
-        "garderobe.logs",
-        # What the kit itself reports through: metric objects, Sentry set-up.
-        "garderobe.observability.metrics",
-        "garderobe.observability.http",
-        "garderobe.observability.jobs",
-        "garderobe.observability.sentry",
-        "garderobe.observability.health",
-        "garderobe.observability.tracing",
-    ),
+    # What the kit itself reports through (metric objects, traces, Sentry, the store probe)
+    # sits with the adapters to the outside systems.
+    ("garderobe.infra", "garderobe.errors", "garderobe.logs", "garderobe.observability"),
     ("garderobe.settings",),
 ]
 
@@ -184,6 +168,13 @@ def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return cycles
 
 
+def entries_inside_packages(files: dict[str, Path]) -> list[str]:
+    """Layer entries naming a module or package inside a top-level package: a package's
+    modules all sit in its layer, so the folders are the layering."""
+    named = [entry for layer in LAYERS for entry in layer]
+    return [e for e in named if e.count(".") > 1 or (e.count(".") == 1 and e not in files)]
+
+
 def main() -> int:
     files = {module_name(path): path for path in sorted(ROOT.rglob("*.py"))}
     modules = set(files)
@@ -203,6 +194,8 @@ def main() -> int:
             if _runs_upward(name, target):
                 where = path.relative_to(ROOT.parent)
                 problems.append(f"{where}:{line}: {name} imports {target} (a layer above it)")
+    for entry in entries_inside_packages(files):
+        problems.append(f"{entry}: a layer entry inside a package (name the package)")
     for name in sorted(modules):
         if layer_of(name) is None and name != PACKAGE:
             problems.append(f"{name}: in no layer of scripts/check_imports.py")

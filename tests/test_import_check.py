@@ -41,6 +41,9 @@ def test_a_cycle_of_any_length_is_found(check: ModuleType) -> None:
         ("garderobe.catalog.service", "garderobe.stock.service", False),
         ("garderobe.commerce.cart", "garderobe.catalog.service", False),
         ("garderobe.catalog.cli", "garderobe.commandline", False),
+        ("garderobe.catalog.cli", "garderobe.registry", True),
+        ("garderobe.infra.mail", "garderobe.observability.metrics", False),
+        ("garderobe.dev.server", "garderobe.main", False),
     ],
 )
 def test_imports_run_down_the_layers(
@@ -67,3 +70,14 @@ def test_function_level_imports_count_and_type_checking_ones_do_not(
 @pytest.mark.unit
 def test_src_has_no_cycle_and_keeps_the_layering(check: ModuleType) -> None:
     assert check.main() == 0
+
+
+@pytest.mark.unit
+def test_layers_name_packages_and_top_level_modules_only(check: ModuleType) -> None:
+    files = {check.module_name(path): path for path in check.ROOT.rglob("*.py")}
+    assert check.entries_inside_packages(files) == []
+    check.LAYERS.append(("garderobe.catalog.service",))
+    try:
+        assert check.entries_inside_packages(files) == ["garderobe.catalog.service"]
+    finally:
+        check.LAYERS.pop()

@@ -27,7 +27,8 @@ from PIL import Image
 from pymongo import MongoClient
 from redis import Redis
 
-from garderobe.dev import accounts, stackfile
+from garderobe.dev import accounts
+from garderobe.infra import stackfile
 from garderobe.infra.devstack import free_port
 from garderobe.settings import Settings
 from tests.catalog.helpers import TSHIRT

@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 import click
 
-from garderobe.commandline import fail, load_settings, preflight, store_settings
+from garderobe import registry
+from garderobe.commandline import CommandStores, fail, load_settings, preflight, store_settings
 from garderobe.dev.first_start import DEFAULT_SAMPLE_ITEMS, FirstStart
 from garderobe.logs import configure_logging
 
@@ -43,8 +44,11 @@ class _DomainCommands(click.Group):
 
 
 @click.group(cls=_DomainCommands, context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """garderobe: catalog and shop API."""
+    # What every subcommand, the domains' too, opens the stores with (commandline.py).
+    ctx.obj = CommandStores(registry.document_models)
 
 
 @main.command()
@@ -98,7 +102,7 @@ def dev(host: str, port: int, sample_items: int, empty: bool) -> None:
     On an empty catalog: the taxonomy and a sample shop; on the first start: a dev admin and
     customer. Other commands run in this directory find the stores through the dev-stack file.
     """
-    from garderobe.devserver import run_dev
+    from garderobe.dev.launch import run_dev
 
     settings = load_settings()
     if "environment" not in settings.model_fields_set:  # the default is production

@@ -1,17 +1,52 @@
-"""Settings and store checks the `garderobe` commands share (the main tree and each domain's)."""
+"""Settings, store checks and store opening the `garderobe` commands share (the main tree
+and each domain's).
+
+The domains' commands sit in their domains, below the registry that knows every domain's
+documents: the `garderobe` command hands them what to bind through click's context
+(`CommandStores`), and `opened_stores` opens the stores with it.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import sys
-from typing import Any, NoReturn
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from pydantic import ValidationError
 
-from garderobe import registry
 from garderobe.settings import InsecureSettings, Settings
+
+if TYPE_CHECKING:
+    from beanie import Document
+
+    from garderobe.infra.stores import Stores
+
+
+@dataclass(frozen=True)
+class CommandStores:
+    """What the `garderobe` command gives its subcommands: the documents the stores bind."""
+
+    documents: Callable[[], Sequence[type[Document]]]
+
+
+@asynccontextmanager
+async def opened_stores(settings: Settings) -> AsyncIterator[Stores]:
+    """The stores, with every domain's documents bound, for the running command."""
+    from garderobe.infra.stores import open_stores
+
+    context = click.get_current_context().find_object(CommandStores)
+    if context is None:
+        raise RuntimeError("run the command through `garderobe` (garderobe.cli.main)")
+    stores = await open_stores(settings, list(context.documents()))
+    try:
+        yield stores
+    finally:
+        await stores.close()
 
 
 def fail(message: str) -> NoReturn:
@@ -34,7 +69,7 @@ def store_settings() -> Settings:
     """Settings for a command that needs stores: in development, each store the environment
     and `.env` leave unset is taken from the running `garderobe dev` (its dev-stack file)."""
     # Here, not at the top: `garderobe --help` and the start of `garderobe dev` need neither.
-    from garderobe.dev import stackfile
+    from garderobe.infra import stackfile
 
     settings = load_settings()
     # An ENVIRONMENT left unset is production, but a running `garderobe dev` here says which
@@ -76,11 +111,11 @@ def preflight(settings: Settings) -> None:
     except InsecureSettings as exc:
         fail(str(exc))
 
-    from garderobe.infra.stores import StoreUnavailable, open_stores
+    from garderobe.infra.stores import StoreUnavailable
 
     async def check() -> None:
-        stores = await open_stores(settings, registry.document_models())
-        await stores.close()
+        async with opened_stores(settings):
+            pass
 
     try:
         asyncio.run(check())

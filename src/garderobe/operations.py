@@ -21,7 +21,7 @@ def install_operations(app: FastAPI, settings: Settings) -> None:
     install_guarded_docs(app, settings)
     install_admin(app, settings)
     if settings.metrics_enabled:
-        from garderobe.observability.router import router as metrics_router
+        from garderobe.api.metrics import router as metrics_router
 
         app.include_router(metrics_router)
 

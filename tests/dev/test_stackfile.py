@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from garderobe.dev import stackfile
+from garderobe.infra import stackfile
 from garderobe.settings import Settings
 
 GARDEROBE = str(Path(sys.executable).parent / "garderobe")

@@ -6,11 +6,9 @@ import asyncio
 
 import click
 
-from garderobe import registry
 from garderobe.accounts import service
-from garderobe.commandline import fail, preflight, store_settings
+from garderobe.commandline import fail, opened_stores, preflight, store_settings
 from garderobe.errors import DomainError
-from garderobe.infra.stores import open_stores
 from garderobe.uow import unit_of_work
 
 
@@ -31,13 +29,9 @@ def create_admin(email: str, password: str) -> None:
     preflight(settings)
 
     async def run() -> str:
-        stores = await open_stores(settings, registry.document_models())
-        try:
-            async with unit_of_work(stores) as session:
-                user = await service.create_admin(session, email=email, password=password)
-                return str(user.id)
-        finally:
-            await stores.close()
+        async with opened_stores(settings) as stores, unit_of_work(stores) as session:
+            user = await service.create_admin(session, email=email, password=password)
+            return str(user.id)
 
     try:
         user_id = asyncio.run(run())

@@ -9,15 +9,14 @@ from typing import Any
 
 import click
 
-from garderobe import registry
 from garderobe.catalog import seeding
 from garderobe.catalog.index import counts, reconcile
 from garderobe.catalog.taxonomy import loading
 from garderobe.catalog.taxonomy.documents import Brand, Vocabulary
 from garderobe.catalog.variants import migration
 from garderobe.catalog.variants.migration import MigrationReport
-from garderobe.commandline import preflight, store_settings
-from garderobe.infra.stores import Stores, open_stores
+from garderobe.commandline import opened_stores, preflight, store_settings
+from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
 from garderobe.uow import unit_of_work
 
@@ -32,13 +31,8 @@ def _checked_settings() -> Settings:
     return settings
 
 
-async def _open(settings: Settings) -> Stores:
-    return await open_stores(settings, registry.document_models())
-
-
 async def _seed(settings: Settings, path: Path, items: int, batch_size: int) -> None:
-    stores = await _open(settings)
-    try:
+    async with opened_stores(settings) as stores:
         report = await loading.load_file(path)
         if report.changed:
             click.echo(f"taxonomy: {len(report.created)} created, {len(report.updated)} updated")
@@ -48,8 +42,6 @@ async def _seed(settings: Settings, path: Path, items: int, batch_size: int) -> 
             click.echo("taxonomy unchanged")
         if items:
             await _generate(stores, items, batch_size)
-    finally:
-        await stores.close()
 
 
 async def _generate(stores: Stores, count: int, batch_size: int) -> None:
@@ -114,11 +106,8 @@ def reindex() -> None:
     settings = _checked_settings()
 
     async def run() -> None:
-        stores = await _open(settings)
-        try:
+        async with opened_stores(settings) as stores:
             report = await reconcile.reconcile(stores, recount=True)
-        finally:
-            await stores.close()
         click.echo(
             f"search projection: {report.upserted} upserted, {report.removed} removed, "
             f"{report.unchanged} unchanged"
@@ -139,12 +128,9 @@ def migrate_variants() -> None:
     settings = _checked_settings()
 
     async def run() -> MigrationReport:
-        stores = await _open(settings)
-        try:
+        async with opened_stores(settings) as stores:
             report = await migration.migrate_items(stores)
             await reconcile.reconcile(stores, recount=True)
-        finally:
-            await stores.close()
         return report
 
     report = asyncio.run(run())

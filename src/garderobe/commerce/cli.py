@@ -6,9 +6,7 @@ import asyncio
 
 import click
 
-from garderobe import registry
-from garderobe.commandline import preflight, store_settings
-from garderobe.infra.stores import open_stores
+from garderobe.commandline import opened_stores, preflight, store_settings
 
 
 @click.group(name="check")
@@ -27,8 +25,7 @@ def consistency(repair: bool) -> None:
     preflight(settings)
 
     async def run() -> int:
-        stores = await open_stores(settings, registry.document_models())
-        try:
+        async with opened_stores(settings) as stores:
             found = await checks.find(stores)
             for line in found.lines():
                 click.echo(line)
@@ -37,8 +34,6 @@ def consistency(repair: bool) -> None:
                 found = await checks.find(stores)
                 click.echo(f"repaired; {found.total} divergences left")
             return found.total
-        finally:
-            await stores.close()
 
     left = asyncio.run(run())
     if left:

@@ -1,6 +1,6 @@
 """`garderobe dev` once its stores answer: migrations, the dev-stack file, the sample shop
 and dev accounts on a first start, then the API and the worker in one process, the banner,
-and the sample pictures filling in behind the API. (garderobe.devserver starts the stores.)
+and the sample pictures filling in behind the API. (garderobe.dev.launch starts the stores.)
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ import uvicorn
 from fastapi import FastAPI
 
 from garderobe import migrate, registry
-from garderobe.dev import accounts, banner, sample, stackfile
+from garderobe.dev import accounts, banner, sample
 from garderobe.dev.first_start import FirstStart
+from garderobe.infra import stackfile
 from garderobe.infra.stores import open_stores
 from garderobe.main import create_app
 from garderobe.settings import Settings
