@@ -62,9 +62,7 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or get_settings()
-
+def _lifespan(settings: Settings) -> Any:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # At start-up, not in the factory: the contract document is built without secrets.
@@ -90,12 +88,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await memory.close()
             await stores.close()
 
+    return lifespan
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
     app = FastAPI(
         title="garderobe",
         version=__version__,
         description=DESCRIPTION,
         openapi_tags=TAGS,
-        lifespan=lifespan,
+        lifespan=_lifespan(settings),
         generate_unique_id_function=operation_id,
         **fastapi_doc_urls(settings),
     )

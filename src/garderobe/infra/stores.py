@@ -67,6 +67,17 @@ async def _checked(
         raise StoreUnavailable(store, env_key, url, exc) from exc
 
 
+def _storage(settings: Settings, url: str) -> storage.ObjectStorage:
+    return storage.ObjectStorage(
+        url,
+        access_key=settings.s3_access_key,
+        secret_key=settings.s3_secret_key.get_secret_value(),
+        bucket=settings.s3_bucket,
+        region=settings.s3_region,
+        public_base_url=settings.s3_public_base_url,
+    )
+
+
 async def open_stores(settings: Settings, documents: Sequence[type[Document]]) -> Stores:
     """Connect to everything, check each store answers, bind Beanie documents, ensure the bucket."""
     timeout = max(settings.store_check_timeout_seconds, 5.0)
@@ -79,14 +90,7 @@ async def open_stores(settings: Settings, documents: Sequence[type[Document]]) -
     engine = postgres.create_engine(db_url, pool_size=settings.database_pool_size)
     mongo_client = mongo.create_client(mongo_url, timeout_seconds=timeout)
     redis_client = redis_infra.create_client(redis_url, timeout_seconds=timeout)
-    object_storage = storage.ObjectStorage(
-        s3_url,
-        access_key=settings.s3_access_key,
-        secret_key=settings.s3_secret_key.get_secret_value(),
-        bucket=settings.s3_bucket,
-        region=settings.s3_region,
-        public_base_url=settings.s3_public_base_url,
-    )
+    object_storage = _storage(settings, s3_url)
     try:
         await _checked("PostgreSQL", "DATABASE_URL", db_url, lambda: postgres.ping(engine), timeout)
         await _checked(
