@@ -125,8 +125,13 @@ async def explore(base: str, database_url: str) -> Catalogue:
         rows = await connection.fetch(
             "SELECT item_id FROM item_search WHERE status = 'active' ORDER BY random() LIMIT 50000"
         )
+        variants = await connection.fetchval("SELECT count(*) FROM stock")
+        uneven = await connection.fetchval(
+            "SELECT count(*) FROM item_facets WHERE price_top <> price_amount"
+        )
     finally:
         await connection.close()
+    print(f"variants: {variants:,} ({uneven:,} items with variants at prices of their own)")
     return Catalogue(
         shelves=[shelf for shelf in shelves if shelf.items],
         words=sorted({w.lower() for w in [*brands, *names, *colours] for w in w.split()}),

@@ -44,7 +44,7 @@ SCALES = {
 DEPARTMENT_SCALES = {"shoes": SHOES, "other": ONE_SIZE}
 # A share of the sample catalogue: one-off resale pieces (one variant, one unit), children's
 # clothes, items whose biggest sizes cost more.
-ONE_OFF, KIDS_SHARE, DEARER_BIG_SIZES = 0.25, 0.08, 0.08
+ONE_OFF, KIDS_SHARE, DEARER_BIG_SIZES = 0.2, 0.08, 0.08
 MATERIALS = [
     "cotton",
     "wool",
@@ -201,8 +201,9 @@ class ItemFactory:
             return [_variant(size, None, None, 0)], [
                 1 if system != "one_size" else rng.randint(1, 9)
             ]
-        start = rng.randrange(len(values))
-        run = values[start : start + rng.randint(2, 5)] or values[-2:]
+        length = min(rng.randint(2, 6), len(values))
+        start = rng.randrange(len(values) - length + 1)
+        run = values[start : start + length]
         dearer = rng.random() < DEARER_BIG_SIZES
         shades: list[str | None] = list(colours) if len(colours) > 1 else [None]
         variants: list[Variant] = []
