@@ -103,8 +103,10 @@ async def item_detail(
         )
         return presenters.item_json(out, admin=admin), presenters.etag(item, version)
 
-    key = cache.key("item", {"id": item_id, "admin": admin})
-    cached = await reader.cache.get_or_compute(key, body)
+    if admin:  # exact stock, which a reservation changes without turning the cache over
+        cached = Cached(*await body(), "bypass")
+    else:
+        cached = await reader.cache.get_or_compute(cache.key("item", {"id": item_id}), body)
     if viewer is not None:
         await viewed.record_view(reader.redis, viewer, item_id)
     return cached
