@@ -59,8 +59,10 @@ async def item_outs(
     ratings: Mapping[str, RatingSummary | None] | None = None,
     *,
     admin: bool = False,
+    cards: bool = False,
 ) -> list[ItemOut]:
-    """The items' bodies, their stock read in one statement."""
+    """The items' bodies, their stock read in one statement; as `cards` (listings) without
+    each variant's body: a card shows the sizes in stock and the price range."""
     levels = await _levels(session, items)
     found = []
     for item in items:
@@ -69,7 +71,8 @@ async def item_outs(
             for image in item.images
         }
         out = ItemOut.of(item, urls, admin=admin)
-        shown = offering(item, levels, few_left=settings.few_left_threshold, admin=admin)
+        few = settings.few_left_threshold
+        shown = offering(item, levels, few_left=few, admin=admin, each=not cards)
         out.variants, out.availability = shown.variants, shown.availability
         out.sizes_in_stock, out.price_range = shown.sizes_in_stock, shown.price_range
         out.rating = (ratings or {}).get(str(item.id))

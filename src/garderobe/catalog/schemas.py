@@ -126,7 +126,9 @@ class ItemOut(BaseModel):
         default=None, description="Reviews summary (item detail and listings)"
     )
     variants: list[VariantOut] = Field(
-        default_factory=list, description="What it is sold in, in the shop's order"
+        default_factory=list,
+        description="What it is sold in, in the shop's order (item detail; cards in listings "
+        "and recommendations leave it empty: they show `sizes_in_stock` and `price_range`)",
     )
     availability: Availability = Field(
         default=Availability.SOLD_OUT, description="in_stock while any variant is; few_left"

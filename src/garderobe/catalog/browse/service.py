@@ -77,7 +77,13 @@ async def page_body(reader: Reader, query: ListingQuery) -> tuple[bytes, str]:
     documents = await items.items_in_order(found.item_ids)
     summaries = {str(i.id): rated.get(str(i.id), ratings.UNRATED) for i in documents}
     cards = await presenters.item_outs(
-        reader.session, documents, reader.storage, reader.settings, summaries, admin=query.admin
+        reader.session,
+        documents,
+        reader.storage,
+        reader.settings,
+        summaries,
+        admin=query.admin,
+        cards=True,
     )
     return digested(pages.page_json(cards, found.next_cursor, counted, admin=query.admin))
 

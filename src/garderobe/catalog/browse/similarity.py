@@ -162,7 +162,7 @@ async def item_cards(
     """The listing's item bodies for the active items among `item_ids`, in that order."""
     items = await items_in_order(list(dict.fromkeys(item_ids)))
     active = [item for item in items if item.status is ItemStatus.ACTIVE]
-    return await presenters.item_outs(session, active, storage, settings)
+    return await presenters.item_outs(session, active, storage, settings, cards=True)
 
 
 def _category_tokens(categories: Sequence[str]) -> list[str]:

@@ -85,7 +85,15 @@ class Offering:
     price_range: PriceRange
 
 
-def offering(item: Item, levels: Mapping[str, Level], *, few_left: int, admin: bool) -> Offering:
+def offering(
+    item: Item,
+    levels: Mapping[str, Level],
+    *,
+    few_left: int,
+    admin: bool,
+    each: bool = True,
+) -> Offering:
+    """What the item offers; `each` variant's body too (item detail; a card needs none)."""
     variants = item.sellable_variants()
     level = [levels.get(v.id, NONE) for v in variants]
     available = [v for v, lv in zip(variants, level, strict=True) if lv.available > 0]
@@ -95,7 +103,9 @@ def offering(item: Item, levels: Mapping[str, Level], *, few_left: int, admin: b
         variants=[
             variant_out(item, v, lv, few_left=few_left, admin=admin)
             for v, lv in zip(variants, level, strict=True)
-        ],
+        ]
+        if each
+        else [],
         availability=item_availability([lv.available for lv in level], few_left),
         sizes_in_stock=list(dict.fromkeys(size_label(s) for s in sizes)),
         price_range=_price_range([item.price_of(v) for v in priced]),
