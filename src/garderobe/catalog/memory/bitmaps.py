@@ -44,6 +44,9 @@ class ItemBitmaps:
     buckets: list[BitMap] = field(default_factory=list)  # one per PRICE_BOUNDARIES entry
     bin_edges: list[int] = field(default_factory=lambda: [0])  # lower bound of each bin
     bins: list[BitMap] = field(default_factory=lambda: [BitMap()])
+    # The lowest and highest price each bin has held (never narrowed by `forget`: bounds that
+    # may be too wide only cost a look at the bin's items).
+    bin_bounds: list[list[int]] = field(default_factory=lambda: [[2**62, -1]])
     words: dict[str, tuple[BitMap, ...]] = field(default_factory=dict)  # four per word
     vocabulary: list[str] = field(default_factory=list)  # the words, sorted (prefix search)
     # Positions below this one are in item id order (a full load reads the rows so): the
@@ -101,10 +104,17 @@ class ItemBitmaps:
         step = max(len(distinct) // PRICE_BINS, 1)
         self.bin_edges = [distinct[0], *distinct[step::step]] if distinct else [0]
         self.bins = [BitMap() for _ in self.bin_edges]
+        self.bin_bounds = [[2**62, -1] for _ in self.bin_edges]
         self.buckets = [BitMap() for _ in PRICE_BOUNDARIES]
         for position, price in enumerate(self.prices):
             self.buckets[_bucket(price)].add(position)
-            self.bins[_bin(self.bin_edges, price)].add(position)
+            self._bin_add(position, price)
+
+    def _bin_add(self, position: int, price: int) -> None:
+        index = _bin(self.bin_edges, price)
+        self.bins[index].add(position)
+        bounds = self.bin_bounds[index]
+        bounds[0], bounds[1] = min(bounds[0], price), max(bounds[1], price)
 
     def _bitmap(self, token: str) -> BitMap:
         found = self.tokens.get(token)
@@ -139,7 +149,7 @@ class ItemBitmaps:
     def _place(self, item_id: str, price: int) -> int:
         position = self._position(item_id, price)
         self.buckets[_bucket(price)].add(position)
-        self.bins[_bin(self.bin_edges, price)].add(position)
+        self._bin_add(position, price)
         return position
 
     def forget(self, item_ids: Iterable[str]) -> None:
@@ -183,9 +193,15 @@ class ItemBitmaps:
         first = _bin(self.bin_edges, low)
         last = _bin(self.bin_edges, high)
         whole = [self.bins[i] for i in range(first + 1, last)]
+        for end in {first, last}:
+            lowest, highest = self.bin_bounds[end]
+            if low <= lowest and highest <= high:  # the end bin lies inside the range
+                whole.append(self.bins[end])
         found = BitMap.union(BitMap(), *whole)
         for end in {first, last}:
-            found.update(p for p in self.bins[end] if low <= self.prices[p] <= high)
+            lowest, highest = self.bin_bounds[end]
+            if not (low <= lowest and highest <= high) and highest >= low and lowest <= high:
+                found.update(p for p in self.bins[end] if low <= self.prices[p] <= high)
         return found
 
     def price_span(self, rows: BitMap) -> tuple[int | None, int | None]:

@@ -56,6 +56,9 @@ class Counting:
             rows &= state.tokens.get(category, BitMap())
         self.rows = rows
         self.passing = {f: state.union(t) for f, t in filter_tokens(selection).items()}
+        self.in_price: BitMap | None = None
+        if self.vf.priced:  # one range for every facet (a range reads its end bins' items)
+            self.in_price = state.price_range(self.vf.price_min, self.vf.price_max)
         self.offered = self._offered() if self.vf else None
 
     def tally(self, names: Sequence[str]) -> Tally:
@@ -94,7 +97,8 @@ class Counting:
         matching = state.union(vf.tokens()) & self.rows
         if not vf.priced:
             return matching
-        even = (matching - state.uneven) & state.price_range(vf.price_min, vf.price_max)
+        assert self.in_price is not None
+        even = (matching - state.uneven) & self.in_price
         odd = BitMap(p for p in matching & state.uneven if _any_meets(state.offers[p], vf))
         return even | odd
 
@@ -104,9 +108,9 @@ class Counting:
         vf, state = self.vf, self.state
         odd_counts: Counter[str] = Counter()
         rows = every
-        if vf.priced:
+        if self.in_price is not None:
             odd_counts = _odd_values(state, every & state.uneven, vf, facet)
-            rows = (every - state.uneven) & state.price_range(vf.price_min, vf.price_max)
+            rows = (every - state.uneven) & self.in_price
         prefix = facet + TOKEN_SEPARATOR
         for token in state.by_facet.get(facet, ()):
             value = token[len(prefix) :]
