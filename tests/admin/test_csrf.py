@@ -28,9 +28,12 @@ async def test_a_post_without_the_token_is_refused_and_changes_nothing(
     admin = await admin_account(stores)
     async with panel_client(app) as panel:
         await sign_in(panel, admin)
-        missing = await panel.post(f"/admin/stock/edit/{item.id}", data={"on_hand": "9"})
+        missing = await panel.post(
+            f"/admin/stock/edit/{item.sellable_variants()[0].id}", data={"on_hand": "9"}
+        )
         forged = await panel.post(
-            f"/admin/stock/edit/{item.id}", data={"on_hand": "9", "csrf_token": "x" * 88}
+            f"/admin/stock/edit/{item.sellable_variants()[0].id}",
+            data={"on_hand": "9", "csrf_token": "x" * 88},
         )
     assert missing.status_code == 403
     assert "security token" in missing.text
@@ -44,13 +47,15 @@ async def test_a_token_from_another_session_is_refused(app: FastAPI, stores: Sto
     async with panel_client(app) as victim, panel_client(app) as attacker:
         await sign_in(victim, admin)
         await sign_in(attacker, admin)
-        stolen = await csrf_token(attacker, f"/admin/stock/edit/{item.id}")
+        stolen = await csrf_token(attacker, f"/admin/stock/edit/{item.sellable_variants()[0].id}")
         refused = await victim.post(
-            f"/admin/stock/edit/{item.id}", data={"on_hand": "9", "csrf_token": stolen}
+            f"/admin/stock/edit/{item.sellable_variants()[0].id}",
+            data={"on_hand": "9", "csrf_token": stolen},
         )
-        own = await csrf_token(victim, f"/admin/stock/edit/{item.id}")
+        own = await csrf_token(victim, f"/admin/stock/edit/{item.sellable_variants()[0].id}")
         accepted = await victim.post(
-            f"/admin/stock/edit/{item.id}", data={"on_hand": "9", "csrf_token": own}
+            f"/admin/stock/edit/{item.sellable_variants()[0].id}",
+            data={"on_hand": "9", "csrf_token": own},
         )
     assert refused.status_code == 403
     assert accepted.status_code == 302
@@ -69,7 +74,9 @@ async def test_a_malformed_form_body_is_refused_not_an_error(app: FastAPI, store
         await sign_in(panel, admin)
         for content_type, body in bodies.items():
             response = await panel.post(
-                f"/admin/stock/edit/{item.id}", content=body, headers={"content-type": content_type}
+                f"/admin/stock/edit/{item.sellable_variants()[0].id}",
+                content=body,
+                headers={"content-type": content_type},
             )
             assert response.status_code == 403, content_type
     assert (await stock_of(stores, item)).on_hand == 3
@@ -84,7 +91,9 @@ async def test_scripted_requests_may_send_the_token_in_a_header(
         await sign_in(panel, admin)
         token = await csrf_token(panel)
         accepted = await panel.post(
-            f"/admin/stock/edit/{item.id}", data={"on_hand": "7"}, headers={"X-CSRF-Token": token}
+            f"/admin/stock/edit/{item.sellable_variants()[0].id}",
+            data={"on_hand": "7"},
+            headers={"X-CSRF-Token": token},
         )
     assert accepted.status_code == 302
     assert (await stock_of(stores, item)).on_hand == 7

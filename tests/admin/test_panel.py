@@ -143,10 +143,14 @@ async def test_stock_on_hand_never_goes_below_reserved(
     admin = await admin_account(stores)
     async with panel_client(app) as panel:
         await sign_in(panel, admin)
-        too_low = await submit(panel, f"/admin/stock/edit/{item.id}", {"on_hand": "1"})
+        too_low = await submit(
+            panel, f"/admin/stock/edit/{item.sellable_variants()[0].id}", {"on_hand": "1"}
+        )
         assert "below the 2 units reserved" in too_low.text
         assert (await stock_of(stores, item)).on_hand == 3
-        fine = await submit(panel, f"/admin/stock/edit/{item.id}", {"on_hand": "2"})
+        fine = await submit(
+            panel, f"/admin/stock/edit/{item.sellable_variants()[0].id}", {"on_hand": "2"}
+        )
         assert fine.status_code == 302
     assert (await stock_of(stores, item)).on_hand == 2  # exactly what is reserved: allowed
     async with stores.sessionmaker() as session:

@@ -23,9 +23,8 @@ from fastapi import FastAPI
 
 from garderobe.infra.mailsink import MailSink
 from garderobe.infra.stores import Stores
-from garderobe.stock import service as stock
 from tests.accounts.helpers import mailed_code
-from tests.factories import create_listed_item
+from tests.factories import create_listed_item, stock_items
 
 PACKAGE = "garderobe_client"
 GENERATOR = str(Path(sys.executable).parent / "openapi-python-client")
@@ -78,8 +77,7 @@ async def test_generated_client_registers_confirms_lists_and_checks_out(
     module, models = generated_client, generated_client("models")
     jeans = await create_listed_item(stores, title="Black slim jeans", colours=["black"])
     await create_listed_item(stores, title="White shirt", colours=["white"])
-    async with stores.sessionmaker() as session, session.begin():
-        await stock.create_for_item(session, str(jeans.id), 2)
+    await stock_items(stores, jeans, on_hand=2)
     client_module = module("client")
     options: dict[str, Any] = {
         "base_url": "http://test",

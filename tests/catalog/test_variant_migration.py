@@ -140,4 +140,7 @@ async def test_a_listing_answers_between_the_schema_and_the_documents_migrations
     assert len(body["items"]) == 8
     card = next(c for c in body["items"] if c["title"] == "Old item 0")
     assert card["availability"] == "few_left"  # 3 units
-    assert card["variants"][0]["size"]["label"] == "M"
+    assert card["sizes_in_stock"] == ["M"]
+    detail = (await client.get(f"/api/v1/items/{card['id']}")).json()
+    (only,) = detail["variants"]
+    assert (only["id"], only["size"]["label"]) == (card["id"], "M")  # the item's own id

@@ -11,9 +11,8 @@ from garderobe.accounts import addresses
 from garderobe.catalog.documents import Item
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
-from garderobe.stock import service as stock
 from garderobe.stock.models import Stock
-from tests.factories import auth_headers, create_item, create_user
+from tests.factories import auth_headers, create_item, create_user, stock_items
 
 ADDRESS = {
     "recipient": "Ann Smith",
@@ -24,16 +23,17 @@ ADDRESS = {
 }
 
 
-async def stocked_item(stores: Stores, on_hand: int = 1, **fields: Any) -> Item:
+async def stocked_item(stores: Stores, on_hand: int | list[int] = 1, **fields: Any) -> Item:
+    """An item with stock rows: `on_hand` units of each variant (or one number each)."""
     item = await create_item(**fields)
-    async with stores.sessionmaker() as session, session.begin():
-        await stock.create_for_item(session, str(item.id), on_hand)
+    await stock_items(stores, item, on_hand=on_hand)
     return item
 
 
-async def stock_of(stores: Stores, item: Item) -> Stock:
+async def stock_of(stores: Stores, item: Item, variant_id: str | None = None) -> Stock:
+    """The stock row of the item's variant (its first without `variant_id`)."""
     async with stores.sessionmaker() as session:
-        row = await session.get(Stock, str(item.id))
+        row = await session.get(Stock, variant_id or item.sellable_variants()[0].id)
         assert row is not None
         return row
 
@@ -55,12 +55,13 @@ class Shopper:
             address_id,
         )
 
-    async def add(self, item: Item, quantity: int = 1) -> httpx.Response:
-        return await self.client.post(
-            "/api/v1/cart/items",
-            headers=self.headers,
-            json={"item_id": str(item.id), "quantity": quantity},
-        )
+    async def add(
+        self, item: Item, quantity: int = 1, variant_id: str | None = None
+    ) -> httpx.Response:
+        body: dict[str, Any] = {"item_id": str(item.id), "quantity": quantity}
+        if variant_id is not None:
+            body["variant_id"] = variant_id
+        return await self.client.post("/api/v1/cart/items", headers=self.headers, json=body)
 
     async def order(self, key: str | None = None) -> httpx.Response:
         headers = {**self.headers, "Idempotency-Key": key or uuid.uuid4().hex}

@@ -46,12 +46,16 @@ async def test_order_snapshots_prices_empties_cart_and_mails(
     assert order["number"].startswith("GD-")
     assert order["subtotal"] == 5000
     assert order["total"] == 5000 + settings.shipping_fee
+    (variant,) = item.sellable_variants()
     assert order["items"] == [
         {
             "item_id": str(item.id),
+            "variant_id": variant.id,
+            "sku": variant.sku,
             "title": "Slim jeans",
             "brand": "uniqlo",
-            "size": "32",
+            "size": "EU 32",
+            "colour": None,
             "image": None,
             "unit_price": 2500,
             "quantity": 2,
@@ -114,7 +118,13 @@ async def test_fifty_buyers_racing_for_five_units_never_oversell(
 
             cart = await carts.get_or_create_cart(session, carts.Shopper(buyer.user_id))
             session.add(
-                CartItem(id=uuid.uuid4(), cart_id=cart.id, item_id=str(item.id), quantity=1)
+                CartItem(
+                    id=uuid.uuid4(),
+                    cart_id=cart.id,
+                    item_id=str(item.id),
+                    variant_id=_only(item),
+                    quantity=1,
+                )
             )
     responses = await asyncio.gather(*(buyer.order() for buyer in buyers))
     codes = [r.status_code for r in responses]
@@ -249,6 +259,11 @@ async def test_a_cart_mixing_currencies_is_refused_and_reserves_nothing(
     assert await _orders(stores) == 0
 
 
+def _only(item: Item) -> str:
+    (variant,) = item.sellable_variants()
+    return variant.id
+
+
 async def test_one_line_out_of_stock_reserves_none_of_the_others(
     client: httpx.AsyncClient, stores: Stores, settings: Settings
 ) -> None:
@@ -258,7 +273,7 @@ async def test_one_line_out_of_stock_reserves_none_of_the_others(
     await ann.add(plenty, 2)
     await ann.add(scarce)
     async with stores.sessionmaker() as session, session.begin():
-        await stock.reserve(session, str(scarce.id), 1)  # another buyer took the last one
+        await stock.reserve(session, str(scarce.id), _only(scarce), 1)  # another buyer took it
     response = await ann.order()
     assert response.status_code == 409
     body = response.json()

@@ -24,7 +24,7 @@ from garderobe.settings import Settings, store_environment
 from garderobe.stock import service as stock
 from garderobe.uow import unit_of_work
 from tests.commerce.helpers import stock_of, stocked_item
-from tests.factories import index_items
+from tests.factories import create_item, index_items, stock_items, variant
 
 GARDEROBE = str(Path(sys.executable).parent / "garderobe")
 
@@ -78,13 +78,13 @@ async def test_crashes_between_the_stores_are_found_and_repaired(stores: Stores)
     deleted = await stocked_item(stores)  # deleted from MongoDB, rows left behind
     await index_items(stores, deleted)
     await deleted.delete()
+    stray = str(ObjectId())  # stock of an unknown item
     async with unit_of_work(stores) as session:
-        await stock.create_for_item(session, str(ObjectId()))  # stock of an unknown item
+        await stock.create_for_variants(session, [stock.NewStock(stray, stray, "GD-STRAY", 1)])
 
     found = await consistency.find(stores)
-    assert found.missing_stock == [str(created.id)]
-    assert str(deleted.id) in found.orphan_stock
-    assert len(found.orphan_stock) == 2
+    assert found.missing_stock == [_only_variant(created)]
+    assert sorted(found.orphan_stock) == sorted([_only_variant(deleted), stray])
     assert found.sold_but_available == [str(sold.id)]
     assert found.active_but_gone == [str(gone.id)]
     assert sorted(found.index_stale) == sorted([str(created.id), str(sold.id)])
@@ -99,6 +99,44 @@ async def test_crashes_between_the_stores_are_found_and_repaired(stores: Stores)
     assert relisted.status is ItemStatus.ACTIVE  # the stock says a unit is left
     assert sold_out is not None
     assert sold_out.status is ItemStatus.SOLD
+
+
+def _only_variant(item: Item) -> str:
+    (variant,) = item.sellable_variants()
+    return variant.id
+
+
+async def test_variants_are_compared_one_by_one_and_a_sold_out_range_stays_listed(
+    stores: Stores,
+) -> None:
+    """A removed variant's row is an orphan (left alone while reserved), a variant without
+    its row gets one, and an item of several variants with none left is no divergence: it
+    stays listed as sold out, unlike a one-off."""
+    sizes = [variant("S"), variant("M"), variant("L")]
+    ranged = await create_item(variants=sizes)
+    await stock_items(stores, ranged, on_hand=0)
+    gone = variant("XL")
+    reserved = variant("XXL")
+    for removed in (gone, reserved):
+        async with unit_of_work(stores) as session:
+            row = stock.NewStock(removed.id, str(ranged.id), removed.sku, 2)
+            await stock.create_for_variants(session, [row])
+    async with unit_of_work(stores) as session:
+        await stock.reserve(session, str(ranged.id), reserved.id, 1)
+        await stock.remove_variant(session, sizes[2].id)  # its row lost, the variant kept
+    await index_items(stores, ranged, on_hand=None)
+
+    found = await consistency.find(stores)
+    assert found.orphan_stock == [gone.id]
+    assert found.reserved_orphans == [reserved.id]
+    assert found.missing_stock == [sizes[2].id]
+    assert found.active_but_gone == []
+    await consistency.repair(stores, found)
+
+    after = await consistency.find(stores)
+    assert after.reserved_orphans == [reserved.id]
+    assert after.total == 1  # only what a person must look at
+    assert (await stock_of(stores, ranged, sizes[2].id)).on_hand == consistency.DEFAULT_UNITS
 
 
 async def test_check_command_reports_repairs_and_exits_zero_after(

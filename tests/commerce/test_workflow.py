@@ -69,8 +69,10 @@ async def _unpaid_order(stores: Stores, *, quantity: int = 1, on_hand: int = 3) 
     user = await create_user(stores.sessionmaker)
     item_id = uuid.uuid4().hex[:24]  # stock rows name catalog items by id alone
     async with stores.sessionmaker() as session, session.begin():
-        await stock.create_for_item(session, item_id, on_hand)
-        await stock.reserve(session, item_id, quantity)
+        await stock.create_for_variants(
+            session, [stock.NewStock(item_id, item_id, f"GD-{item_id.upper()}", on_hand)]
+        )
+        await stock.reserve(session, item_id, item_id, quantity)
         order = Order(
             id=uuid.uuid4(),
             number=f"T-{uuid.uuid4().hex[:12]}",

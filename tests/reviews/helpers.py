@@ -10,7 +10,6 @@ from garderobe.accounts.models import Role
 from garderobe.catalog.documents import Item
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
-from garderobe.stock import service as stock
 from tests.commerce.helpers import Shopper, shopper
 from tests.factories import auth_headers, create_listed_item, create_user
 
@@ -25,10 +24,7 @@ async def admin_headers(stores: Stores, settings: Settings) -> dict[str, str]:
 
 async def listed_item(stores: Stores, on_hand: int = 5, **fields: Any) -> Item:
     """An active item in MongoDB, the read index and stock."""
-    item = await create_listed_item(stores, **fields)
-    async with stores.sessionmaker() as session, session.begin():
-        await stock.create_for_item(session, str(item.id), on_hand)
-    return item
+    return await create_listed_item(stores, on_hand=on_hand, **fields)
 
 
 async def buyer(

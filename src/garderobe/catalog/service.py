@@ -9,7 +9,7 @@ MongoDB succeeded, which the scheduled index reconciliation repairs (`index.reco
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -20,7 +20,7 @@ from bson.errors import InvalidId
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.catalog import cache, validation
-from garderobe.catalog.documents import Item, ItemStatus, Variant
+from garderobe.catalog.documents import Item, ItemStatus, Variant, legacy_sku
 from garderobe.catalog.index import writer
 from garderobe.catalog.schemas import ItemCreate
 from garderobe.catalog.suppliers import service as suppliers
@@ -28,12 +28,18 @@ from garderobe.catalog.taxonomy.service import (
     brand_names,
     category_names,
 )
-from garderobe.catalog.variants.presenters import size_label
+from garderobe.catalog.variants.availability import shown_differently
+
+# Re-exported: other domains name the offers and their problems through this service.
+from garderobe.catalog.variants.offers import ItemOffer as ItemOffer
+from garderobe.catalog.variants.offers import VariantNotFound as VariantNotFound
+from garderobe.catalog.variants.offers import VariantOffer as VariantOffer
+from garderobe.catalog.variants.offers import VariantRequired, offer_of
 from garderobe.catalog.variants.validation import (
     first_variants,
     shorthand_size,
 )
-from garderobe.errors import InvalidInput, NotFound, PreconditionFailed
+from garderobe.errors import NotFound, PreconditionFailed
 from garderobe.media import service as media
 from garderobe.stock import service as stock_service
 from garderobe.stock.schemas import StockOut
@@ -42,16 +48,6 @@ from garderobe.stock.schemas import StockOut
 class ItemNotFound(NotFound):
     slug = "item-not-found"
     title = "Item not found"
-
-
-class VariantNotFound(NotFound):
-    slug = "variant-not-found"
-    title = "Variant not found"
-
-
-class VariantRequired(InvalidInput):
-    slug = "variant-required"
-    title = "Name one of the item's variants"
 
 
 class StaleRevision(PreconditionFailed):
@@ -286,79 +282,40 @@ async def stock_changed(session: AsyncSession, item_ids: Sequence[str]) -> None:
     """The items' stock changed in this transaction (availability of a variant, as checkout,
     payment, a cancellation or an admin change it): their index rows follow it now, and the
     cached pages turn over once it commits."""
-    await reindex_items(session, item_ids)
+    # In id order: concurrent checkouts then lock the items' index rows in one order.
+    await reindex_items(session, sorted(set(item_ids)))
 
 
-@dataclass(frozen=True)
-class VariantOffer:
-    """One variant as carts and orders see it: how an order line describes it, its current
-    price, and whether it can be bought now. Other domains get this, never the document."""
-
-    item_id: str
-    variant_id: str
-    sku: str
-    title: str
-    brand: str | None
-    size: str | None  # the size's label ("EU 38")
-    colour: str | None
-    image: str | None  # object key of the first image
-    price: int  # minor units of `currency`
-    currency: str
-    for_sale: bool  # the item is active: listed and orderable
-
-
-@dataclass(frozen=True)
-class ItemOffer:
-    """An item's variants as carts and orders see them."""
-
-    id: str
-    for_sale: bool
-    variants: tuple[VariantOffer, ...]
-
-    def variant(self, variant_id: str | None) -> VariantOffer:
-        """The variant a line names; an item of one variant may be named without one.
-        VariantRequired (422) or VariantNotFound (404) otherwise."""
-        if variant_id is None:
-            if len(self.variants) != 1:
-                raise VariantRequired(
-                    f"Item {self.id} comes in {len(self.variants)} variants: name one.",
-                    extensions={
-                        "item_id": self.id,
-                        "variant_ids": [v.variant_id for v in self.variants],
-                    },
-                )
-            return self.variants[0]
-        for variant in self.variants:
-            if variant.variant_id == variant_id:
-                return variant
-        raise VariantNotFound(f"Item {self.id} has no variant {variant_id!r}.")
+async def stock_moved(
+    session: AsyncSession, moved: Mapping[str, Mapping[str, int]], few_left: int
+) -> list[str]:
+    """Units moved in this transaction by `moved` (item -> variant -> units, negative for
+    reserved): the index rows of the items whose shown availability changed follow now
+    (others keep the cached pages). Returns the items of one variant left with none: a
+    one-off is sold, not listed as sold out."""
+    after = await stock_service.available_units(session, list(moved))
+    shown, gone = [], []
+    for item_id, deltas in moved.items():
+        now = after.get(item_id, {})
+        before = {**now, **{v: now.get(v, 0) - d for v, d in deltas.items()}}
+        if shown_differently(before, now, few_left):
+            shown.append(item_id)
+        if len(now) == 1 and sum(now.values()) <= 0:
+            gone.append(item_id)
+    if shown:
+        await stock_changed(session, shown)
+    return sorted(gone)
 
 
-def _offer(item: Item) -> ItemOffer:
-    image = item.images[0].key if item.images else None
-    for_sale = item.status is ItemStatus.ACTIVE
-    variants = tuple(
-        VariantOffer(
-            item_id=str(item.id),
-            variant_id=variant.id,
-            sku=variant.sku,
-            title=item.title,
-            brand=item.brand,
-            size=size_label(variant.size) if variant.size else None,
-            colour=variant.colour,
-            image=image,
-            price=item.price_of(variant).amount,
-            currency=item.price.currency,
-            for_sale=for_sale,
-        )
-        for variant in item.sellable_variants()
-    )
-    return ItemOffer(id=str(item.id), for_sale=for_sale, variants=variants)
+async def get_offer(item_id: str) -> ItemOffer:
+    """The offer of an item that can be bought now; ItemNotFound (404) when it is missing or
+    not active (only what can be bought goes in a cart)."""
+    return offer_of(await get_item(item_id, include_inactive=False))
 
 
 async def get_offers(ids: Sequence[str]) -> dict[str, ItemOffer]:
     """The offers of the items that exist among `ids`, by id (carts and checkout)."""
-    return {item_id: _offer(item) for item_id, item in (await get_items(ids)).items()}
+    return {item_id: offer_of(item) for item_id, item in (await get_items(ids)).items()}
 
 
 @dataclass(frozen=True)
@@ -368,16 +325,27 @@ class ItemState:
     revision: int
     active: bool
     sold: bool
+    skus: dict[str, str]  # the item's variants: variant id -> SKU
+
+    @property
+    def one_off(self) -> bool:
+        """One variant: the item is sold when it has no units left (not "sold out")."""
+        return len(self.skus) == 1
+
+
+def _state(doc: dict[str, Any]) -> ItemState:
+    item_id = str(doc["_id"])
+    variants = doc.get("variants") or [{"id": item_id, "sku": legacy_sku(item_id)}]
+    return ItemState(
+        revision=doc["revision"],
+        active=doc["status"] == ItemStatus.ACTIVE.value,
+        sold=doc["status"] == ItemStatus.SOLD.value,
+        skus={v["id"]: v["sku"] for v in variants},
+    )
 
 
 async def item_states() -> dict[str, ItemState]:
-    """Every item's state, by id: one pass over the collection reading two fields."""
-    documents = Item.get_pymongo_collection().find({}, {"status": 1, "revision": 1})
-    return {
-        str(doc["_id"]): ItemState(
-            revision=doc["revision"],
-            active=doc["status"] == ItemStatus.ACTIVE.value,
-            sold=doc["status"] == ItemStatus.SOLD.value,
-        )
-        async for doc in documents
-    }
+    """Every item's state, by id: one pass over the collection reading three fields."""
+    fields = {"status": 1, "revision": 1, "variants": 1}
+    documents = Item.get_pymongo_collection().find({}, fields)
+    return {str(doc["_id"]): _state(doc) async for doc in documents}

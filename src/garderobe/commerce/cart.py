@@ -95,35 +95,45 @@ async def lines(session: AsyncSession, cart: Cart | None) -> list[CartItem]:
     return list(await session.scalars(query))
 
 
-async def _orderable(item_id: str) -> None:
-    """A missing or inactive item is 404: only what can be bought now goes in a cart."""
-    await catalog.get_item(item_id, include_inactive=False)
+async def _check_available(
+    session: AsyncSession, variant: catalog.VariantOffer, wanted: int
+) -> None:
+    left = (await stock.available(session, [variant.variant_id]))[variant.variant_id]
+    if wanted > left:
+        raise stock.OutOfStock(variant.item_id, left, variant.variant_id)
 
 
-async def _check_available(session: AsyncSession, item_id: str, quantity: int) -> None:
-    left = (await stock.available(session, [item_id]))[item_id]
-    if quantity > left:
-        raise stock.OutOfStock(item_id, left)
-
-
-async def add_line(session: AsyncSession, cart: Cart, item_id: str, quantity: int) -> CartItem:
-    """Add to the cart (adding to the line's quantity if the item is already in it)."""
-    await _orderable(item_id)
+async def add_line(
+    session: AsyncSession, cart: Cart, item_id: str, variant_id: str | None, quantity: int
+) -> CartItem:
+    """Add a variant to the cart (adding to its line's quantity if it is there already).
+    An item of one variant may be named without it; a missing or inactive item is 404."""
+    variant = (await catalog.get_offer(item_id)).variant(variant_id)
     line = await session.scalar(
         select(CartItem)
-        .where(CartItem.cart_id == cart.id, CartItem.item_id == item_id)
+        .where(CartItem.cart_id == cart.id, CartItem.variant_id == variant.variant_id)
         .with_for_update()
     )
     wanted = quantity + (line.quantity if line else 0)
-    await _check_available(session, item_id, wanted)
+    await _check_available(session, variant, wanted)
     if line is None:
-        line = CartItem(id=uuid.uuid4(), cart_id=cart.id, item_id=item_id, quantity=wanted)
+        line = _new_line(cart, variant, wanted)
         session.add(line)
     else:
         line.quantity = wanted
     cart.updated_at = datetime.now(UTC)
     await session.flush()
     return line
+
+
+def _new_line(cart: Cart, variant: catalog.VariantOffer, quantity: int) -> CartItem:
+    return CartItem(
+        id=uuid.uuid4(),
+        cart_id=cart.id,
+        item_id=variant.item_id,
+        variant_id=variant.variant_id,
+        quantity=quantity,
+    )
 
 
 async def _own_line(session: AsyncSession, cart: Cart | None, line_id: uuid.UUID) -> CartItem:
@@ -141,8 +151,10 @@ async def set_quantity(
     session: AsyncSession, cart: Cart | None, line_id: uuid.UUID, quantity: int
 ) -> CartItem:
     line = await _own_line(session, cart, line_id)
-    await _orderable(line.item_id)
-    await _check_available(session, line.item_id, quantity)
+    variant = (await catalog.get_offer(line.item_id)).find(line.variant_id)
+    if variant is None:  # the admin removed the variant since it was put in the cart
+        raise catalog.VariantNotFound(f"Item {line.item_id} no longer has this variant.")
+    await _check_available(session, variant, quantity)
     line.quantity = quantity
     await session.flush()
     return line
@@ -170,26 +182,28 @@ async def merge_guest_cart(
     if guest is None:
         return
     cart = await get_or_create_cart(session, Shopper(user_id))
-    merged = {line.item_id: line for line in await lines(session, cart)}
-    incoming = await lines(session, guest)
-    left = await stock.available(session, [line.item_id for line in incoming])
-    offers = await catalog.get_offers([line.item_id for line in incoming])
-    for line in incoming:
-        offer = offers.get(line.item_id)
-        if offer is None or not offer.for_sale:
-            continue
-        current = merged.get(line.item_id)
-        quantity = min(line.quantity + (current.quantity if current else 0), left[line.item_id])
-        if quantity <= 0:
-            continue
-        if current is None:
-            session.add(
-                CartItem(id=uuid.uuid4(), cart_id=cart.id, item_id=line.item_id, quantity=quantity)
-            )
-        else:
-            current.quantity = quantity
+    await _merge_lines(session, cart, await lines(session, guest))
     await session.delete(guest)
     await session.flush()
+
+
+async def _merge_lines(session: AsyncSession, cart: Cart, incoming: list[CartItem]) -> None:
+    """Add the guest's lines to the cart's, each variant capped by what is available; lines
+    of items no longer for sale, or of variants removed, are dropped."""
+    merged = {line.variant_id: line for line in await lines(session, cart)}
+    left = await stock.available(session, [line.variant_id for line in incoming])
+    offers = await catalog.get_offers(list({line.item_id for line in incoming}))
+    for line in incoming:
+        offer = offers.get(line.item_id)
+        variant = offer.find(line.variant_id) if offer and offer.for_sale else None
+        current = merged.get(line.variant_id)
+        quantity = min(line.quantity + (current.quantity if current else 0), left[line.variant_id])
+        if variant is None or quantity <= 0:
+            continue
+        if current is None:
+            session.add(_new_line(cart, variant, quantity))
+        else:
+            current.quantity = quantity
 
 
 async def adopt_guest_cart(session: AsyncSession, settings: Settings, event: LoggedIn) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.accounts import service as accounts
+from garderobe.catalog import service as catalog
 from garderobe.commerce import notices, payments, repository, workflow
 from garderobe.commerce.models import (
     Order,
@@ -35,8 +36,8 @@ async def transition(
     workflow.check(current, wanted)
     lines = await repository.order_lines(session, order.id)
     if wanted is OrderStatus.PAID:
-        for line in lines:
-            await stock.take(session, line.item_id, line.quantity)
+        for line in lines:  # units reserved stay unavailable: no shopper sees a change
+            await stock.take(session, _variant_of(line), line.quantity)
     elif wanted is OrderStatus.CANCELLED:
         await _give_back(session, order, current, lines)
     order.status = wanted
@@ -63,14 +64,23 @@ async def _give_back(
 ) -> None:
     for line in lines:
         if current is OrderStatus.PENDING_PAYMENT:
-            await stock.release(session, line.item_id, line.quantity)
+            await stock.release(session, _variant_of(line), line.quantity)
         else:
-            await stock.restock(session, line.item_id, line.quantity)
+            await stock.restock(session, _variant_of(line), line.quantity)
     if current is OrderStatus.PAID and await payments.approved_charge(session, order):
         provider = payments.PROVIDERS["test"]
         result = await provider.refund(order, order.total)
         payments.record(session, order, TransactionKind.REFUND, result, provider.name, order.total)
-    outbox.add(session, notices.RELIST_TOPIC, {"item_ids": [line.item_id for line in lines]})
+    item_ids = sorted({line.item_id for line in lines})
+    # Variants back in stock show at once; a one-off marked sold is listed again by the job
+    # (its status lives in MongoDB, written after this commit).
+    await catalog.stock_changed(session, item_ids)
+    outbox.add(session, notices.RELIST_TOPIC, {"item_ids": item_ids})
+
+
+def _variant_of(line: OrderItem) -> str:
+    """The stock row of an order line (a line from before variants names the item's own)."""
+    return line.variant_id or line.item_id
 
 
 async def pay(session: AsyncSession, order: Order, card_number: str, actor: str) -> Order:

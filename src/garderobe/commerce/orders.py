@@ -58,12 +58,12 @@ class IdempotencyKeyReused(InvalidInput):
 
 @dataclass(frozen=True)
 class ValidCart:
-    """A cart that may become an order: lines sorted by item id, each item for sale, one
-    currency, and the address it ships to."""
+    """A cart that may become an order: lines sorted by variant id, each variant for sale,
+    one currency, and the address it ships to."""
 
     cart: Cart
     lines: list[CartItem]
-    offers: dict[str, catalog.ItemOffer]
+    variants: dict[str, catalog.VariantOffer]  # by variant id
     currency: str
     shipping_address: dict[str, Any]
 
@@ -72,13 +72,13 @@ class ValidCart:
 class PricedLine:
     """One cart line at the price it is ordered for: what its order line snapshots."""
 
-    item: catalog.ItemOffer
+    variant: catalog.VariantOffer
     quantity: int
     unit_price: int
 
     @property
     def item_id(self) -> str:
-        return self.item.id
+        return self.variant.item_id
 
     @property
     def total(self) -> int:
@@ -87,7 +87,7 @@ class PricedLine:
 
 @dataclass(frozen=True)
 class PricedCart:
-    lines: list[PricedLine]  # in the cart's order: sorted by item id
+    lines: list[PricedLine]  # in the cart's order: sorted by variant id
     currency: str
     subtotal: int
     shipping: int
@@ -116,7 +116,7 @@ async def checkout(
         return earlier, False
     cart = await validate_cart(session, user.id, address_id)
     priced = price_cart(cart, settings.shipping_fee)
-    sold_out = await reserve_stock(session, priced.lines)
+    sold_out = await reserve_stock(session, priced.lines, settings.few_left_threshold)
     order = await record_order(session, user, key, cart, priced, sold_out)
     return order, True
 
@@ -154,54 +154,79 @@ async def validate_cart(
     session: AsyncSession, user_id: uuid.UUID, address_id: uuid.UUID
 ) -> ValidCart:
     """The user's cart if it can be ordered: not empty, shipped to one of the user's own
-    addresses, every item still for sale, one currency; else the problem saying why."""
+    addresses, every variant still for sale, one currency; else the problem saying why."""
     cart = await carts.find_cart(session, carts.Shopper(user_id))
-    lines = sorted(await carts.lines(session, cart), key=lambda line: line.item_id)
+    lines = sorted(await carts.lines(session, cart), key=lambda line: line.variant_id)
     if cart is None or not lines:
         raise CartEmpty("Add items to the cart before ordering.")
     address = await addresses.get_address(session, user_id, address_id)
-    offers = await _catalog_offers([line.item_id for line in lines])
-    for line in lines:
-        offer = offers.get(line.item_id)
-        if offer is None or not offer.for_sale:
-            raise ItemUnavailable(
-                f"Item {line.item_id} can no longer be bought.",
-                extensions={"item_id": line.item_id},
-            )
-    currencies = {offers[line.item_id].currency for line in lines}
+    variants = await _orderable_variants(lines)
+    currencies = {variant.currency for variant in variants.values()}
     if len(currencies) > 1:
         raise Conflict("The cart mixes currencies; order them separately.")
     shipping_address = {field: getattr(address, field) for field in ADDRESS_FIELDS}
-    return ValidCart(cart, lines, offers, currencies.pop(), shipping_address)
+    return ValidCart(cart, lines, variants, currencies.pop(), shipping_address)
+
+
+async def _orderable_variants(lines: Sequence[CartItem]) -> dict[str, catalog.VariantOffer]:
+    """Each line's variant as the catalog offers it now; ItemUnavailable (409) for a line
+    whose item is gone or not for sale, or whose variant was removed."""
+    offers = await _catalog_offers(list({line.item_id for line in lines}))
+    found: dict[str, catalog.VariantOffer] = {}
+    for line in lines:
+        offer = offers.get(line.item_id)
+        variant = offer.find(line.variant_id) if offer else None
+        if variant is None or not variant.for_sale:
+            removed = offer is not None and offer.for_sale  # the variant, not the item
+            raise ItemUnavailable(
+                f"Item {line.item_id} no longer comes in variant {line.variant_id}."
+                if removed
+                else f"Item {line.item_id} can no longer be bought.",
+                extensions={"item_id": line.item_id, "variant_id": line.variant_id},
+            )
+        found[line.variant_id] = variant
+    return found
 
 
 async def _catalog_offers(ids: Sequence[str]) -> dict[str, catalog.ItemOffer]:
     try:
         return await catalog.get_offers(ids)
     except PyMongoError as exc:
-        raise ServiceUnavailable(
-            "The catalog is unreachable; nothing was ordered. Try again.",
-            headers={"Retry-After": "5"},
-        ) from exc
+        raise _catalog_unreachable() from exc
+
+
+def _catalog_unreachable() -> ServiceUnavailable:
+    return ServiceUnavailable(
+        "The catalog is unreachable; nothing was ordered. Try again.",
+        headers={"Retry-After": "5"},
+    )
 
 
 def price_cart(cart: ValidCart, shipping_fee: int) -> PricedCart:
-    """Each line at its item's price now (the order keeps it), the subtotal and shipping."""
+    """Each line at its variant's price now (the order keeps it), the subtotal and shipping."""
     lines = [
-        PricedLine(cart.offers[line.item_id], line.quantity, cart.offers[line.item_id].price)
+        PricedLine(variant, line.quantity, variant.price)
         for line in cart.lines
+        for variant in [cart.variants[line.variant_id]]
     ]
     return PricedCart(lines, cart.currency, sum(line.total for line in lines), shipping_fee)
 
 
-async def reserve_stock(session: AsyncSession, lines: Sequence[PricedLine]) -> list[str]:
-    """Hold each line's units, or raise OutOfStock; returns the items left with none."""
-    # Lines come sorted by item id, so concurrent checkouts lock stock rows in one order.
-    return [
-        line.item_id
-        for line in lines
-        if await stock.reserve(session, line.item_id, line.quantity) == 0
-    ]
+async def reserve_stock(
+    session: AsyncSession, lines: Sequence[PricedLine], few_left: int
+) -> list[str]:
+    """Hold each line's units, or raise OutOfStock; the index follows the variants whose
+    availability changed. Returns the one-off items left with none (they become sold)."""
+    # Lines come sorted by variant id, so concurrent checkouts lock stock rows in one order.
+    moved: dict[str, dict[str, int]] = {}
+    for line in lines:
+        variant = line.variant
+        await stock.reserve(session, variant.item_id, variant.variant_id, line.quantity)
+        moved.setdefault(variant.item_id, {})[variant.variant_id] = -line.quantity
+    try:
+        return await catalog.stock_moved(session, moved, few_left)
+    except PyMongoError as exc:
+        raise _catalog_unreachable() from exc
 
 
 async def record_order(
@@ -253,14 +278,18 @@ async def _new_order(
 
 
 def _snapshot(order_id: uuid.UUID, line: PricedLine) -> OrderItem:
+    variant = line.variant
     return OrderItem(
         id=uuid.uuid4(),
         order_id=order_id,
-        item_id=line.item_id,
-        title=line.item.title,
-        brand=line.item.brand,
-        size=line.item.size,
+        item_id=variant.item_id,
+        variant_id=variant.variant_id,
+        sku=variant.sku,
+        title=variant.title,
+        brand=variant.brand,
+        size=variant.size,
+        colour=variant.colour,
         quantity=line.quantity,
-        image=line.item.image,
+        image=variant.image,
         unit_price=line.unit_price,
     )

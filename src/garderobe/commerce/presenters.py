@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from garderobe.catalog import service as catalog
 from garderobe.commerce import cart as carts
 from garderobe.commerce import repository
-from garderobe.commerce.models import Cart, Order
+from garderobe.commerce.models import Cart, CartItem, Order
 from garderobe.commerce.schemas import (
     CartLineOut,
     CartOut,
@@ -21,33 +21,38 @@ from garderobe.stock import service as stock
 async def cart_out(session: AsyncSession, cart: Cart | None, token: str | None) -> CartOut:
     """The cart with current titles and prices from the catalog (orders snapshot them)."""
     lines = await carts.lines(session, cart)
-    ids = [line.item_id for line in lines]
+    ids = list({line.item_id for line in lines})
     offers = await catalog.get_offers(ids) if ids else {}
-    left = await stock.available(session, ids) if ids else {}
-    out: list[CartLineOut] = []
-    for line in lines:
-        offer = offers.get(line.item_id)
-        price = offer.price if offer else 0
-        active = offer is not None and offer.for_sale
-        out.append(
-            CartLineOut(
-                id=line.id,
-                item_id=line.item_id,
-                title=offer.title if offer else "(removed)",
-                unit_price=price,
-                currency=offer.currency if offer else "",
-                quantity=line.quantity,
-                line_total=price * line.quantity,
-                available=left.get(line.item_id, 0),
-                purchasable=active and left.get(line.item_id, 0) >= line.quantity,
-            )
-        )
+    left = await stock.available(session, [line.variant_id for line in lines]) if lines else {}
+    out = [_line_out(line, offers.get(line.item_id), left[line.variant_id]) for line in lines]
     currencies = {line.currency for line in out if line.currency}
     return CartOut(
         lines=out,
         subtotal=sum(line.line_total for line in out),
         currency=currencies.pop() if len(currencies) == 1 else None,
         cart_token=token,
+    )
+
+
+def _line_out(line: CartItem, offer: catalog.ItemOffer | None, left: int) -> CartLineOut:
+    """A line at its variant's price now; an item or variant gone since shows as removed
+    and cannot be ordered."""
+    variant = offer.find(line.variant_id) if offer else None
+    price = variant.price if variant else 0
+    return CartLineOut(
+        id=line.id,
+        item_id=line.item_id,
+        variant_id=line.variant_id,
+        sku=variant.sku if variant else None,
+        title=variant.title if variant else "(removed)",
+        size=variant.size if variant else None,
+        colour=variant.colour if variant else None,
+        unit_price=price,
+        currency=variant.currency if variant else "",
+        quantity=line.quantity,
+        line_total=price * line.quantity,
+        available=left,
+        purchasable=variant is not None and variant.for_sale and left >= line.quantity,
     )
 
 

@@ -17,6 +17,13 @@ class Request(BaseModel):
 
 class CartItemIn(Request):
     item_id: str = Field(min_length=24, max_length=24)
+    variant_id: str | None = Field(
+        default=None,
+        min_length=24,
+        max_length=24,
+        description="The variant (size, colour) to buy; may be left out for an item of one "
+        "variant, else 422 `variant-required` lists the item's variant ids",
+    )
     quantity: int = Field(default=1, ge=1, le=100)
 
 
@@ -27,7 +34,11 @@ class CartItemUpdate(Request):
 class CartLineOut(BaseModel):
     id: uuid.UUID
     item_id: str
+    variant_id: str
+    sku: str | None = Field(description="None when the variant was removed from the item")
     title: str
+    size: str | None = Field(description='The size\'s label ("EU 38"), if the variant has one')
+    colour: str | None
     unit_price: int
     currency: str
     quantity: int
@@ -53,9 +64,12 @@ class OrderItemOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     item_id: str
+    variant_id: str | None = Field(description="None only for lines ordered before variants")
+    sku: str | None
     title: str
     brand: str | None
-    size: str | None
+    size: str | None = Field(description="The size's label when ordered")
+    colour: str | None
     image: str | None
     unit_price: int
     quantity: int

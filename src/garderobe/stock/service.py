@@ -98,10 +98,13 @@ async def create_for_variants(session: AsyncSession, rows: Sequence[NewStock]) -
             raise SkuTaken(taken)
 
 
-async def remove_for_items(session: AsyncSession, item_ids: Sequence[str]) -> None:
-    """Delete the stock rows of items that no longer exist (the consistency repair)."""
-    if item_ids:
-        await session.execute(delete(Stock).where(Stock.item_id.in_(item_ids)))
+async def remove_variants(session: AsyncSession, variant_ids: Sequence[str]) -> None:
+    """Delete the unreserved stock rows of variants that no longer exist (the consistency
+    repair; a row still reserved by an open order stays)."""
+    if variant_ids:
+        await session.execute(
+            delete(Stock).where(Stock.variant_id.in_(variant_ids), Stock.reserved == 0)
+        )
 
 
 async def remove_variant(session: AsyncSession, variant_id: str) -> None:

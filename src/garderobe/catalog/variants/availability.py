@@ -24,6 +24,19 @@ def item_availability(units: Sequence[int], few_left: int) -> Availability:
     return availability(sum(max(u, 0) for u in units), few_left)
 
 
+def shown_differently(before: Mapping[str, int], after: Mapping[str, int], few_left: int) -> bool:
+    """Whether an item's units moving from `before` to `after` (units per variant) change
+    what shoppers are shown: one variant's availability, or the item's."""
+    if any(
+        availability(n, few_left) != availability(after.get(v, 0), few_left)
+        for v, n in before.items()
+    ):
+        return True
+    return item_availability(list(before.values()), few_left) != item_availability(
+        [after.get(v, 0) for v in before], few_left
+    )
+
+
 def available_variants(item: Item, units: Mapping[str, int]) -> list[Variant]:
     """The item's variants with units to sell, in the item's order."""
     return [v for v in item.sellable_variants() if units.get(v.id, 0) > 0]

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from garderobe.catalog import service as items
 from garderobe.catalog import validation
 from garderobe.catalog.documents import Item, Variant
-from garderobe.catalog.service import VariantNotFound
+from garderobe.catalog.variants.offers import VariantNotFound
 from garderobe.catalog.variants.schemas import VariantIn, VariantPatch
 from garderobe.catalog.variants.validation import (
     InvalidVariant,

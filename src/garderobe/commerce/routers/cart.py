@@ -15,8 +15,12 @@ from garderobe.commerce.schemas import CartItemIn, CartItemUpdate, CartOut
 
 router = APIRouter(prefix="/api/v1/cart", tags=["cart"])
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"description": "Problem: item missing or inactive, or no such line in your cart"},
+    404: {
+        "description": "Problem: item missing or inactive, no such variant, or no such line "
+        "in your cart"
+    },
     409: {"description": "Problem: more than available (`available` says how many are)"},
+    422: {"description": "Problem `variant-required`: the item comes in several variants"},
 }
 
 
@@ -57,7 +61,7 @@ async def add_item(
     body: CartItemIn, shopper: ShopperDep, session: DbSession, settings: SettingsDep
 ) -> CartOut:
     cart = await carts.get_or_create_cart(session, shopper)
-    await carts.add_line(session, cart, body.item_id, body.quantity)
+    await carts.add_line(session, cart, body.item_id, body.variant_id, body.quantity)
     return await presenters.cart_out(session, cart, _token(settings, shopper, cart.id))
 
 
