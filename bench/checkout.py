@@ -81,6 +81,12 @@ async def _prepare(
         await store.close()
 
 
+def _only_variant(item: Item, units: int) -> stock.NewStock:
+    """The stock row of an item of one variant (a document without variants has one)."""
+    (variant,) = item.sellable_variants()
+    return stock.NewStock(variant.id, str(item.id), variant.sku, units)
+
+
 async def _items(store: Stores, count: int) -> list[str]:
     docs = [
         Item(
@@ -96,8 +102,8 @@ async def _items(store: Stores, count: int) -> list[str]:
         await doc.insert()
     ids = [str(d.id) for d in docs]
     async with store.sessionmaker() as session, session.begin():
-        await stock.create_for_items(session, [(i, 100_000) for i in ids[:-1]])
-        await stock.create_for_items(session, [(ids[-1], SCARCE_UNITS)])
+        rows = [_only_variant(doc, 100_000) for doc in docs[:-1]]
+        await stock.create_for_variants(session, [*rows, _only_variant(docs[-1], SCARCE_UNITS)])
     return ids
 
 
@@ -177,7 +183,8 @@ async def _floor(settings: Settings, concurrency: int, total: int) -> Run:
             "item_id text, at timestamptz default now())"
         )
         await conn.execute(
-            "INSERT INTO stock (item_id, on_hand) VALUES ('floor', $1) ON CONFLICT DO NOTHING",
+            "INSERT INTO stock (variant_id, item_id, sku, on_hand, reserved) "
+            "VALUES ('floor', 'floor', 'BENCH-FLOOR', $1, 0) ON CONFLICT DO NOTHING",
             total * 2,
         )
     run = Run()
@@ -189,13 +196,13 @@ async def _floor(settings: Settings, concurrency: int, total: int) -> Run:
                 async with conn.transaction():
                     await conn.execute(
                         "UPDATE stock SET reserved = reserved + 1 WHERE "
-                        "item_id = 'floor' AND on_hand - reserved >= 1"
+                        "variant_id = 'floor' AND on_hand - reserved >= 1"
                     )
                     await conn.execute(
                         "INSERT INTO bench_floor (id, item_id) VALUES ($1, 'floor')", uuid.uuid4()
                     )
                     await conn.fetchval(
-                        "SELECT on_hand - reserved FROM stock WHERE item_id = 'floor'"
+                        "SELECT on_hand - reserved FROM stock WHERE variant_id = 'floor'"
                     )
                 run.latencies.append(time.perf_counter() - sent)
 

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.checkout import Buyer, _buyer
 from bench.common import GARDEROBE, environment, serving, stores
 from garderobe import registry
-from garderobe.catalog.documents import Item, ItemStatus, Money
+from garderobe.catalog.documents import Item, ItemStatus, Money, legacy_sku
 from garderobe.commerce.models import Order, OrderItem
 from garderobe.infra.stores import open_stores
 from garderobe.settings import Settings
@@ -51,8 +51,11 @@ async def _prepare(settings: Settings, buyers: int, units: int) -> tuple[list[Bu
         await scarce.insert()
         await plenty.insert()
         async with store.sessionmaker() as session, session.begin():
-            await stock.create_for_items(session, [(str(scarce.id), units)])
-            await stock.create_for_items(session, [(str(plenty.id), 1_000_000)])
+            rows = [(scarce, units), (plenty, 1_000_000)]
+            await stock.create_for_variants(
+                session,
+                [stock.NewStock(str(i.id), str(i.id), legacy_sku(str(i.id)), n) for i, n in rows],
+            )
         people = [await _buyer(store, settings, n) for n in range(buyers + 1)]
         return people, str(scarce.id), str(plenty.id)
     finally:

@@ -29,10 +29,12 @@ from garderobe.catalog.index import ratings
 from garderobe.catalog.index.models import FacetCount, ItemFacets, ItemRating, ItemSearch
 from garderobe.catalog.index.tokens import PRICE_BOUNDARIES
 from garderobe.infra.stores import Stores
+from garderobe.settings import Settings
 from garderobe.sizing.systems import all_systems
 from garderobe.stock.models import Stock
 from garderobe.uow import unit_of_work
 from tests.catalog.helpers import etag
+from tests.commerce.helpers import Shopper, shopper
 from tests.factories import create_item, index_items, variant
 
 ITEMS = "/api/v1/items"
@@ -88,6 +90,8 @@ edits = st.lists(
                 {"colours": ["white"]},
                 {"stock": 0},
                 {"stock": 2},
+                {"checkout": 1},  # a shopper orders one unit of the item's first variant left
+                {"cancel": 1},  # … and cancels the last order placed
             ]
         ),
     ),
@@ -236,6 +240,36 @@ async def _edit(
             headers={**admin, "If-Match": etag({"id": str(item.id)}, current.revision)},
         )
     assert response.status_code == 200, response.text
+
+
+async def _buy(buyer: Shopper, item: Item, units: dict[str, int], orders: list[str]) -> None:
+    """Order one unit of the item's first variant with units left, as a shopper does."""
+    current = await Item.get(item.id)
+    assert current is not None
+    left = [v.id for v in current.sellable_variants() if units.get(v.id, 0) > 0]
+    if current.status is not ItemStatus.ACTIVE or not left:
+        return
+    assert (await buyer.add(current, 1, left[0])).status_code == 201
+    placed = await buyer.order()
+    assert placed.status_code == 201, placed.text
+    orders.append(placed.json()["id"])
+
+
+async def _cancel(buyer: Shopper, orders: list[str]) -> None:
+    if orders:
+        url = f"/api/v1/orders/{orders.pop()}/cancel"
+        assert (await buyer.client.post(url, headers=buyer.headers)).status_code == 200
+
+
+async def _change(
+    shop: Stores, admin: dict[str, str], buyer: Shopper, item: Item, change: dict[str, Any]
+) -> None:
+    if "checkout" in change:
+        await _buy(buyer, item, await _units(shop), buyer.orders)
+    elif "cancel" in change:
+        await _cancel(buyer, buyer.orders)
+    else:
+        await _edit(buyer.client, admin, item, change)
 
 
 async def _units(stores: Stores) -> dict[str, int]:
@@ -451,19 +485,23 @@ async def _check_facets(
 )
 @given(rows=st.lists(item_rows, max_size=24), changes=edits, query=queries)
 @example(rows=[SPLIT, BOTH], changes=[], query=BLACK_M)
+@example(rows=[SPLIT, BOTH], changes=[(1, {"checkout": 1})], query=BLACK_M)  # its last black M
+@example(rows=[SPLIT, BOTH], changes=[(1, {"checkout": 1}), (0, {"cancel": 1})], query=BLACK_M)
 async def test_listing_matches_a_brute_force_reference(
     client: httpx.AsyncClient,
     shop: Stores,
     admin: dict[str, str],
+    settings: Settings,
     index_mode: str,
     rows: list[dict[str, Any]],
     changes: list[tuple[int, dict[str, Any]]],
     query: dict[str, Any],
 ) -> None:
     items = await _catalogue(shop, rows)
+    buyer = await shopper(client, shop, settings) if changes else None
     for position, change in changes:
-        if items:
-            await _edit(client, admin, items[position % len(items)], change)
+        if items and buyer is not None:
+            await _change(shop, admin, buyer, items[position % len(items)], change)
     docs = await Item.get_pymongo_collection().find({}).to_list()
     units = await _units(shop)
     listed = [

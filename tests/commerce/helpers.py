@@ -54,6 +54,7 @@ class Shopper:
             user_id,
             address_id,
         )
+        self.orders: list[str] = []  # ids of the orders a test placed, for it to come back to
 
     async def add(
         self, item: Item, quantity: int = 1, variant_id: str | None = None

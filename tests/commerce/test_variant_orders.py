@@ -137,27 +137,24 @@ async def test_an_item_of_several_variants_stays_listed_when_all_are_sold_out(
     assert (detail["availability"], detail["sizes_in_stock"]) == ("sold_out", [])
 
 
-async def test_buyers_racing_for_one_size_never_oversell_it_nor_touch_the_others(
+async def test_forty_buyers_race_for_the_last_five_of_one_size_while_others_sell(
     client: httpx.AsyncClient, stores: Stores, settings: Settings
 ) -> None:
-    tee = await _tee(stores, [5, 3, 5])
+    tee = await _tee(stores, [40, 5, 40])
     small, medium, large = _ids(tee)
-    buyers: list[Shopper] = [await shopper(client, stores, settings) for _ in range(30)]
-    for n, buyer in enumerate(buyers):  # everyone wants M; every third also an S
+    buyers: list[Shopper] = [await shopper(client, stores, settings) for _ in range(40)]
+    for n, buyer in enumerate(buyers):  # everyone wants M; each also an S or an L
         assert (await buyer.add(tee, 1, medium)).status_code == 201
-        if n % 3 == 0:
-            assert (await buyer.add(tee, 1, small)).status_code == 201
+        assert (await buyer.add(tee, 1, small if n % 2 else large)).status_code == 201
     responses = await asyncio.gather(*(buyer.order() for buyer in buyers))
     codes = [r.status_code for r in responses]
-    assert (codes.count(201), codes.count(409)) == (3, 27)
+    assert (codes.count(201), codes.count(409)) == (5, 35)
+    refusals = [r.json() for r in responses if r.status_code == 409]
+    assert {(r["variant_id"], r["available"]) for r in refusals} == {(medium, 0)}
     row = await stock_of(stores, tee, medium)
-    assert (row.on_hand, row.reserved) == (3, 3)
-    bought_small = sum(
-        1
-        for r in responses
-        if r.status_code == 201
-        for i in r.json()["items"]
-        if i["variant_id"] == small
-    )
-    assert (await stock_of(stores, tee, small)).reserved == bought_small
-    assert (await stock_of(stores, tee, large)).reserved == 0
+    assert (row.on_hand, row.reserved) == (5, 5)
+    placed = [line for r in responses if r.status_code == 201 for line in r.json()["items"]]
+    assert sum(line["variant_id"] == medium for line in placed) == 5
+    for other in (small, large):
+        sold = sum(line["variant_id"] == other for line in placed)
+        assert (await stock_of(stores, tee, other)).reserved == sold  # none held by refusals
