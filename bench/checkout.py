@@ -2,11 +2,12 @@
 
     python bench/checkout.py [--buyers 32] [--orders-per-buyer 10]
 
-Each buyer puts an item in its cart and places an order (with a fresh Idempotency-Key), over
-and over. Before that, every buyer races once for one scarce item: the oversell count
-(orders beyond its stock) must be 0. The floor is the same number of bare three-statement
-PostgreSQL transactions (conditional UPDATE, INSERT, SELECT) through asyncpg at the same
-concurrency: what the database alone allows, with no HTTP, JSON, MongoDB or ORM.
+Each buyer puts one variant (a size of a T-shirt sold in four) in its cart and places an order
+(with a fresh Idempotency-Key), over and over. Before that, every buyer races once for one
+scarce size of one item: the oversell count (orders of it beyond its stock) must be 0. The
+floor is the same number of bare three-statement PostgreSQL transactions (conditional
+UPDATE, INSERT, SELECT) through asyncpg at the same concurrency: what the database alone
+allows, with no HTTP, JSON, MongoDB or ORM.
 Stores come from the environment or start embedded (see bench/common.py).
 """
 
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+from bson import ObjectId
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
@@ -34,7 +36,14 @@ from garderobe import registry
 from garderobe.accounts import addresses
 from garderobe.accounts.models import User
 from garderobe.accounts.security import hash_password, issue_token
-from garderobe.catalog.documents import Item, ItemStatus, Money
+from garderobe.catalog.documents import (
+    Item,
+    ItemStatus,
+    Money,
+    Variant,
+    VariantSize,
+    legacy_sku,
+)
 from garderobe.commerce.models import Order, OrderItem
 from garderobe.infra.stores import Stores, open_stores
 from garderobe.settings import Settings
@@ -42,6 +51,17 @@ from garderobe.stock import service as stock
 from garderobe.stock.models import Stock
 
 SCARCE_UNITS = 10
+SIZES = ("S", "M", "L", "XL")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One variant to buy: the cart line's item and variant."""
+
+    item_id: str
+    variant_id: str
+
+
 ADDRESS = {
     "recipient": "Bench Buyer",
     "line1": "1 Main St",
@@ -70,7 +90,7 @@ class Run:
 
 async def _prepare(
     settings: Settings, buyers: int, items: int
-) -> tuple[list[Buyer], list[str], str]:
+) -> tuple[list[Buyer], list[Target], Target]:
     store = await open_stores(settings, registry.document_models())
     try:
         ids = await _items(store, items)
@@ -81,30 +101,42 @@ async def _prepare(
         await store.close()
 
 
-def _only_variant(item: Item, units: int) -> stock.NewStock:
-    """The stock row of an item of one variant (a document without variants has one)."""
-    (variant,) = item.sellable_variants()
-    return stock.NewStock(variant.id, str(item.id), variant.sku, units)
-
-
-async def _items(store: Stores, count: int) -> list[str]:
-    docs = [
-        Item(
-            title=f"Bench tee {n}",
-            category="t-shirts",
-            category_path=["clothes", "tops", "t-shirts"],
-            price=Money(amount=1990),
-            status=ItemStatus.ACTIVE,
-        )
-        for n in range(count + 1)
+def _tee(n: int) -> Item:
+    variants = [
+        Variant(id=(vid := str(ObjectId())), sku=legacy_sku(vid), size=size, position=p)
+        for p, size in enumerate(VariantSize(system="letter", value=v) for v in SIZES)
     ]
+    return Item(
+        title=f"Bench tee {n}",
+        category="t-shirts",
+        category_path=["clothes", "tops", "t-shirts"],
+        price=Money(amount=1990),
+        status=ItemStatus.ACTIVE,
+        variants=variants,
+    )
+
+
+def _units(scarce: bool) -> int:
+    return SCARCE_UNITS if scarce else 100_000
+
+
+async def _items(store: Stores, count: int) -> list[Target]:
+    """`count` + 1 tees in four sizes, plenty of each; the last one's M is the scarce one."""
+    docs = [_tee(n) for n in range(count + 1)]
     for doc in docs:
         await doc.insert()
-    ids = [str(d.id) for d in docs]
+    targets = [Target(str(d.id), v.id) for d in docs for v in d.variants]
+    scarce = targets[-3]  # the last tee's M
+    rows = [
+        stock.NewStock(
+            v.id, str(d.id), v.sku, SCARCE_UNITS if v.id == scarce.variant_id else 100_000
+        )
+        for d in docs
+        for v in d.variants
+    ]
     async with store.sessionmaker() as session, session.begin():
-        rows = [_only_variant(doc, 100_000) for doc in docs[:-1]]
-        await stock.create_for_variants(session, [*rows, _only_variant(docs[-1], SCARCE_UNITS)])
-    return ids
+        await stock.create_for_variants(session, rows)
+    return [t for t in targets if t.item_id != scarce.item_id] + [scarce]
 
 
 async def _buyer(store: Stores, settings: Settings, n: int) -> Buyer:
@@ -122,10 +154,9 @@ async def _buyer(store: Stores, settings: Settings, n: int) -> Buyer:
     return Buyer({"Authorization": f"Bearer {token}"}, str(address.id))
 
 
-async def _checkout(client: httpx.AsyncClient, buyer: Buyer, item_id: str) -> httpx.Response:
-    added = await client.post(
-        "/api/v1/cart/items", headers=buyer.headers, json={"item_id": item_id, "quantity": 1}
-    )
+async def _checkout(client: httpx.AsyncClient, buyer: Buyer, target: Target) -> httpx.Response:
+    line = {"item_id": target.item_id, "variant_id": target.variant_id, "quantity": 1}
+    added = await client.post("/api/v1/cart/items", headers=buyer.headers, json=line)
     if added.status_code != 201:
         return added
     return await client.post(
@@ -135,7 +166,7 @@ async def _checkout(client: httpx.AsyncClient, buyer: Buyer, item_id: str) -> ht
     )
 
 
-async def _race_for_scarce(base: str, buyers: list[Buyer], scarce: str) -> int:
+async def _race_for_scarce(base: str, buyers: list[Buyer], scarce: Target) -> int:
     async with httpx.AsyncClient(base_url=base, timeout=120) as client:
         responses = await asyncio.gather(*(_checkout(client, b, scarce) for b in buyers))
         for buyer, response in zip(buyers, responses, strict=True):
@@ -144,7 +175,7 @@ async def _race_for_scarce(base: str, buyers: list[Buyer], scarce: str) -> int:
     return sum(r.status_code == 201 for r in responses)
 
 
-async def _load(base: str, buyers: list[Buyer], items: list[str], rounds: int) -> Run:
+async def _load(base: str, buyers: list[Buyer], items: list[Target], rounds: int) -> Run:
     run = Run()
     limits = httpx.Limits(max_connections=len(buyers))
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
@@ -216,15 +247,16 @@ async def _floor(settings: Settings, concurrency: int, total: int) -> Run:
     return run
 
 
-async def _oversold(settings: Settings, scarce: str, sold: int) -> tuple[int, int]:
-    """(orders beyond the scarce item's stock, units below zero anywhere) from the database."""
+async def _oversold(settings: Settings, scarce: Target, sold: int) -> tuple[int, int]:
+    """(orders beyond the scarce variant's stock, units below zero anywhere) from the
+    database."""
     store = await open_stores(settings, registry.document_models())
     try:
         async with store.sessionmaker() as session:
             ordered = await session.scalar(
                 select(func.coalesce(func.sum(OrderItem.quantity), 0))
                 .join(Order, Order.id == OrderItem.order_id)
-                .where(OrderItem.item_id == scarce)
+                .where(OrderItem.variant_id == scarce.variant_id)
             )
             negative = await session.scalar(
                 select(func.count())
@@ -255,7 +287,8 @@ def main() -> None:
         oversold, negative = asyncio.run(_oversold(settings, scarce, sold))
     orders_per_s = total / run.seconds
     floor_per_s = len(floor.latencies) / floor.seconds
-    print(f"race: {len(buyers)} buyers for {SCARCE_UNITS} units -> {sold} orders")
+    print(f"catalogue: {args.items} tees in {len(SIZES)} sizes ({len(items)} variants to buy)")
+    print(f"race: {len(buyers)} buyers for {SCARCE_UNITS} units of one size -> {sold} orders")
     print(
         f"checkout  {args.buyers} buyers  {orders_per_s:8.1f} orders/s   p50 "
         f"{run.percentile(50):7.1f} ms   p99 {run.percentile(99):7.1f} ms   "
