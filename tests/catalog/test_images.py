@@ -14,6 +14,7 @@ from garderobe.accounts.models import Role
 from garderobe.catalog.documents import Item
 from garderobe.catalog.images import jobs, service
 from garderobe.catalog.index import reconcile
+from garderobe.catalog.taxonomy import loading
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
 from tests.factories import auth_headers, create_item, create_listed_item, create_user
@@ -309,3 +310,26 @@ async def test_scheduled_sweeper_removes_orphans_past_the_grace(
     no_grace = settings.model_copy(update={"media_orphan_grace_hours": 0})
     assert await jobs.sweep_orphaned_media({"settings": no_grace, "stores": stores}) == 1
     assert await stores.storage.list("items/000000000000000000000000/") == []
+
+
+async def test_an_image_names_the_colour_it_shows(
+    client: httpx.AsyncClient, stores: Stores, admin: dict[str, str]
+) -> None:
+    """Of the colours vocabulary (slug or label, 422 naming them otherwise); a PATCH changes
+    only what it sends, null clears the colour; item detail shows it beside the alt text."""
+    await loading.load_file()
+    item = await create_listed_item(stores)
+    (image,) = (await _upload(client, admin, item, ("a.png", picture("PNG"), "image/png"))).json()
+    url = f"{_url(item)}/{image['id']}"
+    named = await client.patch(url, headers=admin, json={"colour": "Black"})
+    assert named.status_code == 200, named.text
+    assert (named.json()[0]["colour"], named.json()[0]["alt"]) == ("black", "")
+    described = await client.patch(url, headers=admin, json={"alt": "Front"})
+    assert (described.json()[0]["colour"], described.json()[0]["alt"]) == ("black", "Front")
+    detail = (await client.get(f"/api/v1/items/{item.id}")).json()
+    assert (detail["images"][0]["colour"], detail["images"][0]["alt"]) == ("black", "Front")
+    unknown = await client.patch(url, headers=admin, json={"colour": "tartan"})
+    assert unknown.status_code == 422
+    assert "black" in unknown.json()["allowed"]
+    cleared = await client.patch(url, headers=admin, json={"colour": None})
+    assert (cleared.json()[0]["colour"], cleared.json()[0]["alt"]) == (None, "Front")

@@ -49,6 +49,9 @@ class ItemImage(BaseModel):
     height: int
     size_bytes: int
     alt: str = ""
+    colour: str | None = Field(
+        default=None, description="Colour slug of the variants this image shows, if any"
+    )
     thumbnails: dict[str, str] = Field(
         default_factory=dict, description="Width label (e.g. '200') -> object key of a WebP"
     )

@@ -85,6 +85,9 @@ class ItemPatch(Request):
 class ImageOut(BaseModel):
     id: str
     alt: str
+    colour: str | None = Field(
+        default=None, description="The colour it shows (a picker switches to it), if named"
+    )
     width: int
     height: int
     urls: dict[str, str] = Field(
@@ -150,7 +153,12 @@ class ItemOut(BaseModel):
         data = item.model_dump(exclude=hidden)
         images = [
             ImageOut(
-                id=i.id, alt=i.alt, width=i.width, height=i.height, urls=(urls or {}).get(i.id, {})
+                id=i.id,
+                alt=i.alt,
+                colour=i.colour,
+                width=i.width,
+                height=i.height,
+                urls=(urls or {}).get(i.id, {}),
             )
             for i in item.images
         ]

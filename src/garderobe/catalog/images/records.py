@@ -72,13 +72,12 @@ async def reorder(item_id: str, order: list[str]) -> Item:
     return await change_images(item_id, apply)
 
 
-async def set_alt(item_id: str, image_id: str, alt: str) -> Item:
+async def describe(item_id: str, image_id: str, changes: dict[str, str | None]) -> Item:
+    """Set the image's alt text and/or colour (checked by the caller)."""
     await find_image(item_id, image_id)
     return await change_images(
         item_id,
-        lambda images: [
-            i.model_copy(update={"alt": alt}) if i.id == image_id else i for i in images
-        ],
+        lambda images: [i.model_copy(update=changes) if i.id == image_id else i for i in images],
     )
 
 

@@ -21,6 +21,8 @@ from garderobe.catalog.documents import Item, ItemImage
 from garderobe.catalog.images import records
 from garderobe.catalog.images.schemas import ImageDetailOut
 from garderobe.catalog.index import writer
+from garderobe.catalog.taxonomy.attributes import match_choice
+from garderobe.catalog.taxonomy.service import vocabularies
 from garderobe.errors import InvalidInput, PayloadTooLarge
 from garderobe.infra.storage import ObjectStorage
 from garderobe.media import images
@@ -102,6 +104,7 @@ async def image_details(
         ImageDetailOut(
             id=i.id,
             alt=i.alt,
+            colour=i.colour,
             width=i.width,
             height=i.height,
             content_type=i.content_type,
@@ -127,8 +130,25 @@ async def reorder(session: AsyncSession, item_id: str, order: list[str]) -> None
     await writer.follow_revision(session, await records.reorder(item_id, order))
 
 
-async def set_alt(session: AsyncSession, item_id: str, image_id: str, alt: str) -> None:
-    await writer.follow_revision(session, await records.set_alt(item_id, image_id, alt))
+async def describe(
+    session: AsyncSession, item_id: str, image_id: str, changes: dict[str, str | None]
+) -> None:
+    """An admin's alt text and/or colour for the image; a colour must be of the vocabulary
+    (422 naming them), since a storefront switches to the image when that colour is picked."""
+    if changes.get("colour") is not None:
+        changes = {**changes, "colour": await _colour(str(changes["colour"]))}
+    await writer.follow_revision(session, await records.describe(item_id, image_id, changes))
+
+
+async def _colour(given: str) -> str:
+    colours = (await vocabularies()).get("colours", [])
+    slug = match_choice(given, colours)
+    if slug is None:
+        raise InvalidInput(
+            f"{given!r} is not a colour of the vocabulary.",
+            extensions={"field": "colour", "allowed": [c.value for c in colours]},
+        )
+    return slug
 
 
 async def sweep_orphans(storage: ObjectStorage, grace: timedelta) -> list[str]:

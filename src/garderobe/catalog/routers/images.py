@@ -117,7 +117,7 @@ async def reorder_images(
     "/{image_id}",
     response_model=list[ImageDetailOut],
     responses=_ERRORS,
-    summary="Change an image's alt text (admin)",
+    summary="Change an image's alt text or the colour it shows (admin)",
     dependencies=[CatalogWrite],
 )
 async def update_alt(
@@ -129,7 +129,7 @@ async def update_alt(
     storage: StorageDep,
     settings: SettingsDep,
 ) -> list[ImageDetailOut]:
-    await images.set_alt(session, item_id, image_id, body.alt)
+    await images.describe(session, item_id, image_id, body.changes())
     return await images.image_details(storage, settings, item_id)
 
 
