@@ -315,21 +315,21 @@ async def test_scheduled_sweeper_removes_orphans_past_the_grace(
 async def test_an_image_names_the_colour_it_shows(
     client: httpx.AsyncClient, stores: Stores, admin: dict[str, str]
 ) -> None:
-    """Of the colours vocabulary (slug or label, 422 naming them otherwise); a PATCH changes
-    only what it sends, null clears the colour; item detail shows it beside the alt text."""
+    """Of the colours vocabulary (slug or label, 422 naming them otherwise); a PATCH without
+    `colour` keeps it, null clears it; item detail shows it beside the alt text."""
     await loading.load_file()
     item = await create_listed_item(stores)
     (image,) = (await _upload(client, admin, item, ("a.png", picture("PNG"), "image/png"))).json()
     url = f"{_url(item)}/{image['id']}"
-    named = await client.patch(url, headers=admin, json={"colour": "Black"})
+    named = await client.patch(url, headers=admin, json={"alt": "", "colour": "Black"})
     assert named.status_code == 200, named.text
     assert (named.json()[0]["colour"], named.json()[0]["alt"]) == ("black", "")
     described = await client.patch(url, headers=admin, json={"alt": "Front"})
     assert (described.json()[0]["colour"], described.json()[0]["alt"]) == ("black", "Front")
     detail = (await client.get(f"/api/v1/items/{item.id}")).json()
     assert (detail["images"][0]["colour"], detail["images"][0]["alt"]) == ("black", "Front")
-    unknown = await client.patch(url, headers=admin, json={"colour": "tartan"})
+    unknown = await client.patch(url, headers=admin, json={"alt": "x", "colour": "tartan"})
     assert unknown.status_code == 422
     assert "black" in unknown.json()["allowed"]
-    cleared = await client.patch(url, headers=admin, json={"colour": None})
+    cleared = await client.patch(url, headers=admin, json={"alt": "Front", "colour": None})
     assert (cleared.json()[0]["colour"], cleared.json()[0]["alt"]) == (None, "Front")

@@ -20,21 +20,17 @@ class ImageDetailOut(BaseModel):
 
 
 class ImageAltIn(BaseModel):
-    """What an admin says of an image: its alt text and/or the colour it shows (null: none).
-    Fields left out stay as they are."""
+    """What an admin says of an image: its alt text and, when sent, the colour it shows
+    (null: none; left out: unchanged)."""
 
     model_config = ConfigDict(extra="forbid")
-    alt: Annotated[str, Field(max_length=300)] | None = None
+    alt: Annotated[str, Field(max_length=300)]
     colour: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(
         default=None, description="A colour of the vocabulary (slug or label), or null"
     )
 
     def changes(self) -> dict[str, str | None]:
-        """The fields sent (an explicit null colour clears it; alt cannot be null)."""
-        sent = self.model_dump(include=self.model_fields_set)
-        if sent.get("alt", "") is None:
-            del sent["alt"]
-        return sent
+        return self.model_dump(include=self.model_fields_set)
 
 
 class ImageOrderIn(BaseModel):
