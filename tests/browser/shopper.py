@@ -51,8 +51,18 @@ def log_in(page: Page, api: str, email: str, password: str = PASSWORD) -> None:
     expect(page.get_by_role("link", name="Orders")).to_be_visible()
 
 
+def choose_a_variant(page: Page) -> None:
+    """On an item page: the first size that can be bought in the colour chosen (an item of
+    one variant shows no pickers, and needs no choice)."""
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    sizes = page.locator(".picker.sizes button:enabled")
+    if sizes.count():
+        sizes.first.click()
+
+
 def add_to_cart(page: Page, api: str, item_id: str) -> None:
     page.goto(f"{api}/items/{item_id}")
+    choose_a_variant(page)
     page.get_by_role("button", name="Add to cart").click()
     expect(page.get_by_role("status")).to_contain_text("Added")
 

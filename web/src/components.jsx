@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
-import { ApiError, money } from "./api.js";
+import { ApiError } from "./api.js";
 import { Link } from "./router.jsx";
+import { priceText } from "./variants.js";
 
 export function thumbnail(image, width = "400") {
   if (!image) return null;
@@ -20,7 +21,14 @@ export function ItemCard({ item }) {
           )}
         </div>
         <span className="card-title">{item.title}</span>
-        <span className="price">{money(item.price.amount, item.price.currency)}</span>
+        <span className="price">{priceText(item)}</span>
+        {item.availability === "sold_out" ? (
+          <span className="card-sizes sold-out">Sold out</span>
+        ) : (
+          item.sizes_in_stock?.length > 0 && (
+            <span className="card-sizes" aria-label="Sizes in stock">{item.sizes_in_stock.join(" · ")}</span>
+          )
+        )}
       </Link>
     </li>
   );

@@ -2,7 +2,15 @@ import { useRef, useState } from "react";
 import { api, money, tokens } from "../api.js";
 import { ErrorMessage, Field, Loading, useApi } from "../components.jsx";
 import { Link, navigate } from "../router.jsx";
+import { colourName } from "../variants.js";
 import { AddressForm } from "./account.jsx";
+
+// A line's variant as the shopper chose it: "EU 38 · Black" (a one-off may have neither).
+function VariantText({ line }) {
+  const parts = [line.size, line.colour && colourName(line.colour)].filter(Boolean);
+  if (!parts.length) return null;
+  return <span className="variant" data-testid="line-variant">{parts.join(" · ")}</span>;
+}
 
 const STATUS = { pending_payment: "Awaiting payment", paid: "Paid", shipped: "Shipped", delivered: "Delivered", cancelled: "Cancelled" };
 
@@ -33,6 +41,7 @@ export function CartPage() {
             {cart.lines.map((line) => (
               <li key={line.id}>
                 <Link to={`/items/${line.item_id}`}>{line.title}</Link>
+                <VariantText line={line} />
                 <span>{line.quantity} × {money(line.unit_price, line.currency)}</span>
                 {!line.purchasable && <span className="error">No longer available</span>}
                 <button type="button" onClick={() => change(() => api(`/cart/items/${line.id}`, { method: "DELETE" }))}>
@@ -109,7 +118,7 @@ export function OrderPage({ param: id }) {
       <p className={`status ${order.status}`} data-testid="order-status">{STATUS[order.status] || order.status}</p>
       <ul className="lines">
         {order.items.map((line) => (
-          <li key={line.item_id}>{line.title} <span>{line.quantity} × {money(line.unit_price, order.currency)}</span></li>
+          <li key={line.variant_id || line.item_id}>{line.title} <VariantText line={line} /> <span>{line.quantity} × {money(line.unit_price, order.currency)}</span></li>
         ))}
       </ul>
       <p className="total">Total <strong>{money(order.total, order.currency)}</strong> (shipping {money(order.shipping, order.currency)})</p>

@@ -2,29 +2,41 @@ import { useEffect, useState } from "react";
 import { api, money, setCartToken, tokens } from "../api.js";
 import { ErrorMessage, Loading, thumbnail, useApi } from "../components.jsx";
 import { Link } from "../router.jsx";
+import { AVAILABILITY, chosenVariant, firstChoice, priceText } from "../variants.js";
+import { VariantPickers } from "./pickers.jsx";
 
-const STATUS = { active: "In stock", sold: "Sold", draft: "Not for sale yet", archived: "No longer sold" };
+const STATUS = { sold: "Sold", draft: "Not for sale yet", archived: "No longer sold" };
 
 export function ItemPage({ param: id }) {
   const { data: item, error, loading } = useApi(() => api(`/items/${id}`), [id]);
-  const [labels, setLabels] = useState({});
+  const [category, setCategory] = useState({ labels: {}, systems: [] });
+  const [choice, setChoice] = useState({ size: null, colour: null });
   useEffect(() => {
     if (!item) return;
+    setChoice(firstChoice(item.variants));
     api(`/categories/${item.category}`).then(
-      (c) => setLabels(Object.fromEntries(c.attributes.map((a) => [a.name, a]))),
+      (c) => setCategory({ labels: Object.fromEntries(c.attributes.map((a) => [a.name, a])), systems: c.size_systems || [] }),
       () => {},
     );
   }, [item]);
   if (loading) return <Loading />;
   if (error) return <ErrorMessage error={error} />;
+  const labels = category.labels;
+  const variant = chosenVariant(item.variants, choice);
+  const state = item.status === "active" ? (variant || item).availability : item.status;
   return (
     <article className="item">
       <Gallery item={item} />
       <div className="item-info">
         <h1>{item.title}</h1>
-        <p className="price big">{money(item.price.amount, item.price.currency)}</p>
-        <p className={`stock ${item.status}`}>{STATUS[item.status] || item.status}</p>
-        {item.status === "active" && <AddToCart item={item} />}
+        <p className="price big" data-testid="price">
+          {variant ? money(variant.price.amount, variant.price.currency) : priceText(item)}
+        </p>
+        <p className={`stock ${state}`} data-testid="availability">{AVAILABILITY[state] || STATUS[state] || state}</p>
+        {item.status === "active" && item.variants.length > 1 && (
+          <VariantPickers variants={item.variants} systems={category.systems} choice={choice} onChoose={setChoice} />
+        )}
+        {item.status === "active" && <AddToCart item={item} variant={variant} />}
         <p>{item.description}</p>
         <dl className="attributes">
           {item.brand && (<><dt>Brand</dt><dd>{item.brand}</dd></>)}
@@ -78,12 +90,14 @@ function Gallery({ item }) {
   );
 }
 
-function AddToCart({ item }) {
+function AddToCart({ item, variant }) {
   const [state, setState] = useState({ busy: false, error: null, added: false });
+  useEffect(() => setState((s) => ({ ...s, added: false })), [variant]);
   const add = async () => {
     setState({ busy: true, error: null, added: false });
     try {
-      const cart = await api("/cart/items", { method: "POST", body: { item_id: item.id } });
+      const body = { item_id: item.id, variant_id: variant.id, quantity: 1 };
+      const cart = await api("/cart/items", { method: "POST", body });
       // A guest's cart is known by its token until login merges it.
       if (cart.cart_token && !tokens()) setCartToken(cart.cart_token);
       setState({ busy: false, error: null, added: true });
@@ -93,7 +107,10 @@ function AddToCart({ item }) {
   };
   return (
     <div className="add">
-      <button type="button" className="primary" onClick={add} disabled={state.busy}>Add to cart</button>
+      <button type="button" className="primary" onClick={add} disabled={state.busy || !variant || variant.availability === "sold_out"}>
+        Add to cart
+      </button>
+      {!variant && <p className="hint">Choose a {item.variants.some((v) => v.size) ? "size" : "colour"}.</p>}
       {state.added && <p role="status">Added. <Link to="/cart">View cart</Link></p>}
       <ErrorMessage error={state.error} />
     </div>

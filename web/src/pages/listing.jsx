@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { api, money } from "../api.js";
 import { ErrorMessage, ItemGrid, Loading, useApi } from "../components.jsx";
 import { navigate } from "../router.jsx";
+import { colourName, swatch } from "../variants.js";
 
 const FACETS = ["brand", "size", "colour", "condition", "material", "pattern"];
 const SORTS = { newest: "Newest", price_asc: "Price: low to high", price_desc: "Price: high to low" };
@@ -21,7 +22,7 @@ export function Home() {
 // The listing's filters live in the URL: a filtered page can be shared and reloaded.
 function apiQuery(category, query, cursor) {
   const q = new URLSearchParams({ category, facets: "true", limit: String(PAGE) });
-  for (const name of [...FACETS, "price_min", "price_max", "sort"]) {
+  for (const name of [...FACETS, "price_min", "price_max", "in_stock", "sort"]) {
     for (const value of query.getAll(name)) q.append(name, value);
   }
   if (cursor) q.set("cursor", cursor);
@@ -113,10 +114,12 @@ function Filters({ facets, query, update, busy }) {
   return (
     // Kept on screen (dimmed) while a new page loads, so the layout does not jump.
     <aside className={`filters${busy ? " busy" : ""}`} aria-busy={busy}>
+      <InStockSwitch query={query} update={update} />
       {FACETS.filter((name) => facets.fields[name]?.length).map((name) => (
         <fieldset key={name} data-facet={name}>
           <legend>{name}</legend>
-          {facets.fields[name].map(({ value, count }) => {
+          {/* In the facet's order: sizes come in scale order, each with its label. */}
+          {facets.fields[name].map(({ value, count, label }) => {
             const v = String(value);
             return (
               <label key={v} className="facet">
@@ -125,7 +128,8 @@ function Filters({ facets, query, update, busy }) {
                   checked={query.getAll(name).includes(v)}
                   onChange={(e) => toggle(name, v, e.target.checked)}
                 />
-                {v} <span className="count">({count})</span>
+                {name === "colour" && <span className="dot" style={{ background: swatch(v) }} aria-hidden="true" />}
+                {label ?? (name === "colour" ? colourName(v) : v)} <span className="count">({count})</span>
               </label>
             );
           })}
@@ -133,6 +137,18 @@ function Filters({ facets, query, update, busy }) {
       ))}
       <PriceRange facets={facets} query={query} update={update} />
     </aside>
+  );
+}
+
+// Sold-out items stay listed (shown sold out) unless the shopper asks for what is in stock.
+function InStockSwitch({ query, update }) {
+  const on = query.get("in_stock") === "true";
+  const flip = (checked) => update((q) => (checked ? q.set("in_stock", "true") : q.delete("in_stock")));
+  return (
+    <label className="switch">
+      <input type="checkbox" role="switch" checked={on} aria-checked={on} onChange={(e) => flip(e.target.checked)} />
+      In stock only
+    </label>
   );
 }
 
