@@ -18,7 +18,6 @@ from tests.browser.conftest import DevShop
 
 pytestmark = pytest.mark.integration
 
-SCREENSHOT = Path("/tmp/shop-variant.png")
 # Positions out of scale order on purpose: the picker sorts by the letter scale.
 TEE_VARIANTS = [
     {"size": "L", "colour": "black", "stock": 10},
@@ -78,13 +77,11 @@ def tee(dev_shop: DevShop, admin: dict[str, str]) -> Any:
 
 
 def _variant(item: Any, size: str, colour: str) -> Any:
-    return next(
-        v for v in item["variants"] if v["size"]["value"] == size and v["colour"] == colour
-    )
+    return next(v for v in item["variants"] if v["size"]["value"] == size and v["colour"] == colour)
 
 
 def test_the_pickers_choose_one_variant_with_its_price_and_sold_out_sizes_disabled(
-    page: Page, dev_shop: DevShop, tee: Any
+    page: Page, dev_shop: DevShop, tee: Any, screenshots: Path
 ) -> None:
     page.goto(f"{dev_shop.api}/items/{tee['id']}")
     sizes = page.locator(".picker.sizes button")
@@ -105,7 +102,7 @@ def test_the_pickers_choose_one_variant_with_its_price_and_sold_out_sizes_disabl
     sizes.filter(has_text="M").click()
     expect(page.get_by_test_id("price")).to_have_text(re.compile(r"^\D*25[.,]00"))
     expect(sizes.filter(has_text="M")).to_have_attribute("aria-pressed", "true")
-    page.screenshot(path=SCREENSHOT, full_page=True)
+    page.screenshot(path=screenshots / "shop-variant.png", full_page=True)
 
 
 def test_add_to_cart_sends_the_chosen_variant_and_the_cart_shows_its_size_and_colour(
