@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from garderobe.dev import accounts
+from garderobe.dev.pictures import garment_picture
 from tests.browser.conftest import DevShop
 
 pytestmark = pytest.mark.integration
@@ -76,13 +77,25 @@ def tee(dev_shop: DevShop, admin: dict[str, str]) -> Any:
     return _tee(dev_shop, admin, TEE_VARIANTS)
 
 
+def _with_picture(dev_shop: DevShop, admin: dict[str, str], item: Any) -> None:
+    picture = garment_picture(["clothes", "tops", "t-shirts"], ["white", "black"], "plain")
+    uploaded = httpx.post(
+        f"{dev_shop.api}/api/v1/items/{item['id']}/images",
+        files={"files": ("tee.jpg", picture, "image/jpeg")},
+        headers=admin,
+        timeout=30,
+    )
+    assert uploaded.status_code == 201, uploaded.text
+
+
 def _variant(item: Any, size: str, colour: str) -> Any:
     return next(v for v in item["variants"] if v["size"]["value"] == size and v["colour"] == colour)
 
 
 def test_the_pickers_choose_one_variant_with_its_price_and_sold_out_sizes_disabled(
-    page: Page, dev_shop: DevShop, tee: Any, screenshots: Path
+    page: Page, dev_shop: DevShop, admin: dict[str, str], tee: Any, screenshots: Path
 ) -> None:
+    _with_picture(dev_shop, admin, tee)  # for the screenshot
     page.goto(f"{dev_shop.api}/items/{tee['id']}")
     sizes = page.locator(".picker.sizes button")
     expect(sizes).to_have_text(["S", "M", "L"])
