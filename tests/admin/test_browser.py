@@ -123,3 +123,40 @@ async def test_operator_finds_a_user_ships_an_order_and_archives_an_item(
     stored = await Item.get(PydanticObjectId(item["id"]))
     assert stored is not None
     assert stored.status is ItemStatus.ARCHIVED
+
+
+async def test_operator_adds_a_variant_and_sets_its_stock_from_the_item_page(
+    client: httpx.AsyncClient, stores: Stores, settings: Settings
+) -> None:
+    await loading.load_file()
+    admin = await admin_account(stores)
+    item = await create(client, auth_headers(settings, admin), title="Grey tee")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    async with served_app(settings, stores) as base, async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        page = await browser.new_page()
+        await sign_in(page, base, admin.email)
+        await page.wait_for_url(f"{base}/admin/")
+        await page.goto(f"{base}/admin/catalog/{item['id']}")
+        adding = page.get_by_role("form", name="Add a variant")
+        await adding.get_by_label("Size", exact=True).fill("XL")
+        await adding.get_by_label("Colour").select_option("grey")
+        await adding.get_by_label("Price").fill("24.50")
+        await adding.get_by_role("button", name="Add the variant").click()
+        row = page.locator("tr[data-variant]", has_text="XL")
+        await row.wait_for()
+        assert "24.50 EUR" in await row.inner_text()
+        sku = (await row.locator(".sku").inner_text()).strip()
+        stocking = page.get_by_role("form", name=f"Stock of {sku}")
+        await stocking.get_by_label("On hand").fill("6")
+        await stocking.get_by_role("button", name="Set on hand").click()
+        await (
+            page.locator("tr[data-variant]", has_text="XL")
+            .locator(".on-hand:text-is('6')")
+            .wait_for()
+        )
+        await page.screenshot(path=SCREENSHOTS / "06-item-variants.png", full_page=True)
+        await browser.close()
+    stored = await Item.get(PydanticObjectId(item["id"]))
+    assert stored is not None
+    assert [v.size.value if v.size else None for v in stored.variants] == ["M", "XL"]
