@@ -19,7 +19,7 @@ from garderobe.settings import Settings
 from garderobe.stock import service as stock
 from tests.admin.helpers import admin_account, panel_client, sign_in, submit
 from tests.catalog.helpers import create
-from tests.factories import auth_headers
+from tests.factories import auth_headers, create_listed_item
 
 VARIANTS = [
     {"sku": "TEE-S-BLK", "size": "S", "colour": "black", "stock": 3},
@@ -265,3 +265,17 @@ async def test_the_stock_view_edits_on_hand_through_the_catalog_so_listings_foll
     listed = await client.get("/api/v1/items", params={"in_stock": "true"})
     assert tee["id"] not in [i["id"] for i in listed.json()["items"]]
     assert (await _item(client, tee["id"]))["availability"] == "sold_out"
+
+
+async def test_an_item_outside_the_taxonomy_still_shows_its_page_and_variants(
+    app: FastAPI, stores: Stores
+) -> None:
+    # No taxonomy loaded: the item's category is unknown to the catalog.
+    item = await create_listed_item(stores, title="Orphan coat", on_hand=[2])
+    admin = await admin_account(stores)
+    async with panel_client(app) as panel:
+        await sign_in(panel, admin)
+        page = await panel.get(f"/admin/catalog/{item.id}")
+    assert page.status_code == 200
+    assert "cannot be changed until the item is in a category" in page.text
+    assert _row(page.text, item.variants[0].id).startswith(item.variants[0].sku)

@@ -62,12 +62,13 @@ class CatalogAdmin(BaseView):
             shown = await catalog_presenters.item_out(
                 session, item, stores.storage, stores.settings, admin=True
             )
-        rules = await validation.variant_rules(item.category)
+        systems, colours, missing = await _variant_choices(item.category)
         context = {
             "item": shown,
             "statuses": list(ItemStatus),
-            "size_systems": [(code, size_system(code).label) for code in rules.size_systems],
-            "colours": rules.colours,
+            "size_systems": systems,
+            "colours": colours,
+            "category_missing": missing,
             # What the edit forms show: a variant's own price (its body has the effective one).
             "own_prices": {v.id: v.price for v in item.sellable_variants()},
             "refused": refused or {},
@@ -163,6 +164,20 @@ class CatalogAdmin(BaseView):
         except DomainError as refused:
             return Response(f"Refused: {refused.detail}", status_code=refused.status_code)
         return RedirectResponse(back, status_code=302)
+
+
+async def _variant_choices(category: str) -> tuple[list[tuple[str, str]], list[Any], str | None]:
+    """The size systems (code, label) and colours the variant forms offer; a category gone
+    from the taxonomy offers none, and the page says why (the service refuses the forms)."""
+    try:
+        rules = await validation.variant_rules(category)
+    except DomainError as gone:
+        return [], [], gone.detail
+    return (
+        [(code, size_system(code).label) for code in rules.size_systems],
+        list(rules.colours),
+        None,
+    )
 
 
 async def _form(request: Request) -> dict[str, str]:
