@@ -16,11 +16,18 @@ from playwright.sync_api import Browser, Page, expect
 from garderobe.dev import accounts
 from garderobe.dev.pictures import garment_picture
 from tests.browser.conftest import DevShop
+from tests.browser.shopper import (
+    TEST_CARD,
+    checkout_with_new_address,
+    log_in,
+    new_email,
+    register,
+)
 
 pytestmark = pytest.mark.integration
 
 # Positions out of scale order on purpose: the picker sorts by the letter scale.
-TEE_VARIANTS = [
+TEE_VARIANTS: list[dict[str, Any]] = [
     {"size": "L", "colour": "black", "stock": 10},
     {"size": "S", "colour": "black", "stock": 10},
     {"size": "M", "colour": "black", "stock": 0},
@@ -118,11 +125,13 @@ def test_the_pickers_choose_one_variant_with_its_price_and_sold_out_sizes_disabl
     page.screenshot(path=screenshots / "shop-variant.png", full_page=True)
 
 
-def test_add_to_cart_sends_the_chosen_variant_and_the_cart_shows_its_size_and_colour(
-    page: Page, dev_shop: DevShop, tee: Any
+def test_a_shopper_buys_the_chosen_variant_and_sees_its_size_and_colour_on_the_lines(
+    page: Page, dev_shop: DevShop, admin: dict[str, str], tee: Any
 ) -> None:
-    white_m = _variant(tee, "M", "white")
-    page.goto(f"{dev_shop.api}/items/{tee['id']}")
+    api, email, white_m = dev_shop.api, new_email(), _variant(tee, "M", "white")
+    register(page, api, email)
+    log_in(page, api, email)
+    page.goto(f"{api}/items/{tee['id']}")
     page.get_by_role("button", name="White").click()
     page.locator(".picker.sizes button", has_text="M").click()
     with page.expect_request(re.compile(r"/api/v1/cart/items$")) as sent:
@@ -137,6 +146,21 @@ def test_add_to_cart_sends_the_chosen_variant_and_the_cart_shows_its_size_and_co
     line = page.get_by_test_id("cart-lines").locator("li", has_text=tee["title"])
     expect(line.get_by_test_id("line-variant")).to_have_text("M · White")
     expect(line).to_contain_text("25")
+
+    checkout_with_new_address(page)
+    page.get_by_role("button", name="Place order").click()
+    ordered = page.locator(".lines li", has_text=tee["title"])
+    expect(ordered.get_by_test_id("line-variant")).to_have_text("M · White")
+    page.get_by_label("Card number").fill(TEST_CARD)
+    page.get_by_role("button", name=re.compile("^Pay")).click()
+    expect(page.get_by_test_id("order-status")).to_have_text("Paid")
+    # The unit sold was a white M: the other variants keep theirs.
+    stock = httpx.get(f"{api}/api/v1/admin/stock/{tee['id']}", headers=admin, timeout=30).json()
+    on_hand = {row["variant_id"]: row["on_hand"] for row in stock["variants"]}
+    assert on_hand == {
+        _variant(tee, v["size"], v["colour"])["id"]: v["stock"] - (v is TEE_VARIANTS[3])
+        for v in TEE_VARIANTS
+    }
 
 
 def test_cards_show_price_range_and_sizes_in_stock_and_filters_follow_the_scale(
