@@ -84,15 +84,25 @@ def tee(dev_shop: DevShop, admin: dict[str, str]) -> Any:
     return _tee(dev_shop, admin, TEE_VARIANTS)
 
 
-def _with_picture(dev_shop: DevShop, admin: dict[str, str], item: Any) -> None:
-    picture = garment_picture(["clothes", "tops", "t-shirts"], ["white", "black"], "plain")
-    uploaded = httpx.post(
-        f"{dev_shop.api}/api/v1/items/{item['id']}/images",
-        files={"files": ("tee.jpg", picture, "image/jpeg")},
-        headers=admin,
-        timeout=30,
-    )
+def _with_pictures(dev_shop: DevShop, admin: dict[str, str], item: Any) -> None:
+    """A picture of the tee in black and one in white, each naming the colour it shows."""
+    path = ["clothes", "tops", "t-shirts"]
+    files = [
+        ("files", (f"{colour}.jpg", garment_picture(path, [colour], "plain"), "image/jpeg"))
+        for colour in ("black", "white")
+    ]
+    base = f"{dev_shop.api}/api/v1/items/{item['id']}/images"
+    alts = {"alt": ["Black tee", "White tee"]}
+    uploaded = httpx.post(base, files=files, data=alts, headers=admin, timeout=30)
     assert uploaded.status_code == 201, uploaded.text
+    for image, colour in zip(uploaded.json(), ("black", "white"), strict=True):
+        named = httpx.patch(
+            f"{base}/{image['id']}",
+            json={"alt": image["alt"], "colour": colour},
+            headers=admin,
+            timeout=30,
+        )
+        assert named.status_code == 200, named.text
 
 
 def _variant(item: Any, size: str, colour: str) -> Any:
@@ -102,12 +112,15 @@ def _variant(item: Any, size: str, colour: str) -> Any:
 def test_the_pickers_choose_one_variant_with_its_price_and_sold_out_sizes_disabled(
     page: Page, dev_shop: DevShop, admin: dict[str, str], tee: Any, screenshots: Path
 ) -> None:
-    _with_picture(dev_shop, admin, tee)  # for the screenshot
+    _with_pictures(dev_shop, admin, tee)
     page.goto(f"{dev_shop.api}/items/{tee['id']}")
     sizes = page.locator(".picker.sizes button")
     expect(sizes).to_have_text(["S", "M", "L"])
-    # The colour of the first variant in stock is chosen: its M is sold out.
-    expect(page.get_by_role("button", name="Black")).to_have_attribute("aria-pressed", "true")
+    # The colour of the first variant in stock is chosen (and its picture): its M is sold out.
+    expect(page.get_by_role("button", name="Black", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(page.locator(".main-image")).to_have_attribute("alt", "Black tee")
     expect(sizes.filter(has_text="M")).to_be_disabled()
     expect(page.get_by_test_id("price")).to_have_text(re.compile(r"^from .*19[.,]99"))
     expect(page.get_by_role("button", name="Add to cart")).to_be_disabled()
@@ -116,7 +129,8 @@ def test_the_pickers_choose_one_variant_with_its_price_and_sold_out_sizes_disabl
     expect(page.get_by_test_id("price")).to_have_text(re.compile(r"^\D*19[.,]99"))
     expect(page.get_by_test_id("availability")).to_have_text("In stock")
     # White comes in S too: the size stays, and white's M can be chosen.
-    page.get_by_role("button", name="White").click()
+    page.get_by_role("button", name="White", exact=True).click()
+    expect(page.locator(".main-image")).to_have_attribute("alt", "White tee")
     expect(page.get_by_test_id("availability")).to_have_text("Only a few left")
     expect(sizes.filter(has_text="M")).to_be_enabled()
     sizes.filter(has_text="M").click()
@@ -132,7 +146,7 @@ def test_a_shopper_buys_the_chosen_variant_and_sees_its_size_and_colour_on_the_l
     register(page, api, email)
     log_in(page, api, email)
     page.goto(f"{api}/items/{tee['id']}")
-    page.get_by_role("button", name="White").click()
+    page.get_by_role("button", name="White", exact=True).click()
     page.locator(".picker.sizes button", has_text="M").click()
     with page.expect_request(re.compile(r"/api/v1/cart/items$")) as sent:
         page.get_by_role("button", name="Add to cart").click()

@@ -26,7 +26,7 @@ export function ItemPage({ param: id }) {
   const state = item.status === "active" ? (variant || item).availability : item.status;
   return (
     <article className="item">
-      <Gallery item={item} />
+      <Gallery item={item} colour={choice.colour} />
       <div className="item-info">
         <h1>{item.title}</h1>
         <p className="price big" data-testid="price">
@@ -59,9 +59,14 @@ export function ItemPage({ param: id }) {
   );
 }
 
-function Gallery({ item }) {
+function Gallery({ item, colour }) {
   const [current, setCurrent] = useState(0);
   const [zoomed, setZoomed] = useState(false);
+  // Choosing a colour shows the first picture that names it (pictures may name none).
+  useEffect(() => {
+    const at = item.images.findIndex((img) => colour && img.colour === colour);
+    if (at >= 0) (setCurrent(at), setZoomed(false));
+  }, [item, colour]);
   if (!item.images.length) return <div className="gallery"><span className="no-image">No picture</span></div>;
   const image = item.images[current];
   return (
