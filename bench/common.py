@@ -54,11 +54,12 @@ async def _drop_mongo_database(url: str, name: str) -> None:
 
 
 @contextlib.contextmanager
-def stores() -> Iterator[tuple[Settings, list[str]]]:
+def stores(*, migrated: bool = True) -> Iterator[tuple[Settings, list[str]]]:
     """Settings with every store reachable, and the names of the embedded ones started.
 
     The run gets its own PostgreSQL and MongoDB databases (dropped afterwards), so pointing
-    the benchmark at a developer's stores never touches their data.
+    the benchmark at a developer's stores never touches their data. Its database is at the
+    code's schema unless `migrated` is False (an older release migrates it itself).
     """
     run = f"garderobe_bench_{uuid.uuid4().hex[:8]}"
     # Secrets of the run: outside development the served app refuses the published defaults.
@@ -84,7 +85,8 @@ def stores() -> Iterator[tuple[Settings, list[str]]]:
                 }
             )
             try:
-                migrate.upgrade(str(settings.database_url))
+                if migrated:
+                    migrate.upgrade(str(settings.database_url))
                 yield settings, stack.started
             finally:
                 asyncio.run(_drop_mongo_database(provided.mongodb_url, run))

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from pymongo import UpdateOne
+
 from garderobe.catalog import service as items
 from garderobe.catalog import validation
 from garderobe.catalog.documents import OTHER_SIZE, Item, Variant, VariantSize, legacy_sku
@@ -26,6 +28,7 @@ from garderobe.stock.service import NewStock
 from garderobe.uow import unit_of_work
 
 BATCH = 500
+PENDING = {"$or": [{"variants": {"$exists": False}}, {"variants": []}]}
 
 
 @dataclass
@@ -52,13 +55,18 @@ async def migrate_items(stores: Stores) -> MigrationReport:
     """Give every item without variants its one variant; report what could not be typed."""
     report = MigrationReport()
     rules: dict[str, VariantRules] = {}
-    collection = Item.get_pymongo_collection()
-    pending = {"$or": [{"variants": {"$exists": False}}, {"variants": []}]}
-    # One pass over the ids found now: an item written meanwhile is left for the next run.
-    ids = [doc["_id"] async for doc in collection.find(pending, {"_id": 1})]
-    for start in range(0, len(ids), BATCH):
-        batch = collection.find({**pending, "_id": {"$in": ids[start : start + BATCH]}})
-        await _migrate_batch(stores, await batch.to_list(), rules, report)
+    # One cursor in id order reads each item once (a batch looked up by ids costs a scan
+    # per batch where no index serves the `$or`); an item written while it runs is migrated
+    # when the cursor reaches it, else by the next run.
+    cursor = Item.get_pymongo_collection().find(PENDING).sort("_id", 1).batch_size(BATCH)
+    batch: list[dict[str, Any]] = []
+    async for doc in cursor:
+        batch.append(doc)
+        if len(batch) == BATCH:
+            await _migrate_batch(stores, batch, rules, report)
+            batch = []
+    if batch:
+        await _migrate_batch(stores, batch, rules, report)
     return report
 
 
@@ -90,8 +98,7 @@ async def _migrate_batch(
         await stock.create_for_variants(session, rows)  # the rows the migration missed, if any
         await items.reindex_documents(session, migrated)
         await session.flush()
-        for doc, variant in changed:
-            await _write(doc, variant)
+        await _write(changed)
 
 
 def _count(report: MigrationReport, doc: dict[str, Any], variant: Variant) -> None:
@@ -104,13 +111,18 @@ def _count(report: MigrationReport, doc: dict[str, Any], variant: Variant) -> No
         report.typed += 1
 
 
-async def _write(doc: dict[str, Any], variant: Variant) -> None:
-    """The document takes its variant, on its revision (a concurrent write wins: the item
-    is still without variants then, and the next run migrates it)."""
-    await Item.get_pymongo_collection().update_one(
-        {"_id": doc["_id"], "revision": doc["revision"]},
-        {
-            "$set": {"variants": [variant.model_dump()], "updated_at": datetime.now(UTC)},
-            "$inc": {"revision": 1},
-        },
-    )
+async def _write(changed: list[tuple[dict[str, Any], Variant]]) -> None:
+    """Each document takes its variant, on its revision (a concurrent write wins: the item
+    is still without variants then, and the next run migrates it); one round trip."""
+    now = datetime.now(UTC)
+    updates = [
+        UpdateOne(
+            {"_id": doc["_id"], "revision": doc["revision"]},
+            {
+                "$set": {"variants": [variant.model_dump()], "updated_at": now},
+                "$inc": {"revision": 1},
+            },
+        )
+        for doc, variant in changed
+    ]
+    await Item.get_pymongo_collection().bulk_write(updates, ordered=False)
