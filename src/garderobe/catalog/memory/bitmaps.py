@@ -126,13 +126,22 @@ class ItemBitmaps:
     def bin_prices(self) -> None:
         distinct = sorted(set(self.prices))
         step = max(len(distinct) // PRICE_BINS, 1)
-        self.bin_edges = [distinct[0], *distinct[step::step]] if distinct else [0]
-        self.bins = [BitMap() for _ in self.bin_edges]
-        self.bin_bounds = [[2**62, -1] for _ in self.bin_edges]
-        self.buckets = [BitMap() for _ in PRICE_BOUNDARIES]
+        edges = self.bin_edges = [distinct[0], *distinct[step::step]] if distinct else [0]
+        self.bin_bounds = [[2**62, -1] for _ in edges]
+        # Each distinct price's bin and bucket once (a few thousand), then each item's by a
+        # lookup: a million items in well under a second, the event loop held meanwhile.
+        bin_of = {price: _bin(edges, price) for price in distinct}
+        bucket_of = {price: _bucket(price) for price in distinct}
+        for price in distinct:  # ascending: a bin's first price is its lowest
+            bounds = self.bin_bounds[bin_of[price]]
+            bounds[0], bounds[1] = min(bounds[0], price), price
+        in_bins: list[list[int]] = [[] for _ in edges]
+        in_buckets: list[list[int]] = [[] for _ in PRICE_BOUNDARIES]
         for position, price in enumerate(self.prices):
-            self.buckets[_bucket(price)].add(position)
-            self._bin_add(position, price)
+            in_bins[bin_of[price]].append(position)
+            in_buckets[bucket_of[price]].append(position)
+        self.bins = [BitMap(positions) for positions in in_bins]
+        self.buckets = [BitMap(positions) for positions in in_buckets]
 
     def _bin_add(self, position: int, price: int) -> None:
         index = _bin(self.bin_edges, price)
