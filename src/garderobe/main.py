@@ -62,6 +62,13 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+def _memory_index(settings: Settings) -> MemoryIndex | None:
+    if settings.catalog_index != "memory":
+        return None
+    budget = settings.catalog_index_memory_mb * 2**20 or None
+    return MemoryIndex(on_loaded=settle_heap, budget_bytes=budget)
+
+
 def _lifespan(settings: Settings) -> Any:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -74,7 +81,7 @@ def _lifespan(settings: Settings) -> Any:
         app.state.store_monitor = monitor
         monitor.start()
         # Per process: each API worker keeps its own, in step with PostgreSQL.
-        memory = MemoryIndex(on_loaded=settle_heap) if settings.catalog_index == "memory" else None
+        memory = _memory_index(settings)
         app.state.memory_index = memory
         if memory is not None:
             memory.start_loading(stores.sessionmaker)

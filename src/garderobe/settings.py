@@ -108,6 +108,10 @@ class Settings(BaseSettings):
     catalog_index: Literal["memory", "database"] = Field(
         default="memory", validation_alias=AliasChoices("catalog_index", "catalog_facets")
     )
+    # The in-memory index's budget in MB (its own estimate of its bytes, the
+    # garderobe_catalog_index_bytes gauge): past it the process drops the bitmaps and
+    # serves from the statements, as with CATALOG_INDEX=database, until restarted. 0: none.
+    catalog_index_memory_mb: int = Field(default=1024, ge=0)
     # Shoppers see a variant with this many units available or fewer as "few_left"; exact
     # counts are for admins only.
     few_left_threshold: int = Field(default=3, ge=0, le=1000)

@@ -6,6 +6,7 @@ import pytest
 from fastapi import FastAPI
 
 from garderobe.accounts.models import Role
+from garderobe.catalog.memory.index import MemoryIndex
 from garderobe.catalog.taxonomy import loading
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
@@ -29,11 +30,25 @@ async def customer(shop: Stores, settings: Settings) -> dict[str, str]:
     return auth_headers(settings, await create_user(shop.sessionmaker))
 
 
-@pytest.fixture(params=["memory", "database"])
-def index_mode(request: pytest.FixtureRequest, app: FastAPI) -> Any:
-    """Each run through the in-memory index and through the statements."""
+@pytest.fixture(params=["memory", "database", "over_budget"])
+async def index_mode(request: pytest.FixtureRequest, app: FastAPI, stores: Stores) -> Any:
+    """Each run through the in-memory index, through the statements (CATALOG_INDEX=database)
+    and through an index over its memory budget (the statements again)."""
     memory = app.state.memory_index
     if request.param == "database":
         app.state.memory_index = None
+    if request.param == "over_budget":
+        app.state.memory_index = await over_budget_index(stores)
     yield request.param
     app.state.memory_index = memory
+
+
+async def over_budget_index(stores: Stores) -> MemoryIndex:
+    """An index whose budget (one byte) the first load exceeds."""
+    index = MemoryIndex(budget_bytes=1)
+    async with stores.sessionmaker() as session:
+        await index.sync(session)
+    assert index.over_budget
+    index.start_loading(stores.sessionmaker)  # as the first request does: no load again
+    assert not index.busy
+    return index

@@ -39,7 +39,8 @@ CatalogWrite = Depends(catalog_write, scope="function")
 
 async def memory_index(request: Request, stores: StoresDep) -> MemoryIndex | None:
     """This process's in-memory index once loaded; None while it loads (its load is started
-    if it is not under way) and when CATALOG_INDEX=database: the statements answer then."""
+    if it is not under way), once it went over its budget (CATALOG_INDEX_MEMORY_MB) and when
+    CATALOG_INDEX=database: the statements answer then."""
     found: MemoryIndex | None = request.app.state.memory_index
     if found is not None and not found.loaded:
         found.start_loading(stores.sessionmaker)

@@ -41,6 +41,17 @@ OUTBOX_OLDEST_AGE = Gauge(
     "garderobe_outbox_oldest_age_seconds", "Age of the oldest unprocessed outbox row (0: none)."
 )
 QUEUE_DEPTH = Gauge("garderobe_queue_depth", "Jobs waiting in the arq queue.")
+CATALOG_INDEX_BYTES = Gauge(
+    "garderobe_catalog_index_bytes",
+    "Estimated bytes of this process's in-memory catalog index (0 when it holds none).",
+)
+CATALOG_INDEX_STATE = Gauge(
+    "garderobe_catalog_index_state",
+    "1 for the state this process's in-memory catalog index is in: loading, ready, "
+    "catching_up (both: the statements answer) or over_budget (CATALOG_INDEX_MEMORY_MB "
+    "exceeded: the statements answer from now on).",
+    ["state"],
+)
 
 ORDERS = Counter(
     "garderobe_orders_total",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import sys
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -22,11 +23,16 @@ from pyroaring import BitMap
 
 from garderobe.catalog.index.offers import Offer, decoded
 from garderobe.catalog.index.tokens import PRICE_BOUNDARIES, split_token
+from garderobe.catalog.memory.ids import ItemIds
 
 # A range filter reads the items of its two end bins one by one: with 1,024 bins that is
 # ~200 items at 100,000 (256 bins: ~800, 1.5 ms of a listing's time, profiled).
 PRICE_BINS = 1024
 WEIGHTS = "ABCD"  # tsvector weights, best first
+
+# Python's share of the footprint (`footprint`): a BitMap object, a dict entry with its key
+# (a token, a word), an uneven item's tuple of offers and each offer (slotted dataclass).
+_BITMAP_OBJECT, _ENTRY, _OFFERS, _OFFER = 48, 120, 100, 64
 
 WordRows = tuple[Sequence[str], Sequence[str], Sequence[str], Sequence[str]]
 
@@ -36,9 +42,9 @@ class ItemBitmaps:
     """Rebuilt whole on a full load (`add_rows`, then `bin_prices`), patched by syncs
     (`forget`, then `put`)."""
 
-    positions: dict[str, int] = field(default_factory=dict)  # item id -> bit position
-    item_ids: list[str] = field(default_factory=list)  # by position
-    prices: list[int] = field(default_factory=list)  # by position (removed: kept, unset)
+    ids: ItemIds = field(default_factory=ItemIds)  # the item id of each bit position
+    # By position (removed: kept, unset); 8 bytes an item where a list of ints takes 36.
+    prices: array[int] = field(default_factory=lambda: array("q"))
     tokens: dict[str, BitMap] = field(default_factory=dict)
     by_facet: dict[str, set[str]] = field(default_factory=dict)  # facet -> its tokens
     buckets: list[BitMap] = field(default_factory=list)  # one per PRICE_BOUNDARIES entry
@@ -49,9 +55,6 @@ class ItemBitmaps:
     bin_bounds: list[list[int]] = field(default_factory=lambda: [[2**62, -1]])
     words: dict[str, tuple[BitMap, ...]] = field(default_factory=dict)  # four per word
     vocabulary: list[str] = field(default_factory=list)  # the words, sorted (prefix search)
-    # Positions below this one are in item id order (a full load reads the rows so): the
-    # smallest ids of a large set are then its first positions, with no sort.
-    in_id_order: int = 0
     uneven: BitMap = field(default_factory=BitMap)  # items whose offers differ in price
     offers: dict[int, tuple[Offer, ...]] = field(default_factory=dict)  # of uneven items
 
@@ -86,29 +89,59 @@ class ItemBitmaps:
     def finish_load(self) -> None:
         self.vocabulary.sort()
         self.bin_prices()
-        ids = self.item_ids
-        ordered = next((n for n in range(1, len(ids)) if ids[n - 1] > ids[n]), len(ids))
-        self.in_id_order = ordered
+        for bitmap in self.bitmaps():
+            bitmap.run_optimize()  # runs where they are smaller (category, status, stock)
+            bitmap.shrink_to_fit()
+
+    def bitmaps(self) -> Iterator[BitMap]:
+        yield from self.tokens.values()
+        yield from self.buckets
+        yield from self.bins
+        yield from self._word_maps()
+        yield self.uneven
+
+    def footprint(self) -> int:
+        """About how many bytes this state holds (the bitmaps' containers, the Python
+        objects around them); what `CATALOG_INDEX_MEMORY_MB` is compared with."""
+        bitmaps = sum(sys.getsizeof(b) for b in self.bitmaps()) + _BITMAP_OBJECT * (
+            len(self.tokens) + 4 * len(self.words) + len(self.bins) + len(self.buckets)
+        )
+        entries = _ENTRY * (len(self.tokens) + 2 * len(self.words))
+        offers = sum(_OFFERS + _OFFER * len(o) for o in self.offers.values())
+        ids = self.ids.nbytes() + self.prices.itemsize * len(self.prices)
+        return bitmaps + entries + offers + ids
 
     def smallest_ids(self, rows: BitMap, count: int) -> list[str]:
         """The `count` smallest item ids among `rows`."""
+        # Positions below `ids.in_order` are in item id order (a full load reads the rows
+        # so): the smallest ids of a large set are then its first positions, with no sort.
+        ordered = self.ids.in_order
         candidates = rows[:count]  # the smallest ids of those in id order …
-        if len(rows) > count and rows.max() >= self.in_id_order:
+        if len(rows) > count and rows.max() >= ordered:
             tail = rows.copy()  # … and every position after those, in no order
-            tail.remove_range(0, self.in_id_order)
+            tail.remove_range(0, ordered)
             candidates |= tail
-        return heapq.nsmallest(count, (self.item_ids[p] for p in candidates))
+        return heapq.nsmallest(count, (self.ids[p] for p in candidates))
 
     def bin_prices(self) -> None:
         distinct = sorted(set(self.prices))
         step = max(len(distinct) // PRICE_BINS, 1)
-        self.bin_edges = [distinct[0], *distinct[step::step]] if distinct else [0]
-        self.bins = [BitMap() for _ in self.bin_edges]
-        self.bin_bounds = [[2**62, -1] for _ in self.bin_edges]
-        self.buckets = [BitMap() for _ in PRICE_BOUNDARIES]
+        edges = self.bin_edges = [distinct[0], *distinct[step::step]] if distinct else [0]
+        self.bin_bounds = [[2**62, -1] for _ in edges]
+        # Each distinct price's bin and bucket once (a few thousand), then each item's by a
+        # lookup: a million items in well under a second, the event loop held meanwhile.
+        bin_of = {price: _bin(edges, price) for price in distinct}
+        bucket_of = {price: _bucket(price) for price in distinct}
+        for price in distinct:  # ascending: a bin's first price is its lowest
+            bounds = self.bin_bounds[bin_of[price]]
+            bounds[0], bounds[1] = min(bounds[0], price), price
+        in_bins: list[list[int]] = [[] for _ in edges]
+        in_buckets: list[list[int]] = [[] for _ in PRICE_BOUNDARIES]
         for position, price in enumerate(self.prices):
-            self.buckets[_bucket(price)].add(position)
-            self._bin_add(position, price)
+            in_bins[bin_of[price]].append(position)
+            in_buckets[bucket_of[price]].append(position)
+        self.bins = [BitMap(positions) for positions in in_bins]
+        self.buckets = [BitMap(positions) for positions in in_buckets]
 
     def _bin_add(self, position: int, price: int) -> None:
         index = _bin(self.bin_edges, price)
@@ -135,10 +168,10 @@ class ItemBitmaps:
 
     def _position(self, item_id: str, price: int) -> int:
         """The item's bit position (a new one for a new item), its price recorded."""
-        position = self.positions.setdefault(item_id, len(self.prices))
-        if position == len(self.prices):
+        position = self.ids.get(item_id)
+        if position is None:
+            position = self.ids.append(item_id)
             self.prices.append(price)
-            self.item_ids.append(item_id)
         self.prices[position] = price
         return position
 
@@ -153,13 +186,13 @@ class ItemBitmaps:
         return position
 
     def forget(self, item_ids: Iterable[str]) -> None:
-        gone = BitMap(self.positions[i] for i in item_ids if i in self.positions)
+        found = (self.ids.get(i) for i in item_ids)
+        gone = BitMap(p for p in found if p is not None)
         if gone:
-            for bitmap in (*self.tokens.values(), *self.buckets, *self.bins, *self._word_maps()):
-                bitmap.difference_update(gone)
             for position in gone & self.uneven:
                 del self.offers[position]
-            self.uneven.difference_update(gone)
+            for bitmap in self.bitmaps():
+                bitmap.difference_update(gone)
 
     def _word_maps(self) -> Iterator[BitMap]:
         for weighted in self.words.values():
