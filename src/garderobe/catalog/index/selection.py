@@ -14,9 +14,9 @@ one variant filter, met when one offer meets all of them.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from garderobe.catalog.documents import OTHER_SIZE, ItemStatus
 from garderobe.catalog.index.offers import (
@@ -37,6 +37,19 @@ OFFER_FACETS = (SIZE_FACET, COLOUR_FACET)
 IN_STOCK = f"{STOCK_FACET}{TOKEN_SEPARATOR}in"
 
 
+@dataclass(frozen=True)
+class SizeGroup:
+    """Items that a size chart speaks for, with the sizes on it that fit: an item in one of
+    the leaf `categories` (tokens; empty: any), of one of the `brands` (tokens; empty: any)
+    and none of `other_brands`, with an available variant of one of the `sizes` (size token
+    values, "letter:M"). `catalog.fit` builds them; one per (garment kind, brand chart)."""
+
+    categories: tuple[str, ...] = ()
+    brands: tuple[str, ...] = ()
+    other_brands: tuple[str, ...] = ()
+    sizes: frozenset[str] = frozenset()
+
+
 @dataclass
 class Selection:
     """A listing's filters and page, as the index answers them."""
@@ -53,6 +66,8 @@ class Selection:
     cursor: str | None = None
     limit: int = 24
     statuses: tuple[ItemStatus, ...] = (ItemStatus.ACTIVE,)
+    # Fit clauses ("fit", "size_across"): an item passes one when it is in one of its groups.
+    size_groups: dict[str, tuple[SizeGroup, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -162,3 +177,22 @@ def status_tokens(selection: Selection) -> list[str]:
 def category_token(selection: Selection) -> str | None:
     path = selection.category_path
     return f"category{TOKEN_SEPARATOR}{path}" if path else None
+
+
+def group_rows(
+    union: Callable[[Sequence[str]], Any], vf: VariantFilter, groups: Sequence[SizeGroup]
+) -> Any:
+    """The rows (bitmaps, from `union` of tokens) in one of the groups: the in-memory twin of
+    `browse.listing`'s group clause. A group's sizes pair with the filter's colours, so the
+    same variant has both."""
+    found = union([])
+    for group in groups:
+        rows = union(vf.tokens(sizes=sorted(group.sizes)))
+        if group.categories:
+            rows &= union(group.categories)
+        if group.brands:
+            rows &= union(group.brands)
+        if group.other_brands:
+            rows -= union(group.other_brands)
+        found |= rows
+    return found
