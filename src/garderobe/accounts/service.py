@@ -9,15 +9,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 from datetime import UTC, datetime
+from typing import Any
 
 from redis.asyncio import Redis
-from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import delete, func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe import mailer, ratelimit
 from garderobe.accounts import keys, sessions, verification
-from garderobe.accounts.models import Address, Role
+from garderobe.accounts.models import Address, Role, SavedSizes
 from garderobe.accounts.models import User as User  # re-exported: other domains' user type
 from garderobe.accounts.security import hash_password, needs_rehash, verify_password
 from garderobe.errors import Conflict, InvalidInput, NotFound, Unauthorized
@@ -263,6 +264,7 @@ async def delete_account(
     user.password_hash = hash_password(uuid.uuid4().hex)
     for address in await session.scalars(select(Address).where(Address.user_id == user.id)):
         await session.delete(address)
+    await forget_saved_sizes(session, user.id)
     await sessions.revoke_all(settings, redis, user.id)
     mailer.queue_mail(session, to=original_email, template="account_deleted", context={})
 
@@ -346,3 +348,31 @@ async def create_confirmed_customer(
     session.add(user)
     await session.flush()
     return user
+
+
+async def saved_sizes(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any] | None:
+    """The shopper's saved sizes as stored (`catalog.fit` reads and checks them), or None."""
+    row = await session.get(SavedSizes, user_id)
+    return None if row is None else dict(row.data)
+
+
+async def save_sizes(session: AsyncSession, user_id: uuid.UUID, data: dict[str, Any]) -> None:
+    """Replace the shopper's saved sizes (already checked by the caller)."""
+    row = await session.get(SavedSizes, user_id)
+    if row is None:
+        session.add(SavedSizes(user_id=user_id, data=data))
+    else:
+        row.data = data
+    await session.flush()
+
+
+async def forget_saved_sizes(session: AsyncSession, user_id: uuid.UUID) -> None:
+    await session.execute(delete(SavedSizes).where(SavedSizes.user_id == user_id))
+
+
+async def have_saved_sizes(session: AsyncSession, user_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these users have saved sizes: all an admin may know about them."""
+    found = await session.scalars(
+        select(SavedSizes.user_id).where(SavedSizes.user_id.in_(user_ids))
+    )
+    return set(found)

@@ -4,12 +4,15 @@ and so share one cache entry."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from garderobe.catalog import cache
 from garderobe.catalog.documents import ItemStatus
+from garderobe.catalog.fit.profile import FitProfile, profile
 from garderobe.errors import InvalidInput
+from garderobe.sizing.charts import default_chart, garment_kinds
+from garderobe.sizing.systems import size_system
 
 SortParam = Literal["newest", "price_asc", "price_desc", "relevance", "rating"]
 ATTRIBUTE_PREFIX = "attr."
@@ -57,6 +60,11 @@ class ListingQuery:
     statuses: tuple[ItemStatus, ...] = (ItemStatus.ACTIVE,)
     # Admins' pages show admin-only fields (the supplier): they are cached apart.
     admin: bool = False
+    # fits=me and body dimensions (`fit`); sizes given in the shopper's `size_system`
+    # (`size_across`), matched across systems through the charts.
+    fit: FitProfile | None = None
+    size_across: FitProfile | None = None
+    size_system: str | None = None
 
     @classmethod
     def parse(
@@ -81,6 +89,23 @@ class ListingQuery:
             statuses=_statuses(statuses),
             **rest,
         )
+
+    def with_size_system(self, code: str | None) -> ListingQuery:
+        """The query with its sizes read in the shopper's system `code` (UnknownSizeSystem,
+        UnknownSize: 422): matched on every kind's chart that has the system, or taken as
+        that system's values where no chart has it."""
+        if code is None:
+            return self
+        system = size_system(code)
+        values = [system.parse_or_raise(text) for text in self.fields.get("size", ())]
+        kinds = [k for k in garment_kinds() if system.code in default_chart(k).systems()]
+        fields = {k: v for k, v in self.fields.items() if k != "size"}
+        across = None
+        if values and kinds:
+            across = profile([(k, system.code, v) for k in kinds for v in values], {})
+        elif values:
+            fields["size"] = sorted({f"{system.code}:{v}" for v in values})
+        return replace(self, fields=fields, size_across=across, size_system=system.code)
 
     def cache_key(self) -> str:
         return cache.key("items", asdict(self))

@@ -15,6 +15,7 @@ from garderobe.catalog import service as items
 from garderobe.catalog.browse import facets, listing, search, viewed
 from garderobe.catalog.browse import presenters as pages
 from garderobe.catalog.browse.query import ListingQuery
+from garderobe.catalog.fit import profile as fit
 from garderobe.catalog.index import ratings
 from garderobe.catalog.index.selection import Selection
 from garderobe.catalog.memory.index import MemoryIndex
@@ -47,7 +48,12 @@ async def _selection(reader: Reader, query: ListingQuery) -> Selection:
     tsquery = None
     if query.q:
         tsquery = search.to_tsquery(await search.query_terms(reader.session, query.q), "&")
+    groups = {}
+    for name, wanted in (("fit", query.fit), ("size_across", query.size_across)):
+        if wanted is not None:
+            groups[name] = await fit.size_groups(reader.session, wanted)
     return Selection(
+        size_groups=groups,
         category_path=query.category,
         fields=query.fields,
         attributes=query.attributes,

@@ -1,0 +1,124 @@
+"""Request and response bodies of sizes, size charts, conversion and saved sizes."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from garderobe.api.fields import Request
+
+
+class RangeOut(BaseModel):
+    """Body dimension values [low, high): low included, high excluded."""
+
+    low: float
+    high: float
+    unit: str
+
+
+class KindSystemOut(BaseModel):
+    code: str
+    label: str
+    values: list[str] = Field(
+        description="The values the kind's default chart covers, in scale order"
+    )
+
+
+class GarmentKindOut(BaseModel):
+    kind: str
+    primary: str = Field(description="The body dimension sizes of this kind are decided on")
+    unit: str
+    systems: list[KindSystemOut]
+
+
+class SizesOut(BaseModel):
+    kinds: list[GarmentKindOut]
+
+
+class SizeOut(BaseModel):
+    system: str
+    value: str
+    label: str
+    ranges: dict[str, RangeOut]
+
+
+class EquivalentOut(SizeOut):
+    match: Literal["exact", "approximate"]
+    overlap: float = Field(description="Share of the given size's primary range this one covers")
+
+
+class ConversionOut(BaseModel):
+    kind: str
+    brand: str | None
+    chart: Literal["brand", "default"]
+    primary: str
+    size: SizeOut
+    equivalents: list[EquivalentOut]
+
+
+class ReferenceOut(BaseModel):
+    title: str
+    url: str | None
+    read: str
+    took: str
+
+
+class SourceOut(BaseModel):
+    kind: str
+    title: str
+    references: list[ReferenceOut]
+    derivation: str | None
+    notes: str | None
+
+
+class ChartOut(BaseModel):
+    kind: str
+    brand: str | None
+    primary: str
+    systems: list[str]
+    rows: list[SizeOut]
+    source: SourceOut
+
+
+class BrandChartOut(BaseModel):
+    brand: str
+    kind: str
+    primary: str
+    systems: list[str]
+    rows: int
+
+
+class SavedSizeIn(Request):
+    system: str = Field(max_length=40)
+    value: str = Field(max_length=40)
+
+
+class BodyIn(Request):
+    """Body dimensions: girths, height and inseam in cm, foot length in mm."""
+
+    bust: float | None = Field(default=None, ge=40, le=250)
+    chest: float | None = Field(default=None, ge=40, le=250)
+    waist: float | None = Field(default=None, ge=30, le=250)
+    hips: float | None = Field(default=None, ge=40, le=250)
+    height: float | None = Field(default=None, ge=40, le=250)
+    inseam: float | None = Field(default=None, ge=20, le=130)
+    foot_length: float | None = Field(default=None, ge=80, le=400, description="mm")
+
+
+class SavedSizesIn(Request):
+    sizes: dict[str, SavedSizeIn] = Field(
+        default_factory=dict, description="Per garment kind, your size in any of its systems"
+    )
+    body: BodyIn = Field(default_factory=BodyIn)
+
+
+class SavedSizeOut(BaseModel):
+    system: str
+    value: str
+    label: str
+
+
+class SavedSizesOut(BaseModel):
+    sizes: dict[str, SavedSizeOut]
+    body: dict[str, float]
