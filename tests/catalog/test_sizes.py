@@ -176,3 +176,18 @@ async def test_saved_sizes_are_deleted_with_the_account(
     assert deleted.status_code == 204, deleted.text
     async with shop.sessionmaker() as session:
         assert (await session.scalars(select(SavedSizes))).all() == []
+
+
+async def test_admins_see_only_that_saved_sizes_exist(
+    client: httpx.AsyncClient, shop: Stores, settings: Settings, admin: dict[str, str]
+) -> None:
+    user = await create_user(shop.sessionmaker)
+    mine = {"sizes": {"mens_shoes": {"system": "shoe_eu", "value": "42.5"}}}
+    saved = await client.put(MINE, headers=auth_headers(settings, user), json=mine)
+    assert saved.status_code == 200, saved.text
+    detail = await client.get(f"/api/v1/users/{user.id}", headers=admin)
+    assert detail.json()["has_saved_sizes"] is True
+    page = (await client.get("/api/v1/users", headers=admin)).json()
+    assert {u["id"]: u["has_saved_sizes"] for u in page["items"]}[str(user.id)] is True
+    for response in (detail, await client.get("/api/v1/users", headers=admin)):
+        assert "42.5" not in response.text and "mens_shoes" not in response.text

@@ -104,8 +104,14 @@ class AdminUserUpdateIn(Request):
     is_active: Omittable[bool] = None
 
 
+class AdminUserOut(UserOut):
+    has_saved_sizes: bool = Field(
+        default=False, description="Whether they saved sizes (what they saved is theirs only)"
+    )
+
+
 class UserPage(BaseModel):
-    items: list[UserOut]
+    items: list[AdminUserOut]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page")
 
 

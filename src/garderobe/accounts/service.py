@@ -12,13 +12,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from redis.asyncio import Redis
-from sqlalchemy import delete, func, or_, select, tuple_
+from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe import mailer, ratelimit
-from garderobe.accounts import keys, sessions, verification
-from garderobe.accounts.models import Address, Role, SavedSizes
+from garderobe.accounts import keys, saved_sizes, sessions, verification
+from garderobe.accounts.models import Address, Role
 from garderobe.accounts.models import User as User  # re-exported: other domains' user type
 from garderobe.accounts.security import hash_password, needs_rehash, verify_password
 from garderobe.errors import Conflict, InvalidInput, NotFound, Unauthorized
@@ -264,7 +264,7 @@ async def delete_account(
     user.password_hash = hash_password(uuid.uuid4().hex)
     for address in await session.scalars(select(Address).where(Address.user_id == user.id)):
         await session.delete(address)
-    await forget_saved_sizes(session, user.id)
+    await saved_sizes.forget(session, user.id)
     await sessions.revoke_all(settings, redis, user.id)
     mailer.queue_mail(session, to=original_email, template="account_deleted", context={})
 
@@ -350,29 +350,17 @@ async def create_confirmed_customer(
     return user
 
 
-async def saved_sizes(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any] | None:
-    """The shopper's saved sizes as stored (`catalog.fit` reads and checks them), or None."""
-    row = await session.get(SavedSizes, user_id)
-    return None if row is None else dict(row.data)
+async def get_user_for_admin(
+    session: AsyncSession, user_id: uuid.UUID
+) -> tuple[User, set[uuid.UUID]]:
+    """A user and, of their id, whether they saved sizes (admins see only that)."""
+    user = await get_user(session, user_id)
+    return user, await saved_sizes.have_saved(session, [user.id])
 
 
-async def save_sizes(session: AsyncSession, user_id: uuid.UUID, data: dict[str, Any]) -> None:
-    """Replace the shopper's saved sizes (already checked by the caller)."""
-    row = await session.get(SavedSizes, user_id)
-    if row is None:
-        session.add(SavedSizes(user_id=user_id, data=data))
-    else:
-        row.data = data
-    await session.flush()
-
-
-async def forget_saved_sizes(session: AsyncSession, user_id: uuid.UUID) -> None:
-    await session.execute(delete(SavedSizes).where(SavedSizes.user_id == user_id))
-
-
-async def have_saved_sizes(session: AsyncSession, user_ids: list[uuid.UUID]) -> set[uuid.UUID]:
-    """Which of these users have saved sizes: all an admin may know about them."""
-    found = await session.scalars(
-        select(SavedSizes.user_id).where(SavedSizes.user_id.in_(user_ids))
-    )
-    return set(found)
+async def list_users_for_admin(
+    session: AsyncSession, **filters: Any
+) -> tuple[list[User], str | None, set[uuid.UUID]]:
+    """A page of users, the next cursor, and which of them saved sizes."""
+    users, next_cursor = await list_users(session, **filters)
+    return list(users), next_cursor, await saved_sizes.have_saved(session, [u.id for u in users])

@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from garderobe.catalog.fit.schemas import (
     BrandChartOut,
     ChartOut,
+    ChartSizeOut,
     EquivalentOut,
     GarmentKindOut,
     KindSystemOut,
     RangeOut,
     ReferenceOut,
-    SizeOut,
     SizesOut,
     SourceOut,
 )
@@ -31,9 +31,9 @@ def ranges_out(ranges: Mapping[str, DimensionRange]) -> dict[str, RangeOut]:
     return {name: RangeOut(low=r.low, high=r.high, unit=r.unit) for name, r in ranges.items()}
 
 
-def size_out(system: str, value: str, ranges: Mapping[str, DimensionRange]) -> SizeOut:
+def size_out(system: str, value: str, ranges: Mapping[str, DimensionRange]) -> ChartSizeOut:
     label = size_system(system).label_of(value)
-    return SizeOut(system=system, value=value, label=label, ranges=ranges_out(ranges))
+    return ChartSizeOut(system=system, value=value, label=label, ranges=ranges_out(ranges))
 
 
 def equivalent_out(found: Equivalent) -> EquivalentOut:

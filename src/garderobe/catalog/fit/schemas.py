@@ -36,14 +36,14 @@ class SizesOut(BaseModel):
     kinds: list[GarmentKindOut]
 
 
-class SizeOut(BaseModel):
+class ChartSizeOut(BaseModel):
     system: str
     value: str
     label: str
     ranges: dict[str, RangeOut]
 
 
-class EquivalentOut(SizeOut):
+class EquivalentOut(ChartSizeOut):
     match: Literal["exact", "approximate"]
     overlap: float = Field(description="Share of the given size's primary range this one covers")
 
@@ -53,7 +53,7 @@ class ConversionOut(BaseModel):
     brand: str | None
     chart: Literal["brand", "default"]
     primary: str
-    size: SizeOut
+    size: ChartSizeOut
     equivalents: list[EquivalentOut]
 
 
@@ -77,7 +77,7 @@ class ChartOut(BaseModel):
     brand: str | None
     primary: str
     systems: list[str]
-    rows: list[SizeOut]
+    rows: list[ChartSizeOut]
     source: SourceOut
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.accounts import service as accounts
+from garderobe.accounts import saved_sizes
 from garderobe.catalog.fit import charts, presenters
 from garderobe.catalog.fit.profile import FitProfile, NoSavedSizes, profile
 from garderobe.catalog.fit.schemas import ConversionOut, SavedSizeOut, SavedSizesIn, SavedSizesOut
@@ -90,7 +90,7 @@ def saved_out(data: dict[str, Any] | None) -> SavedSizesOut:
 
 async def my_sizes(session: AsyncSession, user_id: uuid.UUID) -> SavedSizesOut:
     """The shopper's own saved sizes (empty when none are saved)."""
-    return saved_out(await accounts.saved_sizes(session, user_id))
+    return saved_out(await saved_sizes.read(session, user_id))
 
 
 async def save_my_sizes(
@@ -98,13 +98,13 @@ async def save_my_sizes(
 ) -> SavedSizesOut:
     """Replace the shopper's saved sizes (422 for a kind, system or size no chart has)."""
     data = checked_sizes(body)
-    await accounts.save_sizes(session, user_id, data)
+    await saved_sizes.save(session, user_id, data)
     return saved_out(data)
 
 
 async def saved_profile(session: AsyncSession, user_id: uuid.UUID) -> FitProfile:
     """The shopper's saved sizes as a fit profile; NoSavedSizes (422) when there are none."""
-    data = await accounts.saved_sizes(session, user_id)
+    data = await saved_sizes.read(session, user_id)
     found = profile(
         [(k, s["system"], s["value"]) for k, s in (data or {}).get("sizes", {}).items()],
         (data or {}).get("body", {}),
