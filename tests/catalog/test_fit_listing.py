@@ -124,3 +124,17 @@ async def test_a_uk_size_filter_finds_eu_and_letter_sizes_where_the_charts_overl
     assert {eu_40, medium}.isdisjoint(across | twelve)
     bad = await client.get(ITEMS, params={"size": "M", "size_system": "uk_women"})
     assert bad.status_code == 422 and bad.json()["type"].endswith("/unknown-size")
+
+
+async def test_size_system_labels_the_size_facet_in_the_shoppers_system(
+    client: httpx.AsyncClient, shop: Stores, index_mode: str
+) -> None:
+    await _tee(shop, "mango", "eu_women:36")
+    small = await _tee(shop, "uniqlo", "S")
+    query = [("category", "t-shirts"), ("facets", "true"), ("size_system", "uk_women")]
+    body = (await client.get(ITEMS, params=query)).json()
+    labels = {v["value"]: v["label"] for v in body["facets"]["fields"]["size"]}
+    # On womens_tops, EU 36 is UK 10 exactly; letter S (bust [82, 90)) spans UK 10 and 12.
+    assert labels == {"eu_women:36": "UK 10", "letter:S": "UK 10 / UK 12"}
+    picked = await _ids(client, ("size", "letter:S"), ("size_system", "uk_women"))
+    assert small in picked  # a facet value is taken back as the facet gives it

@@ -12,7 +12,7 @@ from garderobe.catalog.documents import ItemStatus
 from garderobe.catalog.fit.profile import FitProfile, profile
 from garderobe.errors import InvalidInput
 from garderobe.sizing.charts import default_chart, garment_kinds
-from garderobe.sizing.systems import size_system
+from garderobe.sizing.systems import SizeSystem, size_system
 
 SortParam = Literal["newest", "price_asc", "price_desc", "relevance", "rating"]
 ATTRIBUTE_PREFIX = "attr."
@@ -36,6 +36,15 @@ def _statuses(requested: list[str] | None) -> tuple[ItemStatus, ...]:
         return tuple(sorted({ItemStatus(s) for s in requested}))
     except ValueError as exc:
         raise InvalidInput(f"status must be one of {[s.value for s in ItemStatus]}.") from exc
+
+
+def _size_in(text: str, system: SizeSystem) -> tuple[str, str]:
+    """(system, canonical value) of a size filter value: "letter:M" on its own system,
+    anything else on `system`."""
+    prefix, colon, value = text.partition(":")
+    if colon:
+        return size_system(prefix).code, size_system(prefix).parse_or_raise(value)
+    return system.code, system.parse_or_raise(text)
 
 
 def _normalized(values: Sequence[str] | None) -> list[str]:
@@ -91,20 +100,24 @@ class ListingQuery:
         )
 
     def with_size_system(self, code: str | None) -> ListingQuery:
-        """The query with its sizes read in the shopper's system `code` (UnknownSizeSystem,
-        UnknownSize: 422): matched on every kind's chart that has the system, or taken as
-        that system's values where no chart has it."""
+        """The query with its sizes read in the shopper's system `code` (a value may name
+        its own, "letter:M", as the size facet gives it; UnknownSizeSystem, UnknownSize:
+        422) and matched across systems on every kind's chart that has the size's system;
+        a size no chart has is matched as itself."""
         if code is None:
             return self
         system = size_system(code)
-        values = [system.parse_or_raise(text) for text in self.fields.get("size", ())]
-        kinds = [k for k in garment_kinds() if system.code in default_chart(k).systems()]
         fields = {k: v for k, v in self.fields.items() if k != "size"}
-        across = None
-        if values and kinds:
-            across = profile([(k, system.code, v) for k in kinds for v in values], {})
-        elif values:
-            fields["size"] = sorted({f"{system.code}:{v}" for v in values})
+        wanted, exact = [], set()
+        for text in self.fields.get("size", ()):
+            on, value = _size_in(text, system)
+            kinds = [k for k in garment_kinds() if on in default_chart(k).systems()]
+            wanted += [(kind, on, value) for kind in kinds]
+            if not kinds:
+                exact.add(f"{on}:{value}")
+        if exact:
+            fields["size"] = sorted(exact)
+        across = profile(wanted, {}) if wanted else None
         return replace(self, fields=fields, size_across=across, size_system=system.code)
 
     def cache_key(self) -> str:

@@ -91,7 +91,11 @@ async def page_body(reader: Reader, query: ListingQuery) -> tuple[bytes, str]:
         admin=query.admin,
         cards=True,
     )
-    return digested(pages.page_json(cards, found.next_cursor, counted, admin=query.admin))
+    return digested(
+        pages.page_json(
+            cards, found.next_cursor, counted, admin=query.admin, size_system=query.size_system
+        )
+    )
 
 
 async def list_items(reader: Reader, query: ListingQuery) -> Cached:

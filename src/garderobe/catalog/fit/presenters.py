@@ -23,7 +23,7 @@ from garderobe.sizing.charts import (
     default_chart,
     garment_kinds,
 )
-from garderobe.sizing.conversion import Equivalent
+from garderobe.sizing.conversion import Equivalent, sizes_overlapping
 from garderobe.sizing.systems import size_system
 
 
@@ -94,3 +94,19 @@ def brand_chart_out(chart: SizeChart) -> BrandChartOut:
         systems=list(chart.systems()),
         rows=len(chart.rows),
     )
+
+
+def label_in(target: str, system: str, value: str) -> str | None:
+    """A size as a shopper reading `target` sizes sees it: the target's sizes equivalent to
+    it (the overlap rule) on the first default chart that has both systems ("UK 8 / UK 10");
+    None when no chart has both or none overlaps."""
+    for kind in garment_kinds():
+        chart = default_chart(kind)
+        row = chart.row(system, value)
+        if row is None or target not in chart.systems():
+            continue
+        found = sizes_overlapping(chart, row.ranges[chart.primary])
+        labels = [size_system(target).label_of(v) for s, v in found if s == target]
+        if labels:
+            return " / ".join(labels)
+    return None
