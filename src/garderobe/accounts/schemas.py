@@ -92,6 +92,11 @@ class UserOut(BaseModel):
     is_active: bool
     email_confirmed_at: datetime | None
     created_at: datetime
+    has_saved_sizes: bool | None = Field(
+        default=None,
+        exclude_if=lambda found: found is None,
+        description="Admins only: whether the user saved sizes (what they saved is theirs only)",
+    )
 
 
 class ProfileUpdateIn(Request):
@@ -104,14 +109,8 @@ class AdminUserUpdateIn(Request):
     is_active: Omittable[bool] = None
 
 
-class AdminUserOut(UserOut):
-    has_saved_sizes: bool = Field(
-        default=False, description="Whether they saved sizes (what they saved is theirs only)"
-    )
-
-
 class UserPage(BaseModel):
-    items: list[AdminUserOut]
+    items: list[UserOut]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page")
 
 

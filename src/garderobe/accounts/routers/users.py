@@ -14,7 +14,6 @@ from garderobe.accounts.schemas import (
     AddressIn,
     AddressOut,
     AddressUpdateIn,
-    AdminUserOut,
     AdminUserUpdateIn,
     ProfileUpdateIn,
     UserOut,
@@ -108,16 +107,14 @@ async def list_users(
     return UserPage(items=[_admin_out(u, sized) for u in users], next_cursor=next_cursor)
 
 
-def _admin_out(user: User, sized: set[uuid.UUID]) -> AdminUserOut:
-    return AdminUserOut.model_validate(
-        {**UserOut.model_validate(user).model_dump(), "has_saved_sizes": user.id in sized}
-    )
+def _admin_out(user: User, sized: set[uuid.UUID]) -> UserOut:
+    out = UserOut.model_validate(user)
+    out.has_saved_sizes = user.id in sized
+    return out
 
 
-@router.get(
-    "/{user_id}", response_model=AdminUserOut, responses=_NOT_FOUND, summary="One user (admin)"
-)
-async def get_user(user_id: uuid.UUID, _: AdminUser, session: DbSession) -> AdminUserOut:
+@router.get("/{user_id}", response_model=UserOut, responses=_NOT_FOUND, summary="One user (admin)")
+async def get_user(user_id: uuid.UUID, _: AdminUser, session: DbSession) -> UserOut:
     user, sized = await service.get_user_for_admin(session, user_id)
     return _admin_out(user, sized)
 
