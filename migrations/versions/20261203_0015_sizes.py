@@ -1,10 +1,13 @@
-"""sizes: brand size charts per garment kind, and shoppers' saved sizes
+"""sizes: brand size charts per garment kind, shoppers' saved sizes, fit verdicts
+
+Reviews may carry a fit verdict and the size bought; the catalog keeps their counts per item
+and per brand and garment (`item_fit_verdicts`, `brand_fit_verdicts`), as it keeps ratings.
 
 Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-03 15:00:00.000000+00:00
 
-Both tables are new and start empty; no existing row changes.
+The tables are new and start empty; the reviews' new columns are nullable (no rewrite).
 """
 
 from __future__ import annotations
@@ -28,7 +31,36 @@ def _timestamps() -> list[sa.Column[object]]:
     ]
 
 
+def _counts() -> list[sa.Column[object]]:
+    return [
+        sa.Column(name, sa.Integer(), server_default="0", nullable=False)
+        for name in ("runs_small", "true_to_size", "runs_large", "version")
+    ]
+
+
 def upgrade() -> None:
+    op.add_column("reviews", sa.Column("fit_verdict", sa.String(length=16), nullable=True))
+    op.add_column("reviews", sa.Column("fit_size", sa.String(length=60), nullable=True))
+    op.create_check_constraint(
+        op.f("ck_reviews_fit_verdict_known"),
+        "reviews",
+        "fit_verdict IN ('runs_small', 'true_to_size', 'runs_large')",
+    )
+    op.create_table(
+        "item_fit_verdicts",
+        sa.Column("item_id", sa.String(length=24), nullable=False),
+        sa.Column("brand", sa.String(length=100), nullable=True),
+        sa.Column("garment", sa.String(length=40), nullable=True),
+        *_counts(),
+        sa.PrimaryKeyConstraint("item_id", name=op.f("pk_item_fit_verdicts")),
+    )
+    op.create_table(
+        "brand_fit_verdicts",
+        sa.Column("brand", sa.String(length=100), nullable=False),
+        sa.Column("garment", sa.String(length=40), nullable=False),
+        *_counts(),
+        sa.PrimaryKeyConstraint("brand", "garment", name=op.f("pk_brand_fit_verdicts")),
+    )
     op.create_table(
         "brand_size_charts",
         sa.Column("brand", sa.String(length=100), nullable=False),
@@ -53,5 +85,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("brand_fit_verdicts")
+    op.drop_table("item_fit_verdicts")
+    op.drop_constraint(op.f("ck_reviews_fit_verdict_known"), "reviews", type_="check")
+    op.drop_column("reviews", "fit_size")
+    op.drop_column("reviews", "fit_verdict")
     op.drop_table("saved_sizes")
     op.drop_table("brand_size_charts")

@@ -86,13 +86,15 @@ async def test_a_brand_chart_overrides_the_default_for_that_brand_only(
     listed = (await client.get(CHARTS, headers=admin)).json()
     assert [(c["brand"], c["kind"], c["rows"]) for c in listed] == [("zara", "womens_tops", 5)]
     zara = (await client.get(f"{SIZES}/charts/womens_tops", params={"brand": "zara"})).json()
-    assert zara["brand"] == "zara" and zara["source"]["kind"] == "brand"
+    assert zara["brand"] == "zara"
+    assert zara["source"]["kind"] == "brand"
     other = (await client.get(f"{SIZES}/charts/womens_tops", params={"brand": "mango"})).json()
     assert other["brand"] is None
     params = {"kind": "womens_tops", "size": "M", "to": "uk_women"}
     default_m = (await client.get(f"{SIZES}/convert", params=params)).json()
     zara_m = (await client.get(f"{SIZES}/convert", params={**params, "brand": "zara"})).json()
-    assert zara_m["chart"] == "brand" and zara_m["size"]["ranges"]["bust"]["low"] == 84
+    assert zara_m["chart"] == "brand"
+    assert zara_m["size"]["ranges"]["bust"]["low"] == 84
     assert default_m["size"]["ranges"]["bust"]["low"] == 90
     gone = await client.delete(f"{CHARTS}/zara/womens_tops", headers=admin)
     assert gone.status_code == 204
@@ -190,4 +192,5 @@ async def test_admins_see_only_that_saved_sizes_exist(
     page = (await client.get("/api/v1/users", headers=admin)).json()
     assert {u["id"]: u["has_saved_sizes"] for u in page["items"]}[str(user.id)] is True
     for response in (detail, await client.get("/api/v1/users", headers=admin)):
-        assert "42.5" not in response.text and "mens_shoes" not in response.text
+        assert "42.5" not in response.text
+        assert "mens_shoes" not in response.text

@@ -15,6 +15,7 @@ from garderobe.catalog import service as items
 from garderobe.catalog.browse import facets, listing, search, viewed
 from garderobe.catalog.browse import presenters as pages
 from garderobe.catalog.browse.query import ListingQuery
+from garderobe.catalog.fit import advice, feedback
 from garderobe.catalog.fit import profile as fit
 from garderobe.catalog.index import ratings
 from garderobe.catalog.index.selection import Selection
@@ -117,7 +118,11 @@ async def item_detail(
         out = await presenters.item_out(
             reader.session, item, reader.storage, reader.settings, rating, admin=admin
         )
-        return presenters.item_json(out, admin=admin), presenters.etag(item, version)
+        fitted = await feedback.fit_summary(reader.session, item)
+        out.fit = advice.summary_out(fitted)
+        fit_version = "" if fitted.version == feedback.NO_VERDICTS else fitted.version
+        tag = presenters.etag(item, version, fit_version)
+        return presenters.item_json(out, admin=admin), tag
 
     if admin:  # exact stock, which a reservation changes without turning the cache over
         cached = Cached(*await body(), "bypass")

@@ -122,3 +122,28 @@ class SavedSizeOut(BaseModel):
 class SavedSizesOut(BaseModel):
     sizes: dict[str, SavedSizeOut]
     body: dict[str, float]
+
+
+class FitAdviceOut(BaseModel):
+    verdict: Literal["runs_small", "true_to_size", "runs_large"]
+    text: str
+    steps: int = Field(description="Sizes up (+1) or down (-1) from the size the chart gives")
+    based_on: Literal["item", "brand"] = Field(
+        description="The item's own verdicts, or (too few of those) its brand's for the garment"
+    )
+    verdicts: int = Field(description="How many verdicts the advice rests on")
+
+
+class FitSummaryOut(BaseModel):
+    """Buyers' fit verdicts in their reviews; advice only past the thresholds (docs)."""
+
+    verdicts: dict[str, int] = Field(description="runs_small, true_to_size, runs_large")
+    count: int
+    advice: FitAdviceOut | None
+
+
+class ItemFitOut(FitSummaryOut):
+    suggested_size: SavedSizeOut | None = Field(
+        description="Signed in with saved sizes and past the threshold: the item's size to "
+        "choose (the one the chart fits, moved by the advice); else null"
+    )

@@ -10,9 +10,17 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.accounts import saved_sizes
-from garderobe.catalog.fit import charts, presenters
+from garderobe.accounts.service import User
+from garderobe.catalog import service as items
+from garderobe.catalog.fit import advice, charts, presenters
 from garderobe.catalog.fit.profile import FitProfile, NoSavedSizes, profile
-from garderobe.catalog.fit.schemas import ConversionOut, SavedSizeOut, SavedSizesIn, SavedSizesOut
+from garderobe.catalog.fit.schemas import (
+    ConversionOut,
+    ItemFitOut,
+    SavedSizeOut,
+    SavedSizesIn,
+    SavedSizesOut,
+)
 from garderobe.catalog.taxonomy import service as taxonomy
 from garderobe.sizing.charts import SizeChart, default_chart
 from garderobe.sizing.conversion import SizeNotOnChart, convert
@@ -112,3 +120,10 @@ async def saved_profile(session: AsyncSession, user_id: uuid.UUID) -> FitProfile
     if not found:
         raise NoSavedSizes("fits=me needs saved sizes: PUT /api/v1/me/sizes first.")
     return found
+
+
+async def item_fit(session: AsyncSession, item_id: str, user: User | None) -> ItemFitOut:
+    """An active item's fit summary (404 otherwise) and, for `user`'s saved sizes, the
+    size to choose."""
+    item = await items.get_item(item_id, include_inactive=user is not None and user.is_admin)
+    return await advice.item_fit(session, item, user.id if user is not None else None)

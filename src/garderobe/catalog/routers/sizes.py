@@ -7,13 +7,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response, status
 
-from garderobe.accounts.dependencies import AdminUser, CurrentUser
+from garderobe.accounts.dependencies import AdminUser, CurrentUser, OptionalUser
 from garderobe.api.deps import DbSession, ReadSession
 from garderobe.catalog.fit import charts, presenters, service
 from garderobe.catalog.fit.schemas import (
     BrandChartOut,
     ChartOut,
     ConversionOut,
+    ItemFitOut,
     SavedSizesIn,
     SavedSizesOut,
     SizesOut,
@@ -153,3 +154,17 @@ async def save_my_sizes(
 ) -> SavedSizesOut:
     response.headers["Cache-Control"] = "private, no-store"
     return await service.save_my_sizes(session, user.id, body)
+
+
+@router.get(
+    "/items/{item_id}/fit",
+    response_model=ItemFitOut,
+    responses={404: {"description": "Problem: no such (active) item"}},
+    summary="An item's fit summary and, signed in with saved sizes, the size for you",
+)
+async def item_fit(
+    item_id: str, session: ReadSession, user: OptionalUser, response: Response
+) -> ItemFitOut:
+    # Personal when signed in: never from a shared cache (item detail is the shared part).
+    response.headers["Cache-Control"] = "private, no-store"
+    return await service.item_fit(session, item_id, user)
