@@ -1,10 +1,12 @@
 """The fit part of item detail: the verdicts and advice everyone sees (`summary_out`), and
 for a signed-in shopper with saved sizes the size of the item to choose (`item_fit`).
 
-The size to choose: of the item's own sizes, the smallest that fits the shopper on the
-item's chart (its brand's for the kind, else the default), moved by the advice's steps along
-the sizes the item comes in (one up when it runs small, one down when it runs large, kept at
-the ends). No advice (too few verdicts), no suggestion.
+The size to choose: the shopper's measure (their body's primary dimension, or the middle of
+their saved size's range on the default chart) is moved by the advice's `shift` (how many
+sizes off buyers found it: +1 when all say it runs small) times the width of a size, and the
+item's size whose range on its chart (its brand's for the kind, else the default) holds the
+moved measure is the one to choose; the nearest of the item's sizes when none holds it. No
+advice (too few verdicts), no suggestion.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from garderobe.accounts import saved_sizes
 from garderobe.catalog.documents import Item
 from garderobe.catalog.fit import charts, feedback
-from garderobe.catalog.fit.profile import FitProfile, fitting_values, garment_of, profile
+from garderobe.catalog.fit.profile import FitProfile, garment_of, profile
 from garderobe.catalog.fit.schemas import FitAdviceOut, FitSummaryOut, ItemFitOut, SavedSizeOut
-from garderobe.sizing.charts import default_chart, garment_kinds
+from garderobe.sizing.charts import SizeChart, default_chart, garment_kinds
 from garderobe.sizing.systems import size_system
 
 
@@ -45,21 +47,58 @@ def _item_sizes(item: Item) -> list[tuple[str, str]]:
     return sorted(known, key=lambda sv: (sv[0], size_system(sv[0]).rank(sv[1])))
 
 
+def measure_of(kind: str, wanted: FitProfile) -> float | None:
+    """The shopper's primary measure for a kind: their body's, else the middle of their saved
+    size's range on the kind's default chart."""
+    default = default_chart(kind)
+    for k, system, value in wanted.sizes:
+        row = default.row(system, value) if k == kind else None
+        if row is not None:
+            found = row.ranges[default.primary]
+            return (found.low + found.high) / 2
+    return dict(wanted.body).get(default.primary)
+
+
+def choose_size(
+    chart: SizeChart, own: list[tuple[str, str]], measure: float, shift: float
+) -> tuple[str, str] | None:
+    """Of the item's `own` sizes on the chart, the one whose primary range holds `measure`
+    moved by `shift` sizes (the width of the system's size that holds the measure), else
+    the nearest."""
+    best: tuple[float, tuple[str, str]] | None = None
+    for system, value in own:
+        row = chart.row(system, value)
+        if row is None:
+            continue
+        moved = measure + shift * _width_at(chart, system, measure)
+        found = row.ranges[chart.primary]
+        distance = max(found.low - moved, moved - found.high, 0.0)
+        if found.contains(moved):
+            return system, value
+        if best is None or distance < best[0]:
+            best = (distance, (system, value))
+    return None if best is None else best[1]
+
+
+def _width_at(chart: SizeChart, system: str, measure: float) -> float:
+    ranges = [r.ranges[chart.primary] for r in chart.rows_of(system)]
+    holding = [r.width for r in ranges if r.contains(measure)]
+    return holding[0] if holding else sorted(r.width for r in ranges)[len(ranges) // 2]
+
+
 async def suggested_size(
-    session: AsyncSession, item: Item, garment: str | None, wanted: FitProfile, steps: int
+    session: AsyncSession, item: Item, garment: str | None, wanted: FitProfile, shift: float
 ) -> tuple[str, str] | None:
     """The (system, value) of the item to choose (the module docstring), or None."""
     own = _item_sizes(item)
     for kind in wanted.kinds():
-        if garment_of(kind) not in (None, garment):
+        measure = measure_of(kind, wanted)
+        if garment_of(kind) not in (None, garment) or measure is None:
             continue
         chart = await charts.chart_for(session, kind, item.brand, completed=True)
-        fits = set(fitting_values(chart, wanted))
-        for system, value in own:
-            if (system, value) in fits and system in chart.systems():
-                line = [sv for sv in own if sv[0] == system]
-                at = min(max(line.index((system, value)) + steps, 0), len(line) - 1)
-                return line[at]
+        found = choose_size(chart, [sv for sv in own if sv[0] in chart.systems()], measure, shift)
+        if found is not None:
+            return found
     return None
 
 
@@ -72,7 +111,7 @@ async def item_fit(session: AsyncSession, item: Item, user_id: uuid.UUID | None)
         sizes = [(k, s["system"], s["value"]) for k, s in data.get("sizes", {}).items()]
         wanted = profile(sizes, data.get("body", {}))
         garment = await feedback.item_garment(item)
-        found = await suggested_size(session, item, garment, wanted, summary.advice.steps)
+        found = await suggested_size(session, item, garment, wanted, summary.advice.shift)
         if found is not None:
             label = size_system(found[0]).label_of(found[1])
             suggestion = SavedSizeOut(system=found[0], value=found[1], label=label)

@@ -3,11 +3,11 @@ turned into the size groups a listing filters on (`index.selection.SizeGroup`).
 
 A profile's size of a kind stands for its primary range on the kind's default chart (the
 shopper's "I wear UK 10"); on a chart (the default or an item brand's own) the sizes that fit
-are those equivalent to that range by the overlap rule (`sizing.conversion`). Body dimensions
-fit by the fit rule (the primary range contains the measure). A saved size wins over body
-dimensions for its kind. Each group pairs the sizes that fit on one chart with the items that
-chart speaks for: a brand's chart for that brand's items of the kind's garment, the default
-for the rest.
+are those sharing at least a quarter of the narrower range with it (`sizes_like`). Body dimensions
+fit sizes whose ranges come within MEASURE_TOLERANCE of each measure (the shopper's tape is
+not exact). A saved size wins over body dimensions for its kind. Each group pairs the sizes
+that fit on one chart with the items that chart speaks for: a brand's chart for that brand's
+items of the kind's garment, the default for the rest.
 """
 
 from __future__ import annotations
@@ -22,8 +22,20 @@ from garderobe.catalog.index.selection import SizeGroup
 from garderobe.catalog.index.tokens import TOKEN_SEPARATOR
 from garderobe.catalog.taxonomy import service as taxonomy
 from garderobe.errors import InvalidInput
-from garderobe.sizing.charts import SizeChart, default_chart, garment_kinds
-from garderobe.sizing.conversion import fitting_sizes, sizes_overlapping
+from garderobe.sizing.charts import (
+    DIMENSION_UNITS,
+    ChartRow,
+    DimensionRange,
+    SizeChart,
+    default_chart,
+    garment_kinds,
+)
+
+# Self-measured bodies are off by a centimetre or so (a few millimetres on a foot): a measure
+# within this of a size's range counts as fitting it, so a body near the edge between two
+# sizes is shown both, and a size two steps off (4 cm or more away) never.
+MEASURE_TOLERANCE: Mapping[str, float] = {"cm": 1.5, "mm": 2.5}
+SAVED_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -65,11 +77,46 @@ def fitting_values(chart: SizeChart, wanted: FitProfile) -> list[tuple[str, str]
             if chart.primary != default.primary:  # no common measure: the sizes themselves
                 found.append((system, value))
             else:
-                found += sizes_overlapping(chart, row.ranges[default.primary])
+                found += sizes_like(chart, row)
         return list(dict.fromkeys(found))
     if chart.primary not in body:
         return []
-    return fitting_sizes(chart, body)
+    return measured_fit(chart, body)
+
+
+def sizes_like(chart: SizeChart, saved: ChartRow) -> list[tuple[str, str]]:
+    """The sizes of `chart` that may fit someone who wears `saved` (a default chart's row):
+    every dimension both rows state shares at least SAVED_SHARE of the narrower range. Looser
+    than the filter's overlap rule (half): a saved size does not say where in its range the
+    body is, and a shopper would rather see a size too many than miss theirs."""
+
+    def close(a: DimensionRange, b: DimensionRange) -> bool:
+        return a.overlap(b) >= SAVED_SHARE * min(a.width, b.width) - 1e-9
+
+    return [
+        (row.system, row.value)
+        for code in chart.systems()
+        for row in chart.rows_of(code)
+        if all(close(r, row.ranges[d]) for d, r in saved.ranges.items() if d in row.ranges)
+    ]
+
+
+def measured_fit(chart: SizeChart, body: Mapping[str, float]) -> list[tuple[str, str]]:
+    """The sizes whose ranges hold each measure give or take MEASURE_TOLERANCE (at most half
+    the size's width): every dimension the row states and the body gives (the primary
+    always)."""
+
+    def near(dimension: str, low: float, high: float) -> bool:
+        measure = body[dimension]
+        slack = min(MEASURE_TOLERANCE[DIMENSION_UNITS[dimension]], (high - low) / 2)
+        return low < measure + slack and measure - slack < high
+
+    return [
+        (row.system, row.value)
+        for code in chart.systems()
+        for row in chart.rows_of(code)
+        if all(near(d, r.low, r.high) for d, r in row.ranges.items() if d in body)
+    ]
 
 
 def _tokens(facet: str, values: Iterable[str]) -> tuple[str, ...]:
