@@ -140,3 +140,46 @@ async def test_size_system_labels_the_size_facet_in_the_shoppers_system(
     assert labels == {"eu_women:36": "UK 10", "letter:S": "UK 10 / UK 12"}
     picked = await _ids(client, ("size", "letter:S"), ("size_system", "uk_women"))
     assert small in picked  # a facet value is taken back as the facet gives it
+
+
+async def _measured_tee(stores: Stores, chest_flat: float, size: str = "one_size:One size") -> str:
+    item = await create_listed_item(
+        stores,
+        title=f"Vintage tee {chest_flat}",
+        category="t-shirts",
+        category_path=TEES,
+        brand="uniqlo",
+        colours=["black"],
+        attributes={"chest_flat": chest_flat},
+        variants=[variant(size, "black")],
+        on_hand=[1],
+    )
+    return str(item.id)
+
+
+async def test_garment_measurements_filter_as_ranges(
+    client: httpx.AsyncClient, shop: Stores, index_mode: str
+) -> None:
+    narrow = await _measured_tee(shop, 44)
+    wide = await _measured_tee(shop, 50.5)
+    await _tee(shop, "uniqlo", "M")
+    low, high = ("attr.chest_flat.min", "48"), ("attr.chest_flat.max", "52")
+    assert await _ids(client, low, high) == {wide}
+    assert await _ids(client, ("attr.chest_flat.max", "46")) == {narrow}
+    assert await _ids(client, ("attr.chest_flat.min", "60")) == set()
+    bad = await client.get(ITEMS, params={"attr.chest_flat.min": "wide"})
+    assert bad.status_code == 422
+
+
+async def test_fits_me_uses_garment_measurements_with_the_stated_ease(
+    client: httpx.AsyncClient, shop: Stores, index_mode: str
+) -> None:
+    # Ease for tops: twice chest_flat is 4 to 16 cm more than the bust.
+    roomy = await _measured_tee(shop, 50)  # 100 cm round: 12 cm over a bust of 88
+    tight = await _measured_tee(shop, 44)  # 88 cm round: no ease
+    tent = await _measured_tee(shop, 60)  # 120 cm round: 32 cm over
+    labelled = await _measured_tee(shop, 50, "L")  # a chart size wins: L is bust [98, 107)
+    small = await _tee(shop, "uniqlo", "S")
+    found = await _ids(client, ("bust", "88"))
+    assert found == {roomy, small}
+    assert {tight, tent, labelled}.isdisjoint(found)

@@ -105,8 +105,10 @@ def _group_clause(vf: VariantFilter, groups: Sequence[SizeGroup], params: Params
             parts.append(f"facet_values && {params.bind(list(group.categories), 'text[]')}")
         if group.brands:
             parts.append(f"facet_values && {params.bind(list(group.brands), 'text[]')}")
-        if group.other_brands:
-            parts.append(f"NOT facet_values && {params.bind(list(group.other_brands), 'text[]')}")
+        if group.measured:
+            parts.append(f"facet_values && {params.bind(list(group.measured), 'text[]')}")
+        if group.excluded:
+            parts.append(f"NOT facet_values && {params.bind(list(group.excluded), 'text[]')}")
         found.append("(" + " AND ".join(parts) + ")")
     return "(" + " OR ".join(found) + ")" if found else "FALSE"
 

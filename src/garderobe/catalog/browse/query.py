@@ -3,6 +3,7 @@ and so share one cache entry."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
@@ -18,15 +19,39 @@ SortParam = Literal["newest", "price_asc", "price_desc", "relevance", "rating"]
 ATTRIBUTE_PREFIX = "attr."
 
 
+RANGE_ENDS = (".min", ".max")
+
+
 def attribute_filters(params: Mapping[str, Any]) -> dict[str, list[str]]:
     """`attr.fit=slim&attr.fit=regular` -> {"fit": ["slim", "regular"]}."""
     found: dict[str, list[str]] = {}
     getlist = getattr(params, "getlist", None)
     for key in params:
+        if key.endswith(RANGE_ENDS):
+            continue
         if key.startswith(ATTRIBUTE_PREFIX) and len(key) > len(ATTRIBUTE_PREFIX):
             values = getlist(key) if getlist else [params[key]]
             found[key[len(ATTRIBUTE_PREFIX) :]] = [str(v) for v in values]
     return found
+
+
+def attribute_ranges(params: Mapping[str, Any]) -> dict[str, tuple[float | None, float | None]]:
+    """`attr.chest_flat.min=50&attr.chest_flat.max=56` -> {"chest_flat": (50.0, 56.0)};
+    422 for an end that is not a finite number."""
+    found: dict[str, tuple[float | None, float | None]] = {}
+    for key in params:
+        if not (key.startswith(ATTRIBUTE_PREFIX) and key.endswith(RANGE_ENDS)):
+            continue
+        name, end = key[len(ATTRIBUTE_PREFIX) : -4], key[-3:]
+        try:
+            bound = float(params[key])
+        except ValueError:
+            raise InvalidInput(f"{key} must be a number.") from None
+        if not name or not math.isfinite(bound):
+            raise InvalidInput(f"{key} must be a finite number of an attribute.")
+        low, high = found.get(name, (None, None))
+        found[name] = (bound, high) if end == "min" else (low, bound)
+    return dict(sorted(found.items()))
 
 
 def _statuses(requested: list[str] | None) -> tuple[ItemStatus, ...]:
@@ -58,6 +83,8 @@ class ListingQuery:
     category: str | None = None
     fields: dict[str, list[str]] = field(default_factory=dict)
     attributes: dict[str, list[str]] = field(default_factory=dict)
+    # Number attributes as ranges (garment measurements): attr.<name>.min / .max.
+    ranges: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
     price_min: int | None = None
     price_max: int | None = None
     q: str | None = None
@@ -93,6 +120,7 @@ class ListingQuery:
         return cls(
             fields={k: _normalized(v) for k, v in sorted(fields.items()) if v},
             attributes={k: _normalized(v) for k, v in sorted(attribute_filters(params).items())},
+            ranges=attribute_ranges(params),
             q=words,
             sort=sort or ("relevance" if words else "newest"),
             statuses=_statuses(statuses),

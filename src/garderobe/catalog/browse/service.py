@@ -15,7 +15,7 @@ from garderobe.catalog import service as items
 from garderobe.catalog.browse import facets, listing, search, viewed
 from garderobe.catalog.browse import presenters as pages
 from garderobe.catalog.browse.query import ListingQuery
-from garderobe.catalog.fit import advice, feedback
+from garderobe.catalog.fit import advice, feedback, measures
 from garderobe.catalog.fit import profile as fit
 from garderobe.catalog.index import ratings
 from garderobe.catalog.index.selection import Selection
@@ -53,11 +53,16 @@ async def _selection(reader: Reader, query: ListingQuery) -> Selection:
     for name, wanted in (("fit", query.fit), ("size_across", query.size_across)):
         if wanted is not None:
             groups[name] = await fit.size_groups(reader.session, wanted)
+    attributes = dict(query.attributes)
+    for attribute, (low, high) in query.ranges.items():
+        found = await measures.values_in_range(reader.session, attribute, low, high)
+        given = attributes.get(attribute)
+        attributes[attribute] = [v for v in found if given is None or v in given] or [""]
     return Selection(
         size_groups=groups,
         category_path=query.category,
         fields=query.fields,
-        attributes=query.attributes,
+        attributes=attributes,
         price_min=query.price_min,
         price_max=query.price_max,
         in_stock=query.in_stock,

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from garderobe.accounts import saved_sizes
 from garderobe.catalog.documents import Item
 from garderobe.catalog.fit import charts, feedback
-from garderobe.catalog.fit.profile import FitProfile, garment_of, profile
+from garderobe.catalog.fit.profile import FitProfile, garment_of, measure_of, profile
 from garderobe.catalog.fit.schemas import FitAdviceOut, FitSummaryOut, ItemFitOut, SavedSizeOut
 from garderobe.sizing.charts import SizeChart, default_chart, garment_kinds
 from garderobe.sizing.systems import size_system
@@ -45,18 +45,6 @@ def _item_sizes(item: Item) -> list[tuple[str, str]]:
     sizes = {(v.size.system, v.size.value) for v in item.sellable_variants() if v.size}
     known = [(s, v) for s, v in sizes if s in charted]
     return sorted(known, key=lambda sv: (sv[0], size_system(sv[0]).rank(sv[1])))
-
-
-def measure_of(kind: str, wanted: FitProfile) -> float | None:
-    """The shopper's primary measure for a kind: their body's, else the middle of their saved
-    size's range on the kind's default chart."""
-    default = default_chart(kind)
-    for k, system, value in wanted.sizes:
-        row = default.row(system, value) if k == kind else None
-        if row is not None:
-            found = row.ranges[default.primary]
-            return (found.low + found.high) / 2
-    return dict(wanted.body).get(default.primary)
 
 
 def choose_size(

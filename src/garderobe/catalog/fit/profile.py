@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from garderobe.catalog.fit import charts
+from garderobe.catalog.fit import charts, measures
 from garderobe.catalog.index.selection import SizeGroup
 from garderobe.catalog.index.tokens import TOKEN_SEPARATOR
 from garderobe.catalog.taxonomy import service as taxonomy
@@ -119,6 +119,28 @@ def measured_fit(chart: SizeChart, body: Mapping[str, float]) -> list[tuple[str,
     ]
 
 
+def measure_of(kind: str, wanted: FitProfile) -> float | None:
+    """The shopper's primary measure for a kind: their body's, else the middle of their saved
+    size's range on the kind's default chart."""
+    default = default_chart(kind)
+    for k, system, value in wanted.sizes:
+        row = default.row(system, value) if k == kind else None
+        if row is not None:
+            found = row.ranges[default.primary]
+            return (found.low + found.high) / 2
+    return dict(wanted.body).get(default.primary)
+
+
+def _measures(kind: str, wanted: FitProfile) -> dict[str, float]:
+    """The body measures of the profile, and for the kind's primary dimension the middle of
+    its saved size when it gives no measure of its own."""
+    body = dict(wanted.body)
+    primary = default_chart(kind).primary
+    if primary not in body and (measure := measure_of(kind, wanted)) is not None:
+        body[primary] = measure
+    return body
+
+
 def _tokens(facet: str, values: Iterable[str]) -> tuple[str, ...]:
     return tuple(f"{facet}{TOKEN_SEPARATOR}{v}" for v in values)
 
@@ -133,6 +155,10 @@ async def size_groups(session: AsyncSession, wanted: FitProfile) -> tuple[SizeGr
         categories = () if garment is None else _tokens("category", leaves.get(garment, ()))
         if garment is not None and not categories:
             continue
+        body = _measures(kind, wanted)
+        measured = await measures.measured_group(session, kind, garment, categories, body)
+        if measured is not None and measured not in groups:
+            groups.append(measured)
         own = await charts.brand_charts(session, kind)
         for chart in [*map(charts.completed_chart, own), default_chart(kind)]:
             sizes = frozenset(f"{s}:{v}" for s, v in fitting_values(chart, wanted))

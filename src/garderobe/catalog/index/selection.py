@@ -39,15 +39,19 @@ IN_STOCK = f"{STOCK_FACET}{TOKEN_SEPARATOR}in"
 
 @dataclass(frozen=True)
 class SizeGroup:
-    """Items that a size chart speaks for, with the sizes on it that fit: an item in one of
-    the leaf `categories` (tokens; empty: any), of one of the `brands` (tokens; empty: any)
-    and none of `other_brands`, with an available variant of one of the `sizes` (size token
-    values, "letter:M"). `catalog.fit` builds them; one per (garment kind, brand chart)."""
+    """Items that a size chart (or garment measurements) speaks for, with the sizes that
+    fit: an item in one of the leaf `categories` (tokens; empty: any), of one of the `brands`
+    (tokens; empty: any), with none of the `excluded` tokens, with one of the `measured`
+    tokens (attribute values that fit; empty: not asked) and with an available variant of
+    one of the `sizes` (size token values, "letter:M"; empty: any available variant).
+    `catalog.fit` builds them; one per (garment kind, brand chart), and per kind one for
+    measured items."""
 
     categories: tuple[str, ...] = ()
     brands: tuple[str, ...] = ()
-    other_brands: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
     sizes: frozenset[str] = frozenset()
+    measured: tuple[str, ...] = ()
 
 
 @dataclass
@@ -192,7 +196,9 @@ def group_rows(
             rows &= union(group.categories)
         if group.brands:
             rows &= union(group.brands)
-        if group.other_brands:
-            rows -= union(group.other_brands)
+        if group.measured:
+            rows &= union(group.measured)
+        if group.excluded:
+            rows -= union(group.excluded)
         found |= rows
     return found
