@@ -158,17 +158,25 @@ def _counts(row: FitCounts | None) -> Counts:
 
 async def fit_summary(session: AsyncSession, item: Item) -> FitSummary:
     """The item's verdicts and the advice they (or its brand's) add up to."""
-    own = await session.scalar(
-        select(ItemFitVerdicts).where(ItemFitVerdicts.item_id == str(item.id))
-    )
-    brand = None
-    if own is not None and own.brand is not None and own.garment is not None:
-        brand = await session.get(BrandFitVerdicts, (own.brand, own.garment))
-    elif item.brand is not None:
-        garment = await item_garment(item)
-        brand = (
-            None if garment is None else await session.get(BrandFitVerdicts, (item.brand, garment))
-        )
+    own = await session.get(ItemFitVerdicts, str(item.id))
+    brand = await _brand_counts(session, item, own)
     counts, brand_counts = _counts(own), _counts(brand)
     version = f"f{own.version if own else 0}b{brand.version if brand else 0}"
     return FitSummary(counts, advice(counts, brand_counts), version)
+
+
+async def _brand_counts(
+    session: AsyncSession, item: Item, own: ItemFitVerdicts | None
+) -> BrandFitVerdicts | None:
+    if item.brand is None:
+        return None
+    rows = {
+        row.garment: row
+        for row in await session.scalars(
+            select(BrandFitVerdicts).where(BrandFitVerdicts.brand == item.brand)
+        )
+    }
+    if not rows:  # most brands: no verdicts, and no need to look the garment up
+        return None
+    garment = own.garment if own is not None else await item_garment(item)
+    return rows.get(garment) if garment is not None else None
