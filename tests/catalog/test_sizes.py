@@ -3,6 +3,8 @@ or the default), brand charts by admins, and the shopper's private saved sizes."
 
 from __future__ import annotations
 
+import json
+
 import httpx
 from sqlalchemy import select
 
@@ -194,3 +196,16 @@ async def test_admins_see_only_that_saved_sizes_exist(
     for response in (detail, await client.get("/api/v1/users", headers=admin)):
         assert "42.5" not in response.text
         assert "mens_shoes" not in response.text
+
+
+async def test_a_brand_chart_keeps_only_what_was_checked(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    # Python's JSON reader takes NaN, which PostgreSQL's jsonb refuses: unknown members
+    # must never reach the table.
+    body = json.dumps({**brand_chart(), "extra": float("nan")}, allow_nan=True)
+    headers = {**admin, "Content-Type": "application/json"}
+    put = await client.put(f"{CHARTS}/zara/womens_tops", headers=headers, content=body)
+    assert put.status_code == 201, put.text
+    chart = (await client.get(f"{SIZES}/charts/womens_tops", params={"brand": "zara"})).json()
+    assert [r["value"] for r in chart["rows"]] == ["XS", "S", "M", "L", "XL"]

@@ -53,7 +53,7 @@ async def put_brand_chart(
     if await taxonomy.find_brand(brand) is None:
         raise taxonomy.BrandMissing(f"No brand {brand!r}.")
     chart = checked_chart(brand, kind, data)
-    stored = {**data, "kind": kind, "brand": brand}
+    stored = chart_data(chart)
     row = await session.get(BrandSizeChart, (brand, kind))
     if row is None:
         session.add(BrandSizeChart(brand=brand, kind=kind, data=stored))
@@ -115,6 +115,35 @@ async def brand_chart_kinds(session: AsyncSession, brands: Sequence[str]) -> set
         select(BrandSizeChart.brand, BrandSizeChart.kind).where(BrandSizeChart.brand.in_(brands))
     )
     return {(brand, kind) for brand, kind in rows}
+
+
+def chart_data(chart: SizeChart) -> dict[str, Any]:
+    """The chart as the data `chart_from_data` reads, holding nothing but what it checked
+    (a request's unknown members never reach the table)."""
+    source = chart.source
+    return {
+        "kind": chart.kind,
+        "brand": chart.brand,
+        "primary": chart.primary,
+        "systems": list(chart.systems()),
+        "unmapped": {
+            system: {"values": list(values), "why": chart.unmapped_reasons.get(system, "")}
+            for system, values in chart.unmapped.items()
+        }
+        or None,
+        "rows": [
+            {"system": row.system, "value": row.value}
+            | {name: [r.low, r.high] for name, r in row.ranges.items()}
+            for row in chart.rows
+        ],
+        "source": {
+            "kind": source.kind,
+            "title": source.title,
+            "references": [vars(ref) for ref in source.references],
+            "derivation": source.derivation,
+            "notes": source.notes,
+        },
+    }
 
 
 def _read(row: BrandSizeChart) -> SizeChart:
