@@ -18,6 +18,7 @@ def import_models() -> None:
     """Import every SQLAlchemy model so Base.metadata knows all tables (Alembic needs this)."""
     import garderobe.accounts.models
     import garderobe.admin.models
+    import garderobe.catalog.fit.models
     import garderobe.catalog.index.models
     import garderobe.catalog.suppliers.models
     import garderobe.commerce.models
@@ -41,6 +42,7 @@ def routers() -> list[APIRouter]:
         images,
         items,
         search,
+        sizes,
         stock,
         suppliers,
         taxonomy,
@@ -71,6 +73,7 @@ def routers() -> list[APIRouter]:
         admin_reviews.router,
         recommended_items.router,
         my_recommendations.router,
+        sizes.router,
     ]
 
 

@@ -34,7 +34,9 @@ async def test_t_shirts_have_the_seeds_attributes_with_breadcrumb(
     body = (await client.get("/api/v1/categories/t-shirts")).json()
     assert [c["slug"] for c in body["breadcrumb"]] == ["clothes", "tops", "t-shirts"]
     schema = {a["name"]: a for a in body["attributes"]}
-    assert set(schema) == {"fit", "sleeves", "collar"}  # sleeves inherited from Tops
+    # sleeves and the garment measurements inherited from Tops
+    assert set(schema) == {"fit", "sleeves", "collar", "chest_flat", "garment_length"}
+    assert (schema["chest_flat"]["type"], schema["chest_flat"]["unit"]) == ("number", "cm")
     assert [c["label"] for c in schema["fit"]["choices"]] == [
         "Skinny",
         "Slim",

@@ -3,6 +3,7 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -15,7 +16,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from garderobe.infra.postgres import Base, TimestampMixin
@@ -83,3 +84,16 @@ class Address(TimestampMixin, Base):
         ),
         CheckConstraint("country ~ '^[A-Z]{2}$'", name="country_iso_alpha2"),
     )
+
+
+class SavedSizes(TimestampMixin, Base):
+    """A shopper's sizes per garment kind and body dimensions (`garderobe.catalog.fit`
+    checks them). Private: only the shopper reads them; deleted with the account."""
+
+    __tablename__ = "saved_sizes"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    # {"sizes": {kind: {"system": code, "value": value}}, "body": {dimension: measure}}
+    data: Mapped[dict[str, Any]] = mapped_column(JSONB)

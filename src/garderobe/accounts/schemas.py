@@ -92,6 +92,11 @@ class UserOut(BaseModel):
     is_active: bool
     email_confirmed_at: datetime | None
     created_at: datetime
+    has_saved_sizes: bool | None = Field(
+        default=None,
+        exclude_if=lambda found: found is None,
+        description="Admins only: whether the user saved sizes (what they saved is theirs only)",
+    )
 
 
 class ProfileUpdateIn(Request):

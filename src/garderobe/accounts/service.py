@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 from datetime import UTC, datetime
+from typing import Any
 
 from redis.asyncio import Redis
 from sqlalchemy import func, or_, select, tuple_
@@ -16,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe import mailer, ratelimit
-from garderobe.accounts import keys, sessions, verification
+from garderobe.accounts import keys, saved_sizes, sessions, verification
 from garderobe.accounts.models import Address, Role
 from garderobe.accounts.models import User as User  # re-exported: other domains' user type
 from garderobe.accounts.security import hash_password, needs_rehash, verify_password
@@ -263,6 +264,7 @@ async def delete_account(
     user.password_hash = hash_password(uuid.uuid4().hex)
     for address in await session.scalars(select(Address).where(Address.user_id == user.id)):
         await session.delete(address)
+    await saved_sizes.forget(session, user.id)
     await sessions.revoke_all(settings, redis, user.id)
     mailer.queue_mail(session, to=original_email, template="account_deleted", context={})
 
@@ -346,3 +348,19 @@ async def create_confirmed_customer(
     session.add(user)
     await session.flush()
     return user
+
+
+async def get_user_for_admin(
+    session: AsyncSession, user_id: uuid.UUID
+) -> tuple[User, set[uuid.UUID]]:
+    """A user and, of their id, whether they saved sizes (admins see only that)."""
+    user = await get_user(session, user_id)
+    return user, await saved_sizes.have_saved(session, [user.id])
+
+
+async def list_users_for_admin(
+    session: AsyncSession, **filters: Any
+) -> tuple[list[User], str | None, set[uuid.UUID]]:
+    """A page of users, the next cursor, and which of them saved sizes."""
+    users, next_cursor = await list_users(session, **filters)
+    return list(users), next_cursor, await saved_sizes.have_saved(session, [u.id for u in users])

@@ -22,6 +22,7 @@ from garderobe.admin.order_views import (
     TransactionAdmin,
 )
 from garderobe.admin.review_views import ReviewAdmin
+from garderobe.admin.size_chart_views import SizeChartAdmin
 from garderobe.admin.supplier_views import SupplierAdmin
 from garderobe.admin.views import AddressAdmin, AuditAdmin, StockAdmin, UserAdmin
 from garderobe.infra.stores import Stores
@@ -63,6 +64,7 @@ class Panel:
         for view in VIEWS:
             self.admin.add_view(type(view.__name__, (view,), {}))
         self.admin.add_view(CatalogAdmin)
+        self.admin.add_view(SizeChartAdmin)
 
     def bind(self, stores: Stores) -> None:
         self.sessionmaker.configure(bind=stores.engine)

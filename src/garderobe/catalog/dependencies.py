@@ -4,8 +4,8 @@ cache turnover of MongoDB-only writes."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from typing import Annotated
+from dataclasses import dataclass, replace
+from typing import Annotated, Literal
 
 from fastapi import Depends, Header, Query, Request
 
@@ -15,10 +15,12 @@ from garderobe.catalog import cache, service
 from garderobe.catalog.browse.query import ListingQuery, SortParam
 from garderobe.catalog.browse.service import Reader
 from garderobe.catalog.documents import MAX_AMOUNT, Item
+from garderobe.catalog.fit import service as fit
+from garderobe.catalog.fit.profile import profile
 from garderobe.catalog.index.tokens import RATING_FACET
 from garderobe.catalog.memory.index import MemoryIndex
 from garderobe.catalog.suppliers import service as suppliers
-from garderobe.errors import PreconditionRequired
+from garderobe.errors import PreconditionRequired, Unauthorized
 
 
 async def catalog_write(stores: StoresDep) -> AsyncIterator[None]:
@@ -165,4 +167,50 @@ async def listing_query(
     )
 
 
-ListingQueryDep = Annotated[ListingQuery, Depends(listing_query)]
+SizeSystemParam = Annotated[
+    str | None,
+    Query(max_length=40, description="Read `size` in this system, matched across systems"),
+]
+Measure = Annotated[float | None, Query(ge=0, le=400)]
+
+
+async def listing_fit(
+    query: Annotated[ListingQuery, Depends(listing_query)],
+    user: OptionalUser,
+    session: ReadSession,
+    fits: Annotated[
+        Literal["me"] | None,
+        Query(description="`me`: only items with an available size that fits your saved sizes"),
+    ] = None,
+    bust: Measure = None,
+    chest: Measure = None,
+    waist: Measure = None,
+    hips: Measure = None,
+    height: Measure = None,
+    inseam: Measure = None,
+    foot_length: Annotated[float | None, Query(ge=0, le=400, description="mm")] = None,
+    size_system: SizeSystemParam = None,
+) -> ListingQuery:
+    """The listing's query with what its items must fit: the caller's saved sizes (fits=me:
+    401 signed out, 422 `no-saved-sizes`) and/or body dimensions given here (cm; foot length
+    in mm, winning over saved ones), and its sizes read in `size_system`."""
+    given = {
+        "bust": bust,
+        "chest": chest,
+        "waist": waist,
+        "hips": hips,
+        "height": height,
+        "inseam": inseam,
+        "foot_length": foot_length,
+    }
+    body = {name: value for name, value in given.items() if value is not None}
+    wanted = profile([], body) if body else None
+    if fits == "me":
+        if user is None:
+            raise Unauthorized("fits=me needs you signed in.")
+        saved = await fit.saved_profile(session, user.id)
+        wanted = profile(saved.sizes, {**dict(saved.body), **body})
+    return replace(query, fit=wanted).with_size_system(size_system)
+
+
+ListingQueryDep = Annotated[ListingQuery, Depends(listing_fit)]

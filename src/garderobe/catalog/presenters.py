@@ -28,11 +28,13 @@ ADMIN_ONLY_VARIANT_FIELDS = frozenset({"stock"})
 _VARIANTS = TypeAdapter(list[VariantOut])
 
 
-def etag(item: Item, rating_version: int = 0) -> str:
+def etag(item: Item, rating_version: int = 0, fit_version: str = "") -> str:
     """A strong ETag naming the item and its revision: `"<id>-<revision>"`; item detail
-    adds `.<n>` once the item has a rating summary (its n-th change), so a new review never
-    leaves a client with a stale 304."""
-    suffix = f".{rating_version}" if rating_version else ""
+    adds `.<n>` once the item has a rating summary (its n-th change), and `.<fit version>`
+    once it or its brand has fit verdicts, so a new review never leaves a client with a
+    stale 304."""
+    suffix = f".{rating_version}" if rating_version or fit_version else ""
+    suffix += f".{fit_version}" if fit_version else ""
     return f'"{item.id}-{item.revision}{suffix}"'
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from garderobe.api.fields import Omittable, Request, UtcDatetime
 from garderobe.catalog.documents import Item, ItemStatus, Money
+from garderobe.catalog.fit.schemas import FitSummaryOut
 from garderobe.catalog.variants.schemas import Availability, PriceRange, VariantIn, VariantOut
 
 MAX_VARIANTS = 200
@@ -141,6 +142,12 @@ class ItemOut(BaseModel):
     )
     price_range: PriceRange | None = Field(
         default=None, description="Lowest and highest price of what is available"
+    )
+    fit: FitSummaryOut | None = Field(
+        default=None,
+        exclude_if=lambda found: found is None,
+        description="Item detail: buyers' fit verdicts and, past the threshold, the advice "
+        "(the size for you: GET /api/v1/items/{id}/fit)",
     )
 
     @classmethod

@@ -79,3 +79,26 @@ async def purchases_of_item(
         )
         for row in await session.execute(query)
     ]
+
+
+@dataclass(frozen=True)
+class BoughtSize:
+    """The variant and size label an order line of the user's snapshot (fit feedback)."""
+
+    variant_id: str | None
+    size: str | None
+
+
+async def sizes_bought(session: AsyncSession, user_id: uuid.UUID, item_id: str) -> list[BoughtSize]:
+    """The variants and sizes of the user's order lines of the item, of orders not cancelled."""
+    query = (
+        select(OrderItem.variant_id, OrderItem.size)
+        .join(Order, Order.id == OrderItem.order_id)
+        .where(
+            Order.user_id == user_id,
+            OrderItem.item_id == item_id,
+            Order.status != OrderStatus.CANCELLED,
+        )
+        .distinct()
+    )
+    return [BoughtSize(row.variant_id, row.size) for row in await session.execute(query)]

@@ -55,10 +55,17 @@ class Review(TimestampMixin, Base):
     moderation_reason: Mapped[str | None] = mapped_column(Text)
     moderated_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     moderated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # How it fitted, and the size bought ("letter:M", a size of one of the buyer's order lines
+    # of the item); both or neither.
+    fit_verdict: Mapped[str | None] = mapped_column(String(16))
+    fit_size: Mapped[str | None] = mapped_column(String(60))
 
     __table_args__ = (
         UniqueConstraint("user_id", "item_id"),
         CheckConstraint("rating BETWEEN 1 AND 5", name="rating_in_range"),
+        CheckConstraint(
+            "fit_verdict IN ('runs_small', 'true_to_size', 'runs_large')", name="fit_verdict_known"
+        ),
         # The keyset pages: an item's reviews newest first or by rating, and moderation's
         # lists by status.
         Index("ix_reviews_item_newest", "item_id", "created_at", "id"),

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from garderobe.reviews.models import Review
-from garderobe.reviews.schemas import AdminReviewOut, ReviewOut
+from garderobe.reviews.schemas import AdminReviewOut, ReviewFitOut, ReviewOut
+from garderobe.sizing.systems import size_system
+
+
+def fit_out(review: Review) -> ReviewFitOut | None:
+    if review.fit_verdict is None or review.fit_size is None:
+        return None
+    system, _, value = review.fit_size.partition(":")
+    label = value if system == "other" else size_system(system).label_of(value)
+    return ReviewFitOut(verdict=review.fit_verdict, size=review.fit_size, label=label)
 
 
 def author_name(full_name: str) -> str:
@@ -20,6 +29,7 @@ def review_out(review: Review, full_name: str) -> ReviewOut:
         title=review.title,
         body=review.body,
         author=author_name(full_name),
+        fit=fit_out(review),
         status=review.status,
         created_at=review.created_at,
         updated_at=review.updated_at,

@@ -19,16 +19,38 @@ class Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+FitVerdict = Literal["runs_small", "true_to_size", "runs_large"]
+
+
+class ReviewFitIn(Request):
+    verdict: FitVerdict
+    size: str = Field(
+        min_length=1,
+        max_length=40,
+        description="The size you bought, as ordered ('M', 'EU 38', 'letter:M')",
+    )
+
+
+class ReviewFitOut(BaseModel):
+    verdict: FitVerdict
+    size: str = Field(description='The size bought, as a size filter takes it ("letter:M")')
+    label: str
+
+
 class ReviewIn(Request):
     rating: int = Field(ge=1, le=5, description="Stars, 1 to 5")
     title: str | None = Field(default=None, min_length=1, max_length=MAX_TITLE)
     body: str | None = Field(default=None, min_length=1, max_length=MAX_BODY)
+    fit: ReviewFitIn | None = Field(
+        default=None, description="How it fitted, in a size you ordered (422 otherwise)"
+    )
 
 
 class ReviewPatch(Request):
     rating: Omittable[int] = Field(default=None, ge=1, le=5)
     title: str | None = Field(default=None, min_length=1, max_length=MAX_TITLE)
     body: str | None = Field(default=None, min_length=1, max_length=MAX_BODY)
+    fit: ReviewFitIn | None = Field(default=None, description="null clears it")
 
 
 class ModerationIn(Request):
@@ -45,6 +67,7 @@ class ReviewOut(BaseModel):
     body: str | None
     author: str = Field(description="The reviewer's first name")
     verified_purchase: bool = True
+    fit: ReviewFitOut | None = None
     status: ReviewStatus
     created_at: UtcDatetime
     updated_at: UtcDatetime

@@ -25,6 +25,7 @@ from garderobe.catalog import service as catalog
 from garderobe.catalog.index import ratings
 from garderobe.commerce import purchases
 from garderobe.errors import Conflict, Forbidden, NotFound
+from garderobe.reviews import fit
 from garderobe.reviews.models import Review, ReviewStatus
 
 # Creates, edits and deletes per user and window: enough for a buyer, not for a script.
@@ -95,6 +96,7 @@ async def create(
     await _count_write(redis, user)
     item = await catalog.get_item(item_id)  # sold items too: buyers review what they got
     order_id = await verified_order(session, user, str(item.id))
+    fields = await fit.take_fit(session, user, item, fields)
     # ON CONFLICT: of two concurrent first reviews one inserts, the other is told 409.
     review_id = await session.scalar(
         insert(Review)
@@ -119,6 +121,7 @@ async def create(
         )
     review = await get(session, review_id)
     await ratings.apply_rating_change(session, review.item_id, None, counted(review))
+    await fit.report(session, review.item_id, None, fit.counted(review))
     return review
 
 
@@ -148,11 +151,15 @@ async def update(
     """Change the user's own review (rating, title, body; null clears title or body)."""
     await _count_write(redis, user)
     review = await _own(session, user, review_id)
-    before = counted(review)
+    before, fitted = counted(review), fit.counted(review)
+    if "fit" in changes:
+        item = await catalog.get_item(review.item_id)
+        changes = await fit.take_fit(session, user, item, changes)
     for name, value in changes.items():
         setattr(review, name, value)
     await session.flush()
     await ratings.apply_rating_change(session, review.item_id, before, counted(review))
+    await fit.report(session, review.item_id, fitted, fit.counted(review))
     return review
 
 
@@ -161,6 +168,7 @@ async def delete(session: AsyncSession, redis: Redis, user: User, review_id: uui
     await _count_write(redis, user)
     review = await _own(session, user, review_id)
     await ratings.apply_rating_change(session, review.item_id, counted(review), None)
+    await fit.report(session, review.item_id, fit.counted(review), None)
     await session.delete(review)
     await session.flush()
 
@@ -176,11 +184,12 @@ async def moderate(
     Hiding takes the rating out of the item's summary, restoring puts it back. The API and
     the admin panel both come here."""
     review = await get(session, review_id, lock=True)
-    before, old = review.status, counted(review)
+    before, old, fitted = review.status, counted(review), fit.counted(review)
     review.status = status
     review.moderation_reason = reason
     review.moderated_by = moderator.id
     review.moderated_at = datetime.now(UTC)
     await session.flush()
     await ratings.apply_rating_change(session, review.item_id, old, counted(review))
+    await fit.report(session, review.item_id, fitted, fit.counted(review))
     return before, review

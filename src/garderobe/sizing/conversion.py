@@ -111,6 +111,18 @@ def equivalent_sizes(chart: SizeChart, system: str, value: str) -> list[tuple[st
     ]
 
 
+def sizes_overlapping(chart: SizeChart, wanted: DimensionRange) -> list[tuple[str, str]]:
+    """Every (system, value) of the chart whose primary range is equivalent to `wanted` (a
+    range of the chart's primary dimension, e.g. a size's on another chart) by the overlap
+    rule. In the chart's system order, then scale order."""
+    return [
+        (row.system, row.value)
+        for code in chart.systems()
+        for row in chart.rows_of(code)
+        if _equivalent(wanted, row.ranges[chart.primary])
+    ]
+
+
 def fitting_sizes(chart: SizeChart, body: Mapping[str, float]) -> list[tuple[str, str]]:
     """The sizes of the chart that fit a body, by the fit rule (the module docstring).
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, status
 
 from garderobe.accounts import addresses, service
 from garderobe.accounts.dependencies import AdminUser, CurrentUser
-from garderobe.accounts.models import Role
+from garderobe.accounts.models import Role, User
 from garderobe.accounts.schemas import (
     AddressIn,
     AddressOut,
@@ -101,15 +101,22 @@ async def list_users(
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> UserPage:
-    users, next_cursor = await service.list_users(
+    users, next_cursor, sized = await service.list_users_for_admin(
         session, email=email, role=role, active=active, cursor=cursor, limit=limit
     )
-    return UserPage(items=[UserOut.model_validate(u) for u in users], next_cursor=next_cursor)
+    return UserPage(items=[_admin_out(u, sized) for u in users], next_cursor=next_cursor)
+
+
+def _admin_out(user: User, sized: set[uuid.UUID]) -> UserOut:
+    out = UserOut.model_validate(user)
+    out.has_saved_sizes = user.id in sized
+    return out
 
 
 @router.get("/{user_id}", response_model=UserOut, responses=_NOT_FOUND, summary="One user (admin)")
 async def get_user(user_id: uuid.UUID, _: AdminUser, session: DbSession) -> UserOut:
-    return UserOut.model_validate(await service.get_user(session, user_id))
+    user, sized = await service.get_user_for_admin(session, user_id)
+    return _admin_out(user, sized)
 
 
 @router.patch(

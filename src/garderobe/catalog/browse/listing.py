@@ -12,6 +12,7 @@ counts are `browse.facets`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +25,7 @@ from garderobe.catalog.documents import MAX_AMOUNT
 from garderobe.catalog.index.selection import (
     VARIANT,
     Selection,
+    SizeGroup,
     VariantFilter,
     category_token,
     filter_tokens,
@@ -94,13 +96,34 @@ def _variant_clause(vf: VariantFilter, params: Params) -> str:
     )
 
 
+def _group_clause(vf: VariantFilter, groups: Sequence[SizeGroup], params: Params) -> str:
+    """Rows in one of the size groups (`index.selection.SizeGroup`)."""
+    found = []
+    for group in groups:
+        parts = [f"facet_values && {params.bind(vf.tokens(sizes=sorted(group.sizes)), 'text[]')}"]
+        if group.categories:
+            parts.append(f"facet_values && {params.bind(list(group.categories), 'text[]')}")
+        if group.brands:
+            parts.append(f"facet_values && {params.bind(list(group.brands), 'text[]')}")
+        if group.measured:
+            parts.append(f"facet_values && {params.bind(list(group.measured), 'text[]')}")
+        if group.excluded:
+            parts.append(f"NOT facet_values && {params.bind(list(group.excluded), 'text[]')}")
+        found.append("(" + " AND ".join(parts) + ")")
+    return "(" + " OR ".join(found) + ")" if found else "FALSE"
+
+
 def clauses(selection: Selection, params: Params) -> dict[str, str]:
-    """One SQL condition per facet on the item that has a filter, and the variant filter's."""
+    """One SQL condition per facet on the item that has a filter, the variant filter's, and
+    one per fit clause (its size groups)."""
     found: dict[str, str] = {}
     for facet, tokens in filter_tokens(selection).items():
         found[facet] = f"facet_values && {params.bind(tokens, 'text[]')}"
-    if vf := variant_filter(selection):
+    vf = variant_filter(selection)
+    if vf:
         found[VARIANT] = _variant_clause(vf, params)
+    for name, groups in selection.size_groups.items():
+        found[name] = _group_clause(vf, groups, params)
     return found
 
 

@@ -19,6 +19,7 @@ from garderobe.catalog.browse.schemas import (
 )
 from garderobe.catalog.browse.search import SearchHit
 from garderobe.catalog.documents import Money
+from garderobe.catalog.fit.presenters import label_in
 from garderobe.catalog.index.offers import SIZE_FACET, size_of_token
 from garderobe.catalog.index.tokens import CATEGORY_SEPARATOR, PRICE_BOUNDARIES
 from garderobe.catalog.presenters import public_fields
@@ -30,8 +31,9 @@ from garderobe.catalog.variants.presenters import size_label
 _SUGGESTIONS = TypeAdapter(list[str])
 
 
-def facets_out(counts: FacetCounts) -> Facets:
-    """The facets' body: value counts per field, price range and buckets."""
+def facets_out(counts: FacetCounts, size_system: str | None = None) -> Facets:
+    """The facets' body: value counts per field, price range and buckets; sizes labelled
+    in the shopper's `size_system` where a chart converts them."""
     bounds = PRICE_BOUNDARIES
     buckets = [
         PriceBucket(
@@ -43,7 +45,9 @@ def facets_out(counts: FacetCounts) -> Facets:
     ]
     return Facets(
         fields={
-            name: [FacetValue(value=v, count=c, label=_label(name, v)) for v, c in values]
+            name: [
+                FacetValue(value=v, count=c, label=_label(name, v, size_system)) for v, c in values
+            ]
             for name, values in counts.fields.items()
         },
         price=PriceFacet(min=counts.price_min, max=counts.price_max, buckets=buckets),
@@ -51,13 +55,18 @@ def facets_out(counts: FacetCounts) -> Facets:
 
 
 def page_json(
-    cards: list[ItemOut], next_cursor: str | None, counts: FacetCounts | None, *, admin: bool
+    cards: list[ItemOut],
+    next_cursor: str | None,
+    counts: FacetCounts | None,
+    *,
+    admin: bool,
+    size_system: str | None = None,
 ) -> bytes:
     """A listing page as JSON: for non-admins its items without the admin-only keys."""
     body = ItemPage(
         items=cards,
         next_cursor=next_cursor,
-        facets=facets_out(counts) if counts is not None else None,
+        facets=facets_out(counts, size_system) if counts is not None else None,
     )
     exclude: dict[str, Any] | None = None if admin else {"items": {"__all__": public_fields()}}
     return body.model_dump_json(exclude=exclude).encode()
@@ -98,8 +107,12 @@ def suggestions_json(found: list[str]) -> bytes:
     return _SUGGESTIONS.dump_json(found)
 
 
-def _label(facet: str, value: object) -> str | None:
+def _label(facet: str, value: object, size_system: str | None) -> str | None:
     if facet != SIZE_FACET or not isinstance(value, str):
         return None
     size = size_of_token(value)
-    return size_label(size) if size is not None else None
+    if size is None:
+        return None
+    if size_system is not None and size.system != size_system:
+        return label_in(size_system, size.system, size.value) or size_label(size)
+    return size_label(size)

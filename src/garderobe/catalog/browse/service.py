@@ -15,6 +15,8 @@ from garderobe.catalog import service as items
 from garderobe.catalog.browse import facets, listing, search, viewed
 from garderobe.catalog.browse import presenters as pages
 from garderobe.catalog.browse.query import ListingQuery
+from garderobe.catalog.fit import advice, feedback, measures
+from garderobe.catalog.fit import profile as fit
 from garderobe.catalog.index import ratings
 from garderobe.catalog.index.selection import Selection
 from garderobe.catalog.memory.index import MemoryIndex
@@ -47,10 +49,20 @@ async def _selection(reader: Reader, query: ListingQuery) -> Selection:
     tsquery = None
     if query.q:
         tsquery = search.to_tsquery(await search.query_terms(reader.session, query.q), "&")
+    groups = {}
+    for name, wanted in (("fit", query.fit), ("size_across", query.size_across)):
+        if wanted is not None:
+            groups[name] = await fit.size_groups(reader.session, wanted)
+    attributes = dict(query.attributes)
+    for attribute, (low, high) in query.ranges.items():
+        found = await measures.values_in_range(reader.session, attribute, low, high)
+        given = attributes.get(attribute)
+        attributes[attribute] = [v for v in found if given is None or v in given] or [""]
     return Selection(
+        size_groups=groups,
         category_path=query.category,
         fields=query.fields,
-        attributes=query.attributes,
+        attributes=attributes,
         price_min=query.price_min,
         price_max=query.price_max,
         in_stock=query.in_stock,
@@ -85,7 +97,11 @@ async def page_body(reader: Reader, query: ListingQuery) -> tuple[bytes, str]:
         admin=query.admin,
         cards=True,
     )
-    return digested(pages.page_json(cards, found.next_cursor, counted, admin=query.admin))
+    return digested(
+        pages.page_json(
+            cards, found.next_cursor, counted, admin=query.admin, size_system=query.size_system
+        )
+    )
 
 
 async def list_items(reader: Reader, query: ListingQuery) -> Cached:
@@ -107,7 +123,11 @@ async def item_detail(
         out = await presenters.item_out(
             reader.session, item, reader.storage, reader.settings, rating, admin=admin
         )
-        return presenters.item_json(out, admin=admin), presenters.etag(item, version)
+        fitted = await feedback.fit_summary(reader.session, item)
+        out.fit = advice.summary_out(fitted)
+        fit_version = "" if fitted.version == feedback.NO_VERDICTS else fitted.version
+        tag = presenters.etag(item, version, fit_version)
+        return presenters.item_json(out, admin=admin), tag
 
     if admin:  # exact stock, which a reservation changes without turning the cache over
         cached = Cached(*await body(), "bypass")

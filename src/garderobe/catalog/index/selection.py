@@ -14,9 +14,9 @@ one variant filter, met when one offer meets all of them.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from garderobe.catalog.documents import OTHER_SIZE, ItemStatus
 from garderobe.catalog.index.offers import (
@@ -37,6 +37,23 @@ OFFER_FACETS = (SIZE_FACET, COLOUR_FACET)
 IN_STOCK = f"{STOCK_FACET}{TOKEN_SEPARATOR}in"
 
 
+@dataclass(frozen=True)
+class SizeGroup:
+    """Items that a size chart (or garment measurements) speaks for, with the sizes that
+    fit: an item in one of the leaf `categories` (tokens; empty: any), of one of the `brands`
+    (tokens; empty: any), with none of the `excluded` tokens, with one of the `measured`
+    tokens (attribute values that fit; empty: not asked) and with an available variant of
+    one of the `sizes` (size token values, "letter:M"; empty: any available variant).
+    `catalog.fit` builds them; one per (garment kind, brand chart), and per kind one for
+    measured items."""
+
+    categories: tuple[str, ...] = ()
+    brands: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+    sizes: frozenset[str] = frozenset()
+    measured: tuple[str, ...] = ()
+
+
 @dataclass
 class Selection:
     """A listing's filters and page, as the index answers them."""
@@ -53,6 +70,8 @@ class Selection:
     cursor: str | None = None
     limit: int = 24
     statuses: tuple[ItemStatus, ...] = (ItemStatus.ACTIVE,)
+    # Fit clauses ("fit", "size_across"): an item passes one when it is in one of its groups.
+    size_groups: dict[str, tuple[SizeGroup, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -162,3 +181,24 @@ def status_tokens(selection: Selection) -> list[str]:
 def category_token(selection: Selection) -> str | None:
     path = selection.category_path
     return f"category{TOKEN_SEPARATOR}{path}" if path else None
+
+
+def group_rows(
+    union: Callable[[Sequence[str]], Any], vf: VariantFilter, groups: Sequence[SizeGroup]
+) -> Any:
+    """The rows (bitmaps, from `union` of tokens) in one of the groups: the in-memory twin of
+    `browse.listing`'s group clause. A group's sizes pair with the filter's colours, so the
+    same variant has both."""
+    found = union([])
+    for group in groups:
+        rows = union(vf.tokens(sizes=sorted(group.sizes)))
+        if group.categories:
+            rows &= union(group.categories)
+        if group.brands:
+            rows &= union(group.brands)
+        if group.measured:
+            rows &= union(group.measured)
+        if group.excluded:
+            rows -= union(group.excluded)
+        found |= rows
+    return found

@@ -28,6 +28,7 @@ from garderobe.catalog.index.selection import (
     VariantFilter,
     category_token,
     filter_tokens,
+    group_rows,
     status_tokens,
     variant_filter,
 )
@@ -56,6 +57,8 @@ class Counting:
             rows &= state.tokens.get(category, BitMap())
         self.rows = rows
         self.passing = {f: state.union(t) for f, t in filter_tokens(selection).items()}
+        for name, groups in selection.size_groups.items():  # fits=me, sizes across systems
+            self.passing[name] = group_rows(state.union, self.vf, groups)
         self.in_price: BitMap | None = None
         if self.vf.priced:  # one range for every facet (a range reads its end bins' items)
             self.in_price = state.price_range(self.vf.price_min, self.vf.price_max)

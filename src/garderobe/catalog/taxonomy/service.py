@@ -75,6 +75,22 @@ def merge_garment(chain: Sequence[Category]) -> str | None:
     return next((c.garment for c in reversed(chain) if c.garment), None)
 
 
+async def leaves_by_garment() -> dict[str, list[str]]:
+    """The slugs of the leaf categories (where items are) per effective garment."""
+    categories = await Category.find_all().to_list()
+    by_slug = {c.slug: c for c in categories}
+    parents = {c.parent for c in categories if c.parent}
+    found: dict[str, list[str]] = {}
+    for category in categories:
+        if category.slug in parents:
+            continue
+        chain = [by_slug[slug] for slug in category.path if slug in by_slug]
+        garment = merge_garment(chain)
+        if garment is not None:
+            found.setdefault(garment, []).append(category.slug)
+    return {garment: sorted(slugs) for garment, slugs in found.items()}
+
+
 async def effective_attributes(category: Category) -> list[AttributeDefinition]:
     return merge_attributes(await ancestors(category))
 
