@@ -232,7 +232,11 @@ async def _edit(
     if "stock" in change:  # the first variant's units, as an admin sets them
         first = current.sellable_variants()[0].id
         url = f"/api/v1/admin/stock/{item.id}/variants/{first}"
-        response = await client.put(url, json={"on_hand": change["stock"]}, headers=admin)
+        held = (await client.get(f"/api/v1/admin/stock/{item.id}", headers=admin)).json()
+        reserved = next(v["reserved"] for v in held["variants"] if v["variant_id"] == first)
+        # Never below what open orders hold (that is a 409, tested in commerce).
+        on_hand = max(change["stock"], reserved)
+        response = await client.put(url, json={"on_hand": on_hand}, headers=admin)
     else:
         response = await client.patch(
             f"{ITEMS}/{item.id}",
