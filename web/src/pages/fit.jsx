@@ -52,9 +52,11 @@ export function SizeGuide({ kinds, brand, systemFor, systemLabels }) {
     <>
       <button type="button" className="link-button" onClick={show} aria-haspopup="dialog">Size guide</button>
       <dialog ref={dialog} className="size-guide" aria-labelledby="size-guide-title" onClose={() => setOpen(false)}>
-        <h2 id="size-guide-title">Size guide</h2>
+        <div className="dialog-head">
+          <h2 id="size-guide-title">Size guide</h2>
+          <button type="button" onClick={close}>Close</button>
+        </div>
         {open && <Chart kinds={kinds} brand={brand} systemFor={systemFor} systemLabels={systemLabels} />}
-        <button type="button" onClick={close}>Close</button>
       </dialog>
     </>
   );
