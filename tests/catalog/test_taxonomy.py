@@ -94,3 +94,19 @@ async def test_unknown_category_is_404(client: httpx.AsyncClient, shop: Stores) 
     response = await client.get("/api/v1/categories/ballgowns")
     assert response.status_code == 404
     assert response.json()["type"].endswith("/category-not-found")
+
+
+async def test_a_category_says_what_its_items_are_worn_as(
+    client: httpx.AsyncClient, shop: Stores
+) -> None:
+    garments = {
+        slug: (await client.get(f"/api/v1/categories/{slug}")).json()["garment"]
+        for slug in ("t-shirts", "trousers", "jeans", "clothes")
+    }
+    # Inherited from the nearest ancestor that says (t-shirts from tops, jeans its own).
+    assert garments == {
+        "t-shirts": "tops",
+        "trousers": "bottoms",
+        "jeans": "jeans",
+        "clothes": None,
+    }

@@ -52,7 +52,8 @@ async function refresh() {
   return refreshing;
 }
 
-export async function api(path, { method = "GET", body, headers = {}, form } = {}, retried = false) {
+// `cache: "no-store"` for what is personal (the size for you): never kept by the browser.
+export async function api(path, { method = "GET", body, headers = {}, form, cache } = {}, retried = false) {
   const h = { Accept: "application/json", ...headers };
   const t = tokens();
   if (t?.access_token) h.Authorization = `Bearer ${t.access_token}`;
@@ -62,9 +63,10 @@ export async function api(path, { method = "GET", body, headers = {}, form } = {
     method,
     headers: h,
     body: body !== undefined ? JSON.stringify(body) : form,
+    cache,
   });
   if (r.status === 401 && t?.refresh_token && !retried && (await refresh())) {
-    return api(path, { method, body, headers, form }, true);
+    return api(path, { method, body, headers, form, cache }, true);
   }
   if (r.status === 204) return null;
   const data = await r.json().catch(() => ({ title: r.statusText }));

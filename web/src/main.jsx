@@ -9,6 +9,7 @@ import { ItemPage } from "./pages/item.jsx";
 import { Confirm, Forgot, Login, Register, Reset } from "./pages/auth.jsx";
 import { CartPage, Checkout, OrderPage, Orders } from "./pages/commerce.jsx";
 import { Account } from "./pages/account.jsx";
+import { MySizes } from "./pages/sizes.jsx";
 import "./style.css";
 
 function route(path) {
@@ -26,7 +27,7 @@ function route(path) {
     case "cart": return [CartPage];
     case "checkout": return [Checkout];
     case "orders": return parts[1] ? [OrderPage, parts[1]] : [Orders];
-    case "account": return [Account];
+    case "account": return parts[1] === "sizes" ? [MySizes] : [Account];
     default: return [NotFound];
   }
 }
@@ -83,6 +84,7 @@ function App() {
           {signedIn ? (
             <>
               <Link to="/orders">Orders</Link>
+              <Link to="/account/sizes">My sizes</Link>
               <Link to="/account">Account</Link>
             </>
           ) : (

@@ -37,6 +37,7 @@ PAGES = (
     "/orders",
     "/orders/{order_id}",
     "/account",
+    "/account/sizes",
 )
 
 

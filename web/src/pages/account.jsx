@@ -49,6 +49,7 @@ export function Account() {
       <h1>Your account</h1>
       <ErrorMessage error={me.error} />
       {me.data && <p>{me.data.full_name} · {me.data.email}</p>}
+      <p><Link to="/account/sizes">My sizes</Link>: your sizes and measurements, for "Fits me" and the size for you.</p>
       <h2>Addresses</h2>
       <ul className="lines">
         {addresses.data?.map((a) => (

@@ -2,23 +2,33 @@ import { useEffect, useState } from "react";
 import { api, money, setCartToken, tokens } from "../api.js";
 import { ErrorMessage, Loading, thumbnail, useApi } from "../components.jsx";
 import { Link } from "../router.jsx";
-import { AVAILABILITY, chosenVariant, firstChoice, priceText } from "../variants.js";
+import { chartKindsFor } from "../sizes.js";
+import { AVAILABILITY, chosenVariant, firstChoice, priceText, sizeAvailable, sizeKey } from "../variants.js";
+import { FitAdvice, SizeGuide } from "./fit.jsx";
 import { VariantPickers } from "./pickers.jsx";
 
 const STATUS = { sold: "Sold", draft: "Not for sale yet", archived: "No longer sold" };
 
 export function ItemPage({ param: id }) {
   const { data: item, error, loading } = useApi(() => api(`/items/${id}`), [id]);
-  const [category, setCategory] = useState({ labels: {}, systems: [] });
+  const [category, setCategory] = useState({ labels: {}, systems: [], garment: null });
   const [choice, setChoice] = useState({ size: null, colour: null });
+  const sizing = useSizing(item);
   useEffect(() => {
     if (!item) return;
     setChoice(firstChoice(item.variants));
     api(`/categories/${item.category}`).then(
-      (c) => setCategory({ labels: Object.fromEntries(c.attributes.map((a) => [a.name, a])), systems: c.size_systems || [] }),
+      (c) => setCategory({ labels: Object.fromEntries(c.attributes.map((a) => [a.name, a])), systems: c.size_systems || [], garment: c.garment }),
       () => {},
     );
   }, [item]);
+  // The size for you is chosen for the shopper once it is known, unless they chose already
+  // or it cannot be had in the colour chosen (then it is only marked).
+  const suggested = sizeKey(sizing.fit?.suggested_size);
+  useEffect(() => {
+    if (!item || !suggested) return;
+    setChoice((c) => (c.size == null && sizeAvailable(item.variants, suggested, c.colour) ? { ...c, size: suggested } : c));
+  }, [item, suggested]);
   if (loading) return <Loading />;
   if (error) return <ErrorMessage error={error} />;
   const labels = category.labels;
@@ -34,8 +44,9 @@ export function ItemPage({ param: id }) {
         </p>
         <p className={`stock ${state}`} data-testid="availability">{AVAILABILITY[state] || STATUS[state] || state}</p>
         {item.status === "active" && item.variants.length > 1 && (
-          <VariantPickers variants={item.variants} systems={category.systems} choice={choice} onChoose={setChoice} />
+          <VariantPickers variants={item.variants} systems={category.systems} choice={choice} onChoose={setChoice} suggested={suggested} />
         )}
+        {item.status === "active" && <SizeHelp item={item} garment={category.garment} sizing={sizing} />}
         {item.status === "active" && <AddToCart item={item} variant={variant} />}
         <p>{item.description}</p>
         <dl className="attributes">
@@ -56,6 +67,43 @@ export function ItemPage({ param: id }) {
         </dl>
       </div>
     </article>
+  );
+}
+
+// What the size help needs beyond the item: the garment kinds (GET /sizes, public) and, for a
+// signed-in shopper, their saved sizes and the size for them: personal, so fetched apart from
+// the item (whose detail is shared and cached) and never stored by the browser.
+function useSizing(item) {
+  const [sizing, setSizing] = useState({ kinds: [], saved: { sizes: {} }, fit: null });
+  useEffect(() => {
+    if (!item || !item.variants.some((v) => v.size)) return;
+    let live = true;
+    api("/sizes").then((s) => live && setSizing((x) => ({ ...x, kinds: s.kinds })), () => {});
+    if (tokens()) {
+      const own = { cache: "no-store" };
+      api("/me/sizes", own).then((saved) => live && setSizing((x) => ({ ...x, saved })), () => {});
+      api(`/items/${item.id}/fit`, own).then((fit) => live && setSizing((x) => ({ ...x, fit })), () => {});
+    }
+    return () => {
+      live = false;
+    };
+  }, [item]);
+  return sizing;
+}
+
+// Beside the size picker: the size guide (the chart of the item's garment kind, its brand's
+// own when it has one) and what buyers said of the fit.
+function SizeHelp({ item, garment, sizing }) {
+  const systems = [...new Set(item.variants.map((v) => v.size?.system).filter(Boolean))];
+  const kinds = chartKindsFor(sizing.kinds, garment, systems, sizing.saved.sizes);
+  const labels = Object.fromEntries(sizing.kinds.flatMap((k) => k.systems.map((s) => [s.code, s.label])));
+  // The shopper's system for the kind: their saved size's, else the item's own.
+  const systemFor = (kind) => sizing.saved.sizes[kind]?.system || systems[0];
+  return (
+    <div className="size-help">
+      {kinds.length > 0 && <SizeGuide kinds={kinds} brand={item.brand} systemFor={systemFor} systemLabels={labels} />}
+      <FitAdvice summary={item.fit} fit={sizing.fit} signedIn={Boolean(tokens())} />
+    </div>
   );
 }
 

@@ -1,7 +1,8 @@
 import { useEffect, useState } from "react";
-import { api, money } from "../api.js";
+import { api, ApiError, money, tokens } from "../api.js";
 import { ErrorMessage, ItemGrid, Loading, useApi } from "../components.jsx";
-import { navigate } from "../router.jsx";
+import { Link, navigate } from "../router.jsx";
+import { DIMENSIONS, dimensionsFor, unitOf } from "../sizes.js";
 import { colourName, swatch } from "../variants.js";
 
 const FACETS = ["brand", "size", "colour", "condition", "material", "pattern"];
@@ -19,12 +20,14 @@ export function Home() {
   );
 }
 
-// The listing's filters live in the URL: a filtered page can be shared and reloaded.
+// The listing's filters live in the URL: a filtered page can be shared and reloaded. `fits=me`
+// is sent signed in only (a guest who opens such a URL is asked to log in or give measures).
 function apiQuery(category, query, cursor) {
   const q = new URLSearchParams({ category, facets: "true", limit: String(PAGE) });
-  for (const name of [...FACETS, "price_min", "price_max", "in_stock", "sort"]) {
+  for (const name of [...FACETS, ...Object.keys(DIMENSIONS), "price_min", "price_max", "in_stock", "sort"]) {
     for (const value of query.getAll(name)) q.append(name, value);
   }
+  if (query.get("fits") === "me" && tokens()) q.set("fits", "me");
   if (cursor) q.set("cursor", cursor);
   return q;
 }
@@ -34,9 +37,10 @@ export function Listing({ param: category, query }) {
   const [page, setPage] = useState({ items: [], next: null, facets: null });
   const [state, setState] = useState({ loading: true, error: null });
   const [title, setTitle] = useState(category);
+  const [garment, setGarment] = useState(null);
 
   useEffect(() => {
-    api(`/categories/${category}`).then((c) => setTitle(c.name), () => {});
+    api(`/categories/${category}`).then((c) => (setTitle(c.name), setGarment(c.garment)), () => {});
   }, [category]);
 
   useEffect(() => {
@@ -77,7 +81,7 @@ export function Listing({ param: category, query }) {
     <section className="listing">
       <h1>{title}</h1>
       <div className="listing-body">
-        <Filters facets={page.facets} query={query} update={update} busy={state.loading} />
+        <Filters facets={page.facets} query={query} update={update} busy={state.loading} garment={garment} />
         <div>
           <label className="sort">
             Sort{" "}
@@ -90,7 +94,13 @@ export function Listing({ param: category, query }) {
               ))}
             </select>
           </label>
-          <ErrorMessage error={state.error} />
+          {noSavedSizes(state.error) ? (
+            <p className="hint" role="status">
+              "Fits me" needs your sizes: <Link to="/account/sizes">save them on My sizes</Link>.
+            </p>
+          ) : (
+            <ErrorMessage error={state.error} />
+          )}
           {state.loading && !page.facets ? <Loading /> : <ItemGrid items={page.items} empty="No items match these filters." />}
           {page.next && (
             <button type="button" onClick={more} disabled={state.loading}>
@@ -103,7 +113,10 @@ export function Listing({ param: category, query }) {
   );
 }
 
-function Filters({ facets, query, update, busy }) {
+const noSavedSizes = (error) =>
+  error instanceof ApiError && String(error.problem.type || "").endsWith("/no-saved-sizes");
+
+function Filters({ facets, query, update, busy, garment }) {
   if (!facets) return <aside className="filters" />;
   const toggle = (name, value, on) =>
     update((q) => {
@@ -115,6 +128,7 @@ function Filters({ facets, query, update, busy }) {
     // Kept on screen (dimmed) while a new page loads, so the layout does not jump.
     <aside className={`filters${busy ? " busy" : ""}`} aria-busy={busy}>
       <InStockSwitch query={query} update={update} />
+      <FitsMeSwitch query={query} update={update} garment={garment} />
       {FACETS.filter((name) => facets.fields[name]?.length).map((name) => (
         <fieldset key={name} data-facet={name}>
           <legend>{name}</legend>
@@ -149,6 +163,56 @@ function InStockSwitch({ query, update }) {
       <input type="checkbox" role="switch" checked={on} aria-checked={on} onChange={(e) => flip(e.target.checked)} />
       In stock only
     </label>
+  );
+}
+
+// Signed in, "Fits me" is `fits=me` (the saved sizes); a guest is asked to log in or to give
+// the measures the category's charts are read on, sent as query parameters.
+function FitsMeSwitch({ query, update, garment }) {
+  const signedIn = Boolean(tokens());
+  const dimensions = dimensionsFor(garment);
+  const given = Object.keys(DIMENSIONS).some((d) => query.has(d));
+  const [asking, setAsking] = useState(false);
+  const on = signedIn ? query.get("fits") === "me" : given || asking || query.get("fits") === "me";
+  const clear = (q) => (q.delete("fits"), Object.keys(DIMENSIONS).forEach((d) => q.delete(d)));
+  const flip = (checked) => {
+    if (signedIn) update((q) => (checked ? q.set("fits", "me") : q.delete("fits")));
+    else if (checked) setAsking(true);
+    else (setAsking(false), update(clear));
+  };
+  return (
+    <div className="fits-me">
+      <label className="switch">
+        <input type="checkbox" role="switch" checked={on} aria-checked={on} onChange={(e) => flip(e.target.checked)} />
+        Fits me
+      </label>
+      {on && !signedIn && <Measures key={query.toString()} dimensions={dimensions} query={query} update={update} />}
+    </div>
+  );
+}
+
+function Measures({ dimensions, query, update }) {
+  const [values, setValues] = useState(Object.fromEntries(dimensions.map((d) => [d, query.get(d) || ""])));
+  const apply = (e) => {
+    e.preventDefault();
+    update((q) => {
+      q.delete("fits");
+      for (const d of dimensions) (values[d] ? q.set(d, values[d]) : q.delete(d));
+    });
+  };
+  return (
+    <form className="measures" onSubmit={apply}>
+      <p className="hint">
+        <Link to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`}>Log in</Link> to use your saved sizes, or give your measurements:
+      </p>
+      {dimensions.map((d) => (
+        <label key={d}>
+          {DIMENSIONS[d]} ({unitOf(d)}){" "}
+          <input type="number" min="0" step="any" value={values[d]} onChange={(e) => setValues({ ...values, [d]: e.target.value })} />
+        </label>
+      ))}
+      <button type="submit">Show what fits</button>
+    </form>
   );
 }
 

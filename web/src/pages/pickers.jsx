@@ -11,8 +11,9 @@ import {
 // The size and colour pickers of an item of several variants. `choice` is {size, colour}:
 // a size key ("letter:M") and a colour slug. A size that cannot be bought in the chosen
 // colour is shown disabled; a colour is disabled only when none of it is left, and choosing
-// one that the chosen size does not come in clears the size.
-export function VariantPickers({ variants, systems, choice, onChoose }) {
+// one that the chosen size does not come in clears the size. `suggested` (a size key) is the
+// size for the shopper (GET /items/{id}/fit), marked and described by its note.
+export function VariantPickers({ variants, systems, choice, onChoose, suggested = null }) {
   const sizes = sizesInScaleOrder(variants, systems);
   const colours = coloursOf(variants);
   const chooseColour = (colour) => {
@@ -48,8 +49,9 @@ export function VariantPickers({ variants, systems, choice, onChoose }) {
               <button
                 key={key}
                 type="button"
-                className="size"
+                className={key === suggested ? "size suggested" : "size"}
                 aria-pressed={choice.size === key}
+                aria-describedby={key === suggested ? "size-for-you" : undefined}
                 disabled={!sizeAvailable(variants, key, choice.colour)}
                 onClick={() => onChoose({ ...choice, size: key })}
               >

@@ -17,6 +17,7 @@ from garderobe.catalog.taxonomy.service import (
     children_of,
     get_category,
     merge_attributes,
+    merge_garment,
     merge_size_systems,
     tree,
 )
@@ -39,6 +40,7 @@ async def category_out(category: Category) -> CategoryOut:
         own_attributes=category.attributes,
         attributes=merge_attributes(chain),
         size_systems=[system_out(size_system(code)) for code in merge_size_systems(chain)],
+        garment=merge_garment(chain),
     )
 
 

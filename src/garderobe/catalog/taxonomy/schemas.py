@@ -34,6 +34,12 @@ class CategoryOut(BaseModel):
         description="The size systems its items are sized in (its own, else its nearest "
         "ancestor's), in the order a size given as text is read on, with their values",
     )
+    garment: str | None = Field(
+        default=None,
+        description="What its items are worn as (tops, bottoms, jeans, shoes; its own, else "
+        "its nearest ancestor's): with a size's system it names the size chart (GET "
+        "/api/v1/sizes/charts/{kind})",
+    )
 
 
 class SizeSystemOut(BaseModel):
