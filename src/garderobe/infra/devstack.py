@@ -234,7 +234,10 @@ def _weed_argv(data_dir: Path, port: int, config: Path) -> list[str]:
         # existing data directory (~17 s here); "none" is SeaweedFS's single-master mode.
         "-master.peers=none",
         "-master.telemetry=false",
-        "-volume.max=32",
+        # Each bucket is a collection that takes 7 volume slots when it is first written;
+        # 32 slots ran out after four buckets (the test suite writes more). Volumes grow on
+        # demand (64 MB each at most), so free slots cost nothing on disk.
+        "-volume.max=256",
         f"-s3.localSocket={data_dir / 's3.sock'}",
         f"-filer.localSocket={data_dir / 'filer.sock'}",
         *(f"-{flag}={value}" for flag, value in _weed_internal_ports(data_dir).items()),
