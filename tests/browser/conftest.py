@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 # The walkthrough's fixture starts `garderobe dev` on the suite's stores; reused as is.
 from tests.test_readme_walkthrough import DevShop
@@ -56,10 +56,22 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
         launched.close()
 
 
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A desktop-sized page of its own context (cookies, storage) for one test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    opened = context.new_page()
+    try:
+        yield opened
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
 
 
-__all__ = ["DevShop", "browser", "dev_shop", "playwright", "screenshots"]
+__all__ = ["DevShop", "browser", "dev_shop", "page", "playwright", "screenshots"]

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from garderobe.dev import accounts
 from tests.browser.conftest import DevShop
@@ -21,17 +21,6 @@ from tests.browser.shopper import PASSWORD, log_in, mail_to, new_email, register
 pytestmark = pytest.mark.integration
 
 BUYERS = 5  # the item's own verdicts decide from ITEM_THRESHOLD (5) on
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(20_000)
-    opened = context.new_page()
-    try:
-        yield opened
-    finally:
-        context.close()
 
 
 @pytest.fixture(scope="module")

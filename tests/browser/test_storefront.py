@@ -6,13 +6,12 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DevShop
 from tests.browser.shopper import (
@@ -28,17 +27,6 @@ from tests.browser.shopper import (
 )
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(20_000)
-    opened = context.new_page()
-    try:
-        yield opened
-    finally:
-        context.close()
 
 
 @pytest.fixture(scope="module")

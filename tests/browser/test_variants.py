@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from garderobe.dev import accounts
 from garderobe.dev.pictures import garment_picture
@@ -34,17 +33,6 @@ TEE_VARIANTS: list[dict[str, Any]] = [
     {"size": "M", "colour": "white", "stock": 10, "price": {"amount": 2500, "currency": "EUR"}},
     {"size": "S", "colour": "white", "stock": 2},
 ]
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(20_000)
-    opened = context.new_page()
-    try:
-        yield opened
-    finally:
-        context.close()
 
 
 @pytest.fixture(scope="module")
