@@ -80,6 +80,12 @@ async def test_unknown_vocabulary_brand_and_category_are_refused(
     assert bad_category.status_code == 404
     money = await client.post(ITEMS, json={**TSHIRT, "price": {"amount": 19.99}}, headers=admin)
     assert money.status_code == 422  # money is integer minor units, never a float
+    sized = {k: v for k, v in TSHIRT.items() if k != "size"}
+    variants = [{"size": "M", "colour": "sparkly"}]
+    bad_variant = await client.post(ITEMS, json={**sized, "variants": variants}, headers=admin)
+    assert bad_variant.status_code == 422
+    assert bad_variant.json()["type"].endswith("/invalid-variant")
+    assert "white" in bad_variant.json()["allowed"]
 
 
 async def test_writes_are_admin_only(

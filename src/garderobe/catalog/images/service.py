@@ -21,8 +21,8 @@ from garderobe.catalog.documents import Item, ItemImage
 from garderobe.catalog.images import records
 from garderobe.catalog.images.schemas import ImageDetailOut
 from garderobe.catalog.index import writer
-from garderobe.catalog.taxonomy.attributes import match_choice
 from garderobe.catalog.taxonomy.service import vocabularies
+from garderobe.catalog.variants.validation import checked_colour
 from garderobe.errors import InvalidInput, PayloadTooLarge
 from garderobe.infra.storage import ObjectStorage
 from garderobe.media import images
@@ -136,19 +136,10 @@ async def describe(
     """An admin's alt text and/or colour for the image; a colour must be of the vocabulary
     (422 naming them), since a storefront switches to the image when that colour is picked."""
     if changes.get("colour") is not None:
-        changes = {**changes, "colour": await _colour(str(changes["colour"]))}
+        colours = (await vocabularies()).get("colours", [])
+        slug = checked_colour(str(changes["colour"]), colours, problem=InvalidInput)
+        changes = {**changes, "colour": slug}
     await writer.follow_revision(session, await records.describe(item_id, image_id, changes))
-
-
-async def _colour(given: str) -> str:
-    colours = (await vocabularies()).get("colours", [])
-    slug = match_choice(given, colours)
-    if slug is None:
-        raise InvalidInput(
-            f"{given!r} is not a colour of the vocabulary.",
-            extensions={"field": "colour", "allowed": [c.value for c in colours]},
-        )
-    return slug
 
 
 async def sweep_orphans(storage: ObjectStorage, grace: timedelta) -> list[str]:

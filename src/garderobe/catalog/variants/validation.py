@@ -115,13 +115,16 @@ def _not_allowed(system: str) -> InvalidVariant:
     )
 
 
-def checked_colour(colour: str | None, colours: Sequence[Choice]) -> str | None:
-    """The colour's slug (given as slug or label, any case), or InvalidVariant naming them."""
+def checked_colour(
+    colour: str | None, colours: Sequence[Choice], problem: type[InvalidInput] = InvalidVariant
+) -> str | None:
+    """The colour's slug (given as slug or label, any case), or `problem` (422) naming them
+    (an image's colour is checked here too, as a plain invalid input)."""
     if colour is None:
         return None
     slug = match_choice(colour, colours)
     if slug is None:
-        raise InvalidVariant(
+        raise problem(
             f"{colour[:40]!r} is not a colour of the vocabulary.",
             extensions={"field": "colour", "allowed": [c.value for c in colours]},
         )
