@@ -21,7 +21,7 @@ from garderobe.catalog.index import ratings
 from garderobe.catalog.index.selection import Selection
 from garderobe.catalog.memory.index import MemoryIndex
 from garderobe.catalog.suppliers import service as suppliers
-from garderobe.catalog.taxonomy.service import facetable_attributes
+from garderobe.catalog.taxonomy import snapshot as taxonomy
 from garderobe.infra.cache import Cached, ResponseCache, digested
 from garderobe.infra.storage import ObjectStorage
 from garderobe.settings import Settings
@@ -78,7 +78,7 @@ async def page_body(reader: Reader, query: ListingQuery) -> tuple[bytes, str]:
     """The JSON body of one page (and its facets), computed from the index and MongoDB."""
     schema: dict[str, str] = {}
     if query.category:  # first: an unknown category is a 404 before any query runs
-        schema = await facetable_attributes(query.category)
+        schema = (await taxonomy.current(reader.redis)).facetable_attributes(query.category)
     selection = await _selection(reader, query)
     found = await listing.page(reader.session, selection)
     counted = None
