@@ -35,15 +35,19 @@ async def test_the_stored_form_is_not_the_key(
 ) -> None:
     issued = await issue(client, await admin_headers(stores, settings), "catalog:read")
     key: str = issued["key"]
-    assert key.startswith(issued["prefix"]) and issued["prefix"].startswith("gdk_")
+    assert key.startswith(issued["prefix"])
+    assert issued["prefix"].startswith("gdk_")
     async with stores.engine.connect() as conn:
         row = (await conn.execute(text("SELECT * FROM api_keys"))).mappings().one()
     secret = key.removeprefix(issued["prefix"])
     stored = " ".join(str(value) for value in row.values())
-    assert key not in stored and secret not in stored
-    assert row["secret_hash"] != secret and len(row["secret_hash"]) == 64
+    assert key not in stored
+    assert secret not in stored
+    assert row["secret_hash"] != secret
+    assert len(row["secret_hash"]) == 64
     listed = (await client.get(KEYS, headers=await admin_headers(stores, settings))).json()
-    assert "key" not in listed[0] and listed[0]["prefix"] == issued["prefix"]
+    assert "key" not in listed[0]
+    assert listed[0]["prefix"] == issued["prefix"]
 
 
 async def test_a_revoked_key_is_refused_at_once(
@@ -53,7 +57,8 @@ async def test_a_revoked_key_is_refused_at_once(
     issued = await issue(client, admin, "catalog:read")
     assert (await client.get(SUPPLIERS, headers=bearer(issued["key"]))).status_code == 200
     revoked = await client.post(f"{KEYS}/{issued['id']}/revoke", headers=admin)
-    assert revoked.status_code == 200 and revoked.json()["revoked_at"] is not None
+    assert revoked.status_code == 200
+    assert revoked.json()["revoked_at"] is not None
     refused = await client.get(SUPPLIERS, headers=bearer(issued["key"]))
     assert refused.status_code == 401
     assert _problem_type(refused) == "api-key-revoked"
@@ -66,9 +71,7 @@ async def test_an_expired_key_is_refused_at_once(
     issued = await issue(client, admin, "catalog:read", expires_at="2999-01-01T00:00:00Z")
     assert (await client.get(SUPPLIERS, headers=bearer(issued["key"]))).status_code == 200
     async with stores.sessionmaker() as session, session.begin():
-        await session.execute(
-            update(ApiKey).values(expires_at=text("now() - interval '1 second'"))
-        )
+        await session.execute(update(ApiKey).values(expires_at=text("now() - interval '1 second'")))
     refused = await client.get(SUPPLIERS, headers=bearer(issued["key"]))
     assert refused.status_code == 401
     assert _problem_type(refused) == "api-key-expired"
@@ -93,7 +96,8 @@ async def test_a_wrong_secret_for_a_real_public_id_is_refused(
     issued = await issue(client, await admin_headers(stores, settings), "catalog:read")
     forged = issued["prefix"] + "A" * 43
     refused = await client.get(SUPPLIERS, headers=bearer(forged))
-    assert refused.status_code == 401 and _problem_type(refused) == "api-key-invalid"
+    assert refused.status_code == 401
+    assert _problem_type(refused) == "api-key-invalid"
 
 
 async def test_rotation_keeps_the_old_secret_for_the_overlap_only(
@@ -106,12 +110,14 @@ async def test_rotation_keeps_the_old_secret_for_the_overlap_only(
     )
     assert rotated.status_code == 200, rotated.text
     new_key = rotated.json()["key"]
-    assert new_key != issued["key"] and rotated.json()["prefix"] == issued["prefix"]
+    assert new_key != issued["key"]
+    assert rotated.json()["prefix"] == issued["prefix"]
     for key in (issued["key"], new_key):
         assert (await client.get(SUPPLIERS, headers=bearer(key))).status_code == 200
     await asyncio.sleep(1.1)
     old = await client.get(SUPPLIERS, headers=bearer(issued["key"]))
-    assert old.status_code == 401 and _problem_type(old) == "api-key-invalid"
+    assert old.status_code == 401
+    assert _problem_type(old) == "api-key-invalid"
     assert (await client.get(SUPPLIERS, headers=bearer(new_key))).status_code == 200
 
 
@@ -140,7 +146,8 @@ async def test_a_revoked_key_cannot_be_rotated_back_to_life(
     issued = await issue(client, admin, "catalog:read")
     await client.post(f"{KEYS}/{issued['id']}/revoke", headers=admin)
     refused = await client.post(f"{KEYS}/{issued['id']}/rotate", headers=admin)
-    assert refused.status_code == 409 and _problem_type(refused) == "api-key-inactive"
+    assert refused.status_code == 409
+    assert _problem_type(refused) == "api-key-inactive"
 
 
 async def test_last_use_is_recorded_once_a_minute_at_most(
