@@ -21,17 +21,12 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _timestamps() -> list[sa.Column[object]]:
+def _moments(nullable: bool, *names: str) -> list[sa.Column[object]]:
+    # Stamped by the database (created, updated), or optional moments in a key's life.
+    default = None if nullable else sa.text("now()")
     return [
-        sa.Column(name, sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False)
-        for name in ("created_at", "updated_at")
-    ]
-
-
-def _moments() -> list[sa.Column[object]]:
-    return [
-        sa.Column(name, sa.DateTime(timezone=True), nullable=True)
-        for name in ("previous_valid_until", "expires_at", "revoked_at", "last_used_at")
+        sa.Column(name, sa.DateTime(timezone=True), server_default=default, nullable=nullable)
+        for name in names
     ]
 
 
@@ -44,9 +39,9 @@ def upgrade() -> None:
         sa.Column("scopes", postgresql.ARRAY(sa.String(length=40)), nullable=False),
         sa.Column("secret_hash", sa.String(length=64), nullable=False),
         sa.Column("previous_secret_hash", sa.String(length=64), nullable=True),
-        *_moments(),
+        *_moments(True, "previous_valid_until", "expires_at", "revoked_at", "last_used_at"),
         sa.Column("created_by", sa.UUID(), nullable=False),
-        *_timestamps(),
+        *_moments(False, "created_at", "updated_at"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_keys")),
         sa.UniqueConstraint("public_id", name=op.f("uq_api_keys_public_id")),
     )

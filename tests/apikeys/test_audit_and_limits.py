@@ -7,9 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from garderobe.admin.models import AdminAuditEntry
+from garderobe.commerce.models import OrderEvent
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
 from tests.apikeys.helpers import admin_headers, bearer, issue, supplier_body
+from tests.commerce.helpers import shopper, stocked_item
 
 
 async def _audit_rows(stores: Stores) -> list[AdminAuditEntry]:
@@ -76,3 +78,27 @@ async def test_each_key_has_its_own_rate_limit(
     assert (await client.get("/api/v1/suppliers", headers=quiet)).status_code == 200
     # An admin's JWT is not counted against any key.
     assert (await client.get("/api/v1/suppliers", headers=admin)).status_code == 200
+
+
+async def test_a_key_moves_an_order_and_is_named_in_its_history_and_the_audit(
+    client: httpx.AsyncClient, stores: Stores, settings: Settings
+) -> None:
+    issued = await issue(
+        client, await admin_headers(stores, settings), "orders:write", name="warehouse"
+    )
+    ann = await shopper(client, stores, settings)
+    await ann.add(await stocked_item(stores, on_hand=2, price=1000))
+    order = (await ann.order()).json()
+    moved = await client.patch(
+        f"/api/v1/orders/{order['id']}/status",
+        json={"status": "cancelled"},
+        headers=bearer(issued["key"]),
+    )
+    assert moved.status_code == 200, moved.text
+    async with stores.sessionmaker() as session:
+        actors = list(await session.scalars(select(OrderEvent.actor)))
+    assert f"api-key:{issued['id']}" in actors
+    [entry] = await _audit_rows(stores)
+    assert entry.actor_email == "api-key:warehouse"
+    assert entry.target == "orders/{order_id}/status"
+    assert entry.target_id == f"orders/{order['id']}/status"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.params import Depends as DependsParam
@@ -68,7 +68,7 @@ def _audit(request: Request, session: AsyncSession, key: ApiKey, scope: Scope) -
     record(session, key, request, scope)
 
 
-def require_scope(scope: Scope | str) -> Any:
+def require_scope(scope: Scope | str) -> DependsParam:
     """A `Depends` for an admin JWT or an API key holding `scope` (a typo fails at import)."""
     wanted = Scope(scope)
 
