@@ -1,4 +1,4 @@
-"""API keys in the admin panel: issued (shown once), usable, revoked, audited."""
+"""API keys in the admin panel: issued (shown once), usable, rotated, revoked, audited."""
 
 from __future__ import annotations
 
@@ -30,12 +30,18 @@ async def test_a_key_is_issued_used_and_revoked_through_the_panel(
         assert key not in (await panel.get("/admin/api-keys")).text  # shown once
         assert (await client.get("/api/v1/suppliers", headers=bearer(key))).status_code == 200
         [listed] = (await client.get("/api/v1/admin/api-keys", headers=_jwt(app, admin))).json()
+        rotated = await submit(panel, f"/admin/api-keys/{listed['id']}/rotate")
+        [new_key] = KEY.findall(rotated.text)
+        assert new_key != key
+        for usable in (key, new_key):  # the old secret works through the overlap
+            assert (await client.get("/api/v1/suppliers", headers=bearer(usable))).is_success
         revoked = await submit(panel, f"/admin/api-keys/{listed['id']}/revoke")
         assert revoked.status_code == 302
-    assert (await client.get("/api/v1/suppliers", headers=bearer(key))).status_code == 401
+    for refused in (key, new_key):
+        assert (await client.get("/api/v1/suppliers", headers=bearer(refused))).status_code == 401
     async with stores.sessionmaker() as session:
         actions = [a.action for a in await session.scalars(select(AdminAuditEntry))]
-    assert sorted(actions) == ["create", "revoke"]
+    assert sorted(actions) == ["create", "revoke", "rotate"]
 
 
 async def test_a_key_without_scopes_is_refused_on_the_page(
