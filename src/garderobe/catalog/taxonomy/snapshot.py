@@ -91,4 +91,3 @@ async def current(redis: Redis) -> Taxonomy:
     taxonomy = await _read()  # read after the tag: never older than what the tag names
     _held = (tag, taxonomy)
     return taxonomy
-
