@@ -1,12 +1,13 @@
 """The taxonomy as a listing reads it, held in this process between catalog writes.
 
-A listing needs its category's effective facetable attributes: two MongoDB reads (the
-category, its ancestors) on every uncached page, about a sixth of its time (profiled at
-100,000 items). The categories change rarely, and every change bumps the catalog cache's
-generation (`catalog.cache`) before it answers. So the process keeps the whole tree, read
-in one query, tagged with the generation it was read under, and reads it again when the
-generation has moved: one Redis round trip instead of the two MongoDB reads, and never a
-tree older than the generation the page will be cached under.
+A listing needs its category's effective facetable attributes (and a `fits` listing the
+leaf categories of each garment): two MongoDB reads (the category, its ancestors) on every
+uncached page, about a sixth of its time (profiled at 100,000 items). The categories change
+rarely, and every change bumps the catalog cache's generation (`catalog.cache`) before it
+answers. So the process keeps the whole tree, read in one query, tagged with the generation
+it was read under, and reads it again when the generation has moved: one Redis round trip
+instead of the two MongoDB reads, and never a tree older than the generation the page will
+be cached under.
 
 The tag also carries an epoch kept in Redis next to the generation: a flushed or replaced
 Redis starts counting from 0 again, and a tree read under an earlier count must not pass
@@ -27,6 +28,7 @@ from garderobe.catalog.taxonomy.documents import Category
 from garderobe.catalog.taxonomy.service import (
     FACETABLE,
     CategoryNotFound,
+    garment_leaves,
     merge_attributes,
 )
 from garderobe.infra.cache import generation_key
@@ -56,6 +58,10 @@ class Taxonomy:
         category = self.category(slug)
         chain = [self.categories[s] for s in category.path if s in self.categories]
         return {d.name: d.type.value for d in merge_attributes(chain) if d.type in FACETABLE}
+
+    def leaves_by_garment(self) -> dict[str, list[str]]:
+        """As `taxonomy.service.leaves_by_garment`: leaf slugs per effective garment."""
+        return garment_leaves(list(self.categories.values()))
 
 
 _held: tuple[Tag, Taxonomy] | None = None
