@@ -46,6 +46,7 @@ TAGS = [
     {"name": "cart", "description": "The shopper's cart (users and guests)."},
     {"name": "orders", "description": "Checkout, payment and order status."},
     {"name": "recommendations", "description": "Similar items, bought together, for you."},
+    {"name": "webhooks", "description": "Outgoing webhooks: subscriptions, deliveries (admin)."},
     {"name": "dev", "description": "Development-only helpers (not mounted in production)."},
 ]
 
