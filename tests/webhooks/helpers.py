@@ -29,10 +29,12 @@ async def travel(stores: Stores, delta: timedelta) -> None:
     """Move the webhook clocks `delta` into the past, as if that much time had gone by:
     the retries scheduled within it fall due, the failure clock runs on."""
     async with stores.sessionmaker() as session, session.begin():
-        for statement in (
-            "UPDATE webhook_deliveries SET next_attempt_at = next_attempt_at - make_interval(secs => :seconds)",
-            "UPDATE webhook_subscriptions SET failing_since = failing_since - make_interval(secs => :seconds)",
+        for table, column in (
+            ("webhook_deliveries", "next_attempt_at"),
+            ("webhook_subscriptions", "failing_since"),
         ):
+            # Both names come from the tuple above, never from input.
+            statement = f"UPDATE {table} SET {column} = {column} - make_interval(secs => :seconds)"  # noqa: S608
             await session.execute(text(statement), {"seconds": delta.total_seconds()})
 
 

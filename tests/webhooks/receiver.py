@@ -70,7 +70,8 @@ class Receiver:
         )
         self._server = uvicorn.Server(config)
         self._task = asyncio.create_task(self._server.serve())
-        while not self._server.started:
+        # uvicorn offers no event to wait on
+        while not self._server.started:  # noqa: ASYNC110
             await asyncio.sleep(0.01)
 
     async def stop(self) -> None:

@@ -7,7 +7,9 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import httpx
+import pytest
 from standardwebhooks import Webhook
+from standardwebhooks.webhooks import WebhookVerificationError
 
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
@@ -49,12 +51,8 @@ async def test_signature_verifies_with_the_reference_implementation(
     assert set(verified) == {"type", "timestamp", "data"}
     assert request.headers["webhook-signature"].startswith("v1,")
     tampered = request.body.replace(number.encode(), b"GD-9999999")
-    try:
+    with pytest.raises(WebhookVerificationError):
         Webhook(subscription["secret"]).verify(tampered, request.headers)
-    except Exception as exc:  # the library raises its own WebhookVerificationError
-        assert "signature" in str(exc).lower()
-    else:
-        raise AssertionError("a tampered body verified")
 
 
 async def test_retries_keep_one_webhook_id_so_a_deduplicating_receiver_sees_one_event(
@@ -107,7 +105,8 @@ async def test_a_receiver_down_for_a_while_gets_every_event_afterwards(
     assert all(d.status == "delivered" for d in await deliveries(stores))
     first = (await deliveries(stores))[0]
     errors = [a["error"] for a in await attempts(client, admin, first.id)]
-    assert errors[0].startswith("ConnectError") and errors[-1] is None
+    assert errors[0].startswith("ConnectError")
+    assert errors[-1] is None
 
 
 async def test_manual_redelivery_sends_again_with_the_same_webhook_id(

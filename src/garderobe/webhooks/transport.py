@@ -11,12 +11,14 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from collections.abc import Awaitable, Callable
 
 import httpx
 
 from garderobe.settings import Settings
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolver = Callable[[str, int], Awaitable[list[Address]]]
 
 
 class DestinationRefused(httpx.TransportError):
@@ -41,7 +43,7 @@ def refused_reason(address: Address) -> str | None:
     return None
 
 
-async def resolve(host: str, port: int) -> list[Address]:
+async def resolve_host(host: str, port: int) -> list[Address]:
     """Every address the host stands for (an address literal stands for itself)."""
     try:
         return [ipaddress.ip_address(host)]
@@ -57,12 +59,13 @@ async def resolve(host: str, port: int) -> list[Address]:
 class GuardedTransport(httpx.AsyncBaseTransport):
     """An httpx transport that connects only to checked public addresses (pinned)."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+    def __init__(self, inner: httpx.AsyncBaseTransport, resolve: Resolver | None = None) -> None:
         self._inner = inner
+        self._resolve = resolve or resolve_host
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         host = request.url.host
-        addresses = await resolve(host, request.url.port or _default_port(request.url))
+        addresses = await self._resolve(host, request.url.port or _default_port(request.url))
         for address in addresses:
             reason = refused_reason(address)
             if reason is not None:
