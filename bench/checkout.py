@@ -1,6 +1,6 @@
 """Checkout throughput against a real uvicorn process, and a floor measured in the same run.
 
-    python bench/checkout.py [--buyers 32] [--orders-per-buyer 10]
+    python bench/checkout.py [--buyers 32] [--orders-per-buyer 10] [--webhook-subscriptions 10]
 
 Each buyer puts one variant (a size of a T-shirt sold in four) in its cart and places an order
 (with a fresh Idempotency-Key), over and over. Before that, every buyer races once for one
@@ -8,6 +8,9 @@ scarce size of one item: the oversell count (orders of it beyond its stock) must
 floor is the same number of bare three-statement PostgreSQL transactions (conditional
 UPDATE, INSERT, SELECT) through asyncpg at the same concurrency: what the database alone
 allows, with no HTTP, JSON, MongoDB or ORM.
+With `--webhook-subscriptions N`, N active subscriptions listen to every event: each checkout
+then writes its webhook events to the outbox (no worker runs, so nothing is sent; the request's
+own cost is what is measured).
 Stores come from the environment or start embedded (see bench/common.py).
 """
 
@@ -49,6 +52,9 @@ from garderobe.infra.stores import Stores, open_stores
 from garderobe.settings import Settings
 from garderobe.stock import service as stock
 from garderobe.stock.models import Stock
+from garderobe.webhooks.events import EVENT_TYPES
+from garderobe.webhooks.models import WebhookSubscription
+from garderobe.webhooks.signing import new_secret
 
 SCARCE_UNITS = 10
 SIZES = ("S", "M", "L", "XL")
@@ -89,16 +95,31 @@ class Run:
 
 
 async def _prepare(
-    settings: Settings, buyers: int, items: int
+    settings: Settings, buyers: int, items: int, subscriptions: int
 ) -> tuple[list[Buyer], list[Target], Target]:
     store = await open_stores(settings, registry.document_models())
     try:
+        await _subscribe(store, subscriptions)
         ids = await _items(store, items)
         scarce = ids.pop()
         people = [await _buyer(store, settings, n) for n in range(buyers)]
         return people, ids, scarce
     finally:
         await store.close()
+
+
+async def _subscribe(store: Stores, count: int) -> None:
+    async with store.sessionmaker() as session, session.begin():
+        for n in range(count):
+            session.add(
+                WebhookSubscription(
+                    id=uuid.uuid4(),
+                    url=f"https://hooks-{n}.example.com/in",
+                    event_types=list(EVENT_TYPES),
+                    secret=new_secret(),
+                    active=True,
+                )
+            )
 
 
 def _tee(n: int) -> Item:
@@ -274,10 +295,12 @@ def main() -> None:
     parser.add_argument("--buyers", type=int, default=32)
     parser.add_argument("--orders-per-buyer", type=int, default=10)
     parser.add_argument("--items", type=int, default=50)
+    parser.add_argument("--webhook-subscriptions", type=int, default=0)
     args = parser.parse_args()
     with stores() as (settings, embedded):
         print(f"stores: {'embedded ' + ', '.join(embedded) if embedded else 'from environment'}")
-        buyers, items, scarce = asyncio.run(_prepare(settings, args.buyers, args.items))
+        prepared = _prepare(settings, args.buyers, args.items, args.webhook_subscriptions)
+        buyers, items, scarce = asyncio.run(prepared)
         argv = [GARDEROBE, "serve", "--host", "127.0.0.1", "--port", "{port}"]
         with serving(argv, environment(settings), "/health/live") as base:
             sold = asyncio.run(_race_for_scarce(base, buyers, scarce))
@@ -288,6 +311,7 @@ def main() -> None:
     orders_per_s = total / run.seconds
     floor_per_s = len(floor.latencies) / floor.seconds
     print(f"catalogue: {args.items} tees in {len(SIZES)} sizes ({len(items)} variants to buy)")
+    print(f"webhook subscriptions: {args.webhook_subscriptions} (every event)")
     print(f"race: {len(buyers)} buyers for {SCARCE_UNITS} units of one size -> {sold} orders")
     print(
         f"checkout  {args.buyers} buyers  {orders_per_s:8.1f} orders/s   p50 "

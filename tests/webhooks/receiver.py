@@ -77,5 +77,6 @@ class Receiver:
     async def stop(self) -> None:
         if self._server is not None and self._task is not None:
             self._server.should_exit = True
+            self._server.force_exit = True  # no graceful wait: the tests hold no request open
             await self._task
             self._server = self._task = None

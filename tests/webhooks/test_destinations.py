@@ -62,7 +62,7 @@ async def test_a_private_destination_is_refused_in_production_mode(
         "192.168.1.1",
         "169.254.169.254",
         "224.0.0.1",
-        "0.0.0.0",
+        "0.0.0.0",  # noqa: S104 - an address refused, nothing binds to it
         "240.0.0.1",
         "100.64.0.1",
         "::1",

@@ -11,6 +11,7 @@ from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
 from tests.catalog import helpers as catalog
 from tests.commerce.helpers import shopper, stocked_item
+from tests.reviews.helpers import buyer, listed_item, review
 from tests.webhooks.helpers import subscribe
 from tests.webhooks.receiver import Receiver
 
@@ -90,3 +91,28 @@ async def test_item_writes_are_events(
     events = sorted((r.event["type"], r.event["data"]["revision"]) for r in receiver.received)
     assert events == [("item.created", 1), ("item.updated", 2)]
     assert {r.event["data"]["item_id"] for r in receiver.received} == {item["id"]}
+
+
+async def test_a_published_review_is_an_event(
+    client: httpx.AsyncClient,
+    stores: Stores,
+    settings: Settings,
+    admin: dict[str, str],
+    receiver: Receiver,
+    run_jobs: RunJobs,
+) -> None:
+    await subscribe(client, admin, receiver.url, "review.published")
+    item = await listed_item(stores)
+    ann = await buyer(client, stores, settings, admin, item)
+    written = await review(client, ann, item, 4, title="Soft", body="Fits well")
+    assert written.status_code == 201, written.text
+    await run_jobs()
+    (request,) = receiver.received
+    assert request.event["type"] == "review.published"
+    assert request.event["data"] == {
+        "review_id": written.json()["id"],
+        "item_id": str(item.id),
+        "rating": 4,
+        "title": "Soft",
+        "body": "Fits well",
+    }
