@@ -12,39 +12,16 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from garderobe.infra.stores import Stores
-from garderobe.settings import Settings
-from tests.commerce.helpers import shopper, stocked_item
-from tests.webhooks.helpers import attempts, deliveries, subscribe, travel
-from tests.webhooks.receiver import Receiver
+from tests.webhooks.helpers import Hooks
 
 RunJobs = Callable[[], Awaitable[int]]
 
 
-async def _place_orders(
-    client: httpx.AsyncClient, stores: Stores, settings: Settings, count: int = 1
-) -> list[str]:
-    ann = await shopper(client, stores, settings)
-    numbers = []
-    for _ in range(count):
-        await ann.add(await stocked_item(stores, on_hand=5))
-        response = await ann.order()
-        assert response.status_code == 201, response.text
-        numbers.append(response.json()["number"])
-    return numbers
-
-
-async def test_signature_verifies_with_the_reference_implementation(
-    client: httpx.AsyncClient,
-    stores: Stores,
-    settings: Settings,
-    admin: dict[str, str],
-    receiver: Receiver,
-    run_jobs: RunJobs,
-) -> None:
-    subscription = await subscribe(client, admin, receiver.url, "order.created")
-    (number,) = await _place_orders(client, stores, settings)
-    await run_jobs()
-    (request,) = receiver.received
+async def test_signature_verifies_with_the_reference_implementation(hooks: Hooks) -> None:
+    subscription = await hooks.subscribe("order.created")
+    (number,) = await hooks.place_orders()
+    await hooks.run_jobs()
+    (request,) = hooks.receiver.received
     verified = Webhook(subscription["secret"]).verify(request.body, request.headers)
     assert verified["type"] == "order.created"
     assert verified["data"]["number"] == number
@@ -56,80 +33,61 @@ async def test_signature_verifies_with_the_reference_implementation(
 
 
 async def test_retries_keep_one_webhook_id_so_a_deduplicating_receiver_sees_one_event(
-    client: httpx.AsyncClient,
-    stores: Stores,
-    settings: Settings,
-    admin: dict[str, str],
-    receiver: Receiver,
-    run_jobs: RunJobs,
+    hooks: Hooks,
 ) -> None:
-    await subscribe(client, admin, receiver.url, "order.created")
-    receiver.answers = [500, 503]
-    await _place_orders(client, stores, settings)
-    await run_jobs()
-    await travel(stores, timedelta(minutes=2))  # the first retry waits about a minute
-    await run_jobs()
-    await travel(stores, timedelta(minutes=6))  # the second about five
-    await run_jobs()
-    assert len(receiver.received) == 3
-    assert len({r.headers["webhook-id"] for r in receiver.received}) == 1
-    assert len(receiver.deduplicated()) == 1
-    (delivery,) = await deliveries(stores)
+    await hooks.subscribe("order.created")
+    hooks.receiver.answers = [500, 503]
+    await hooks.place_orders()
+    await hooks.run_jobs()
+    await hooks.travel(timedelta(minutes=2))  # the first retry waits about a minute
+    await hooks.run_jobs()
+    await hooks.travel(timedelta(minutes=6))  # the second about five
+    await hooks.run_jobs()
+    assert len(hooks.receiver.received) == 3
+    assert len({r.headers["webhook-id"] for r in hooks.receiver.received}) == 1
+    assert len(hooks.receiver.deduplicated()) == 1
+    (delivery,) = await hooks.deliveries()
     assert delivery.status == "delivered"
-    logged = await attempts(client, admin, delivery.id)
+    logged = await hooks.attempts(delivery.id)
     assert [a["status_code"] for a in logged] == [500, 503, 200]
     assert all(a["latency_ms"] >= 0 for a in logged)
     assert [a["error"] for a in logged] == ["HTTP 500", "HTTP 503", None]
 
 
-async def test_a_receiver_down_for_a_while_gets_every_event_afterwards(
-    client: httpx.AsyncClient,
-    stores: Stores,
-    settings: Settings,
-    admin: dict[str, str],
-    receiver: Receiver,
-    run_jobs: RunJobs,
-) -> None:
-    await subscribe(client, admin, receiver.url, "order.created")
-    await receiver.stop()
-    numbers = await _place_orders(client, stores, settings, count=4)
-    await run_jobs()
-    await travel(stores, timedelta(minutes=2))
-    await run_jobs()  # still down: a second failed attempt for each
-    assert all(d.status == "pending" and d.attempts == 2 for d in await deliveries(stores))
-    await receiver.start()
-    await travel(stores, timedelta(minutes=6))
-    await run_jobs()
-    received = sorted(r.event["data"]["number"] for r in receiver.deduplicated().values())
+async def test_a_receiver_down_for_a_while_gets_every_event_afterwards(hooks: Hooks) -> None:
+    await hooks.subscribe("order.created")
+    await hooks.receiver.stop()
+    numbers = await hooks.place_orders(count=4)
+    await hooks.run_jobs()
+    await hooks.travel(timedelta(minutes=2))
+    await hooks.run_jobs()  # still down: a second failed attempt for each
+    assert all(d.status == "pending" and d.attempts == 2 for d in await hooks.deliveries())
+    await hooks.receiver.start()
+    await hooks.travel(timedelta(minutes=6))
+    await hooks.run_jobs()
+    received = sorted(r.event["data"]["number"] for r in hooks.receiver.deduplicated().values())
     assert received == sorted(numbers)
-    assert all(d.status == "delivered" for d in await deliveries(stores))
-    first = (await deliveries(stores))[0]
-    errors = [a["error"] for a in await attempts(client, admin, first.id)]
+    assert all(d.status == "delivered" for d in await hooks.deliveries())
+    first = (await hooks.deliveries())[0]
+    errors = [a["error"] for a in await hooks.attempts(first.id)]
     assert errors[0].startswith("ConnectError")
     assert errors[-1] is None
 
 
-async def test_manual_redelivery_sends_again_with_the_same_webhook_id(
-    client: httpx.AsyncClient,
-    stores: Stores,
-    settings: Settings,
-    admin: dict[str, str],
-    receiver: Receiver,
-    run_jobs: RunJobs,
-) -> None:
-    await subscribe(client, admin, receiver.url, "order.created")
-    await _place_orders(client, stores, settings)
-    await run_jobs()
-    (delivery,) = await deliveries(stores)
-    response = await client.post(
-        f"/api/v1/admin/webhook-deliveries/{delivery.id}/redeliver", headers=admin
+async def test_manual_redelivery_sends_again_with_the_same_webhook_id(hooks: Hooks) -> None:
+    await hooks.subscribe("order.created")
+    await hooks.place_orders()
+    await hooks.run_jobs()
+    (delivery,) = await hooks.deliveries()
+    response = await hooks.client.post(
+        f"/api/v1/admin/webhook-deliveries/{delivery.id}/redeliver", headers=hooks.admin
     )
     assert response.status_code == 202
-    assert response.json()["webhook_id"] == receiver.received[0].headers["webhook-id"]
-    await run_jobs()
-    assert len(receiver.received) == 2
-    assert len(receiver.deduplicated()) == 1
-    logged = await attempts(client, admin, delivery.id)
+    assert response.json()["webhook_id"] == hooks.receiver.received[0].headers["webhook-id"]
+    await hooks.run_jobs()
+    assert len(hooks.receiver.received) == 2
+    assert len(hooks.receiver.deduplicated()) == 1
+    logged = await hooks.attempts(delivery.id)
     assert [(a["status_code"], a["manual"]) for a in logged] == [(200, False), (200, True)]
 
 

@@ -9,13 +9,11 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from garderobe.infra.stores import Stores
 from garderobe.outbox.models import OutboxMessage
 from garderobe.settings import Settings
 from garderobe.webhooks import delivery, transport
-from tests.commerce.helpers import shopper, stocked_item
-from tests.webhooks.helpers import attempts, deliveries, subscribe
-from tests.webhooks.receiver import Receiver
+from tests.commerce.helpers import stocked_item
+from tests.webhooks.helpers import Hooks
 
 RunJobs = Callable[[], Awaitable[int]]
 
@@ -26,28 +24,24 @@ def _production(settings: Settings) -> Settings:
     )
 
 
-async def test_a_private_destination_is_refused_in_production_mode(
-    client: httpx.AsyncClient,
-    stores: Stores,
-    settings: Settings,
-    admin: dict[str, str],
-    receiver: Receiver,
-) -> None:
-    await subscribe(client, admin, receiver.url, "order.created")
-    ann = await shopper(client, stores, settings)
-    await ann.add(await stocked_item(stores))
+async def test_a_private_destination_is_refused_in_production_mode(hooks: Hooks) -> None:
+    await hooks.subscribe("order.created")
+    ann = await hooks.shopper()
+    await ann.add(await stocked_item(hooks.stores))
     assert (await ann.order()).status_code == 201
     # The fan-out as the worker runs it, then the attempt under production settings.
-    async with stores.sessionmaker() as session:
+    async with hooks.stores.sessionmaker() as session:
         (message,) = await session.scalars(
             select(OutboxMessage).where(OutboxMessage.topic == "webhooks.event")
         )
-    await delivery.fan_out({"stores": stores}, message.payload)
-    (pending,) = await deliveries(stores)
-    sent = await delivery.deliver(stores, _production(settings), pending.id, manual=False)
+    await delivery.fan_out({"stores": hooks.stores}, message.payload)
+    (pending,) = await hooks.deliveries()
+    sent = await delivery.deliver(
+        hooks.stores, _production(hooks.settings), pending.id, manual=False
+    )
     assert sent is False
-    assert receiver.received == []
-    (attempt,) = await attempts(client, admin, pending.id)
+    assert hooks.receiver.received == []
+    (attempt,) = await hooks.attempts(pending.id)
     assert attempt["status_code"] is None
     assert "127.0.0.1" in attempt["error"]
     assert "loopback" in attempt["error"]

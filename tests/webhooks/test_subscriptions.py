@@ -19,8 +19,7 @@ from garderobe.webhooks import service
 from garderobe.webhooks.models import WebhookSubscription
 from tests.commerce.helpers import shopper, stocked_item
 from tests.factories import auth_headers, create_user
-from tests.webhooks.helpers import deliveries, subscribe, travel
-from tests.webhooks.receiver import Receiver
+from tests.webhooks.helpers import Hooks
 
 RunJobs = Callable[[], Awaitable[int]]
 URL = "/api/v1/admin/webhooks"
@@ -32,10 +31,9 @@ async def _subscriptions(stores: Stores) -> int:
         return int(count or 0)
 
 
-async def test_the_secret_is_shown_once_in_the_standard_format(
-    client: httpx.AsyncClient, stores: Stores, admin: dict[str, str]
-) -> None:
-    created = await subscribe(client, admin, "https://erp.example.com/in", "order.paid")
+async def test_the_secret_is_shown_once_in_the_standard_format(hooks: Hooks) -> None:
+    client, admin = hooks.client, hooks.admin
+    created = await hooks.subscribe("order.paid", url="https://erp.example.com/in")
     assert created["secret"].startswith("whsec_")
     assert len(base64.b64decode(created["secret"].removeprefix("whsec_"))) == 32
     assert created["active"] is True
@@ -84,10 +82,9 @@ async def test_only_admins_manage_subscriptions(
     assert await _subscriptions(stores) == 0
 
 
-async def test_patch_and_delete(
-    client: httpx.AsyncClient, stores: Stores, admin: dict[str, str]
-) -> None:
-    created = await subscribe(client, admin, "https://erp.example.com/in", "order.paid")
+async def test_patch_and_delete(hooks: Hooks) -> None:
+    client, admin = hooks.client, hooks.admin
+    created = await hooks.subscribe("order.paid", url="https://erp.example.com/in")
     changed = await client.patch(
         f"{URL}/{created['id']}",
         headers=admin,
@@ -117,33 +114,29 @@ async def test_a_shop_without_subscriptions_writes_no_event(
 
 
 async def test_a_day_of_failures_disables_the_subscription_and_mails_the_admins(
-    client: httpx.AsyncClient,
-    stores: Stores,
-    settings: Settings,
-    admin: dict[str, str],
-    receiver: Receiver,
-    mail_sink: MailSink,
-    run_jobs: RunJobs,
+    hooks: Hooks, mail_sink: MailSink
 ) -> None:
-    await create_user(stores.sessionmaker, role=Role.ADMIN, email="ops@example.org")
-    created = await subscribe(client, admin, receiver.url, "order.created")
-    receiver.status = 500
-    ann = await shopper(client, stores, settings)
-    await ann.add(await stocked_item(stores))
+    await create_user(hooks.stores.sessionmaker, role=Role.ADMIN, email="ops@example.org")
+    created = await hooks.subscribe("order.created")
+    hooks.receiver.status = 500
+    ann = await hooks.shopper()
+    await ann.add(await stocked_item(hooks.stores))
     assert (await ann.order()).status_code == 201
-    await run_jobs()
-    await travel(stores, timedelta(hours=settings.webhook_disable_after_hours, minutes=2))
-    await run_jobs()
-    shown = (await client.get(f"{URL}/{created['id']}", headers=admin)).json()
+    await hooks.run_jobs()
+    await hooks.travel(timedelta(hours=hooks.settings.webhook_disable_after_hours, minutes=2))
+    await hooks.run_jobs()
+    shown = (await hooks.client.get(f"{URL}/{created['id']}", headers=hooks.admin)).json()
     assert shown["active"] is False
     assert shown["disabled_at"] is not None
     mails = {m.rcpt_tos[0]: m for m in mail_sink.messages if "Webhook disabled" in m.subject}
     assert set(mails) == {"admin@example.org", "ops@example.org"}
-    assert receiver.url in mails["ops@example.org"].text
+    assert hooks.receiver.url in mails["ops@example.org"].text
     # Fixed and turned on again: the waiting delivery goes out at once.
-    receiver.status = 200
-    resumed = await client.patch(f"{URL}/{created['id']}", headers=admin, json={"active": True})
+    hooks.receiver.status = 200
+    resumed = await hooks.client.patch(
+        f"{URL}/{created['id']}", headers=hooks.admin, json={"active": True}
+    )
     assert resumed.json()["failing_since"] is None
-    await run_jobs()
-    assert [d.status for d in await deliveries(stores)] == ["delivered"]
-    assert len(receiver.deduplicated()) == 1
+    await hooks.run_jobs()
+    assert [d.status for d in await hooks.deliveries()] == ["delivered"]
+    assert len(hooks.receiver.deduplicated()) == 1
