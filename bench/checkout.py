@@ -10,7 +10,10 @@ UPDATE, INSERT, SELECT) through asyncpg at the same concurrency: what the databa
 allows, with no HTTP, JSON, MongoDB or ORM.
 With `--webhook-subscriptions N`, N active subscriptions listen to every event: each checkout
 then writes its webhook events to the outbox (no worker runs, so nothing is sent; the request's
-own cost is what is measured).
+own cost is what is measured). After the load it also measures one buyer's checkouts one at
+a time, in alternating batches with the N subscriptions switched off and on (the switch takes
+effect with the next transaction): the two latencies come from the same server under the same
+outside load, which separate runs on a shared machine are not.
 Stores come from the environment or start embedded (see bench/common.py).
 """
 
@@ -29,7 +32,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 from bson import ObjectId
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -187,6 +190,48 @@ async def _checkout(client: httpx.AsyncClient, buyer: Buyer, target: Target) -> 
     )
 
 
+AB_ROUNDS = 6
+AB_BATCH = 20
+
+
+async def _switch_subscriptions(settings: Settings, active: bool) -> None:
+    store = await open_stores(settings, registry.document_models())
+    try:
+        async with store.sessionmaker() as session, session.begin():
+            await session.execute(update(WebhookSubscription).values(active=active))
+    finally:
+        await store.close()
+
+
+async def _alternating(
+    base: str, settings: Settings, buyer: Buyer, items: list[Target]
+) -> dict[bool, Run]:
+    """Sequential checkouts of one buyer, batches alternating subscriptions off and on."""
+    runs = {False: Run(), True: Run()}
+    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+        for n in range(AB_ROUNDS * 2):
+            active = n % 2 == 1
+            await _switch_subscriptions(settings, active)
+            for _ in range(AB_BATCH):
+                sent = time.perf_counter()
+                response = await _checkout(client, buyer, random.choice(items))
+                if response.status_code == 201:
+                    runs[active].latencies.append(time.perf_counter() - sent)
+                else:
+                    runs[active].refused += 1
+    return runs
+
+
+def _print_alternating(subscriptions: int, runs: dict[bool, Run]) -> None:
+    for active, measured in runs.items():
+        state = f"{subscriptions} subscriptions {'on' if active else 'off'}"
+        print(
+            f"one buyer, {state:>20}: p50 {measured.percentile(50):6.1f} ms   "
+            f"p90 {measured.percentile(90):6.1f} ms   ({len(measured.latencies)} checkouts, "
+            f"{AB_ROUNDS} alternating batches of {AB_BATCH})"
+        )
+
+
 async def _race_for_scarce(base: str, buyers: list[Buyer], scarce: Target) -> int:
     async with httpx.AsyncClient(base_url=base, timeout=120) as client:
         responses = await asyncio.gather(*(_checkout(client, b, scarce) for b in buyers))
@@ -305,6 +350,9 @@ def main() -> None:
         with serving(argv, environment(settings), "/health/live") as base:
             sold = asyncio.run(_race_for_scarce(base, buyers, scarce))
             run = asyncio.run(_load(base, buyers, items, args.orders_per_buyer))
+            alternating = None
+            if args.webhook_subscriptions:
+                alternating = asyncio.run(_alternating(base, settings, buyers[0], items))
         total = len(run.latencies)
         floor = asyncio.run(_floor(settings, args.buyers, max(total, args.buyers)))
         oversold, negative = asyncio.run(_oversold(settings, scarce, sold))
@@ -324,6 +372,7 @@ def main() -> None:
         f"(bare UPDATE+INSERT+SELECT through asyncpg)"
     )
     print(f"ratio     checkout / floor = {orders_per_s / floor_per_s:.3f}")
+    _print_alternating(args.webhook_subscriptions, alternating or {})
     print(f"oversell  {oversold} (must be 0); stock rows below zero: {negative}")
     if oversold or negative:
         sys.exit(1)

@@ -101,14 +101,17 @@ def _resolving(*answers: list[str]) -> transport.Resolver:
     return resolve
 
 
-async def test_the_connection_goes_to_the_checked_address_with_the_host_kept() -> None:
+@pytest.mark.parametrize("address", ["93.184.216.34", "2606:2800:220:1::1"])
+async def test_the_connection_goes_to_the_checked_address_with_the_host_kept(
+    address: str,
+) -> None:
     inner = _Recorder()
-    guarded = transport.GuardedTransport(inner, resolve=_resolving(["93.184.216.34"]))
+    guarded = transport.GuardedTransport(inner, resolve=_resolving([address]))
     async with httpx.AsyncClient(transport=guarded) as http:
         response = await http.post("https://hooks.example.com/in", content=b"{}")
     assert response.status_code == 204
     (request,) = inner.seen
-    assert request.url.host == "93.184.216.34"
+    assert request.url.host == address
     assert request.headers["host"] == "hooks.example.com"
     assert request.extensions["sni_hostname"] == "hooks.example.com"
 
