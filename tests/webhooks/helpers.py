@@ -11,7 +11,10 @@ import httpx
 from sqlalchemy import select, text
 
 from garderobe.infra.stores import Stores
+from garderobe.outbox.models import OutboxMessage
 from garderobe.settings import Settings
+from garderobe.webhooks import delivery
+from garderobe.webhooks.events import EVENT_TOPIC
 from garderobe.webhooks.models import WebhookDelivery
 from tests.commerce.helpers import Shopper, shopper, stocked_item
 from tests.webhooks.receiver import Receiver
@@ -50,6 +53,17 @@ class Hooks:
             assert response.status_code == 201, response.text
             numbers.append(response.json()["number"])
         return numbers
+
+    async def fanned_out(self) -> WebhookDelivery:
+        """The one event in the outbox fanned out as the worker would, without sending:
+        its one delivery, for a test to send under settings of its own."""
+        async with self.stores.sessionmaker() as session:
+            (message,) = await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.topic == EVENT_TOPIC)
+            )
+        await delivery.fan_out({"stores": self.stores}, message.payload)
+        (pending,) = await self.deliveries()
+        return pending
 
     async def travel(self, delta: timedelta) -> None:
         """Move the webhook clocks `delta` into the past, as if that much time had gone by:

@@ -36,6 +36,7 @@ class Receiver:
     port: int = field(default_factory=_free_port)
     status: int = 200
     answers: list[int] = field(default_factory=list)
+    delay: float = 0.0  # seconds before answering
     received: list[Received] = field(default_factory=list)
     _server: uvicorn.Server | None = None
     _task: asyncio.Task[None] | None = None
@@ -61,6 +62,7 @@ class Receiver:
         headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
         self.received.append(Received(headers, body))
         status = self.answers.pop(0) if self.answers else self.status
+        await asyncio.sleep(self.delay)
         await send({"type": "http.response.start", "status": status, "headers": []})
         await send({"type": "http.response.body", "body": b"ok"})
 

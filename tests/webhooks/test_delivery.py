@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-import httpx
 import pytest
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
-from garderobe.infra.stores import Stores
+from garderobe.webhooks import delivery
 from tests.webhooks.helpers import Hooks
 
 RunJobs = Callable[[], Awaitable[int]]
@@ -91,12 +90,23 @@ async def test_manual_redelivery_sends_again_with_the_same_webhook_id(hooks: Hoo
     assert [(a["status_code"], a["manual"]) for a in logged] == [(200, False), (200, True)]
 
 
-async def test_redelivering_an_unknown_delivery_is_404(
-    client: httpx.AsyncClient, stores: Stores, admin: dict[str, str]
-) -> None:
-    response = await client.post(
+async def test_redelivering_an_unknown_delivery_is_404(hooks: Hooks) -> None:
+    response = await hooks.client.post(
         "/api/v1/admin/webhook-deliveries/00000000-0000-0000-0000-000000000000/redeliver",
-        headers=admin,
+        headers=hooks.admin,
     )
     assert response.status_code == 404
     assert response.json()["type"].endswith("/webhook-delivery-not-found")
+
+
+async def test_a_receiver_slower_than_the_timeout_is_a_failed_attempt(hooks: Hooks) -> None:
+    await hooks.subscribe("order.created")
+    await hooks.place_orders()
+    hooks.receiver.delay = 2.0
+    impatient = hooks.settings.model_copy(update={"webhook_timeout_seconds": 0.3})
+    pending = await hooks.fanned_out()
+    assert await delivery.deliver(hooks.stores, impatient, pending.id, manual=False) is False
+    (attempt,) = await hooks.attempts(pending.id)
+    assert attempt["error"].startswith("ReadTimeout")
+    assert attempt["status_code"] is None
+    assert 300 <= attempt["latency_ms"] < 2000

@@ -7,9 +7,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
-from sqlalchemy import select
 
-from garderobe.outbox.models import OutboxMessage
 from garderobe.settings import Settings
 from garderobe.webhooks import delivery, transport
 from tests.commerce.helpers import stocked_item
@@ -30,12 +28,7 @@ async def test_a_private_destination_is_refused_in_production_mode(hooks: Hooks)
     await ann.add(await stocked_item(hooks.stores))
     assert (await ann.order()).status_code == 201
     # The fan-out as the worker runs it, then the attempt under production settings.
-    async with hooks.stores.sessionmaker() as session:
-        (message,) = await session.scalars(
-            select(OutboxMessage).where(OutboxMessage.topic == "webhooks.event")
-        )
-    await delivery.fan_out({"stores": hooks.stores}, message.payload)
-    (pending,) = await hooks.deliveries()
+    pending = await hooks.fanned_out()
     sent = await delivery.deliver(
         hooks.stores, _production(hooks.settings), pending.id, manual=False
     )
