@@ -124,7 +124,7 @@ def cron_jobs() -> list[Any]:
     from garderobe.catalog.index.jobs import compact_facet_counts, reconcile_search
     from garderobe.commerce.jobs import cancel_unpaid_orders
     from garderobe.recommendations.jobs import recompute_co_purchases
-    from garderobe.webhooks.jobs import retry_due_webhooks
+    from garderobe.webhooks.jobs import prune_webhook_deliveries, retry_due_webhooks
 
     # README.md's "Scheduled jobs" table lists these; tests/test_worker_schedule.py compares.
     return [
@@ -134,4 +134,5 @@ def cron_jobs() -> list[Any]:
         cron(sweep_orphaned_media, minute={43}, second={15}),
         cron(recompute_co_purchases, minute={7}, second={20}),
         cron(retry_due_webhooks, second={5}, run_at_startup=True),
+        cron(prune_webhook_deliveries, minute={53}, second={25}),
     ]

@@ -129,6 +129,8 @@ class Settings(BaseSettings):
     webhook_disable_after_hours: float = Field(default=24.0, gt=0)
     # `stock.low` fires when a sale leaves a variant this many units available or fewer.
     webhook_stock_low_threshold: int = Field(default=3, ge=0, le=1000)
+    # Deliveries delivered or given up on longer ago than this are deleted, attempts with them.
+    webhook_keep_days: int = Field(default=30, gt=0)
 
     # Operations. METRICS_TOKEN set: /metrics wants `Authorization: Bearer <token>`.
     metrics_enabled: bool = True

@@ -7,10 +7,13 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from garderobe.webhooks import delivery
+from garderobe.webhooks.jobs import prune_webhook_deliveries
+from garderobe.webhooks.models import WebhookDelivery
 from tests.webhooks.helpers import Hooks
 
 RunJobs = Callable[[], Awaitable[int]]
@@ -110,3 +113,21 @@ async def test_a_receiver_slower_than_the_timeout_is_a_failed_attempt(hooks: Hoo
     assert attempt["error"].startswith("ReadTimeout")
     assert attempt["status_code"] is None
     assert 300 <= attempt["latency_ms"] < 2000
+
+
+async def test_finished_deliveries_are_pruned_after_the_keep_days(hooks: Hooks) -> None:
+    await hooks.subscribe("order.created")
+    await hooks.place_orders(2)
+    await hooks.run_jobs()
+    first, second = await hooks.deliveries()
+    keep = timedelta(days=hooks.settings.webhook_keep_days, minutes=1)
+    async with hooks.stores.sessionmaker() as session, session.begin():
+        await session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id == first.id)
+            .values(created_at=WebhookDelivery.created_at - keep)
+        )
+    ctx = {"stores": hooks.stores, "settings": hooks.settings}
+    assert await prune_webhook_deliveries(ctx) == 1
+    assert [d.id for d in await hooks.deliveries()] == [second.id]
+    assert await prune_webhook_deliveries(ctx) == 0

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from garderobe.infra.postgres import utcnow
 from garderobe.infra.stores import Stores
+from garderobe.settings import Settings
 from garderobe.webhooks import delivery
 from garderobe.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 
@@ -18,6 +20,7 @@ log = logging.getLogger(__name__)
 # Stored in outbox rows: the name stays while rows may be pending.
 REDELIVER_TOPIC = "webhooks.redeliver"
 DUE_BATCH = 500
+PRUNE_BATCH = 5000
 
 
 async def deliver_webhook(ctx: dict[str, Any], delivery_id: str) -> bool:
@@ -55,3 +58,23 @@ async def retry_due_webhooks(ctx: dict[str, Any]) -> int:
     if due:
         log.info("queued %d due webhook deliveries", len(due))
     return len(due)
+
+
+async def prune_webhook_deliveries(ctx: dict[str, Any]) -> int:
+    """Delete deliveries finished (delivered or given up) more than WEBHOOK_KEEP_DAYS ago,
+    with their attempts; pending ones stay, however old. In batches, one per run."""
+    stores: Stores = ctx["stores"]
+    settings: Settings = ctx["settings"]
+    cutoff = utcnow() - timedelta(days=settings.webhook_keep_days)
+    finished = (DeliveryStatus.DELIVERED, DeliveryStatus.FAILED)
+    async with stores.sessionmaker() as session, session.begin():
+        old = (
+            select(WebhookDelivery.id)
+            .where(WebhookDelivery.status.in_(finished), WebhookDelivery.created_at < cutoff)
+            .limit(PRUNE_BATCH)
+        )
+        deleted = await session.execute(delete(WebhookDelivery).where(WebhookDelivery.id.in_(old)))
+    count = int(getattr(deleted, "rowcount", 0) or 0)
+    if count:
+        log.info("pruned %d finished webhook deliveries", count)
+    return count
