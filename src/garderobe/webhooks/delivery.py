@@ -38,7 +38,7 @@ from garderobe.webhooks.models import (
 log = logging.getLogger(__name__)
 
 DELIVER_JOB = "deliver_webhook"
-# The wait after each failed attempt: the first attempt goes at once, the last of the nine
+# The wait after each failed attempt: the first attempt goes at once, the last of the eight
 # about 27.6 hours after it (docs/webhooks.md, "Retries"). Each wait is jittered.
 RETRY_DELAYS = (
     timedelta(minutes=1),
