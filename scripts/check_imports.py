@@ -42,6 +42,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("garderobe.sizing",),
     ("garderobe.stock",),
     ("garderobe.media",),
+    # Outgoing webhooks: every domain above emits events; they mail admins (accounts).
+    ("garderobe.webhooks",),
     ("garderobe.accounts",),
     # Shared kit below every domain.
     ("garderobe.mailer", "garderobe.migrate", "garderobe.commandline"),

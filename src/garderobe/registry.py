@@ -27,7 +27,8 @@ def import_models() -> None:
     import garderobe.outbox.models
     import garderobe.recommendations.models
     import garderobe.reviews.models
-    import garderobe.stock.models  # noqa: F401
+    import garderobe.stock.models
+    import garderobe.webhooks.models  # noqa: F401
 
 
 def document_models() -> list[type[Document]]:
@@ -54,6 +55,7 @@ def routers() -> list[APIRouter]:
     from garderobe.recommendations.routers import items as recommended_items
     from garderobe.recommendations.routers import me as my_recommendations
     from garderobe.reviews.routers import admin_reviews, reviews
+    from garderobe.webhooks.routers import admin_webhooks
 
     # The order is the OpenAPI document's order of paths (openapi.json).
     return [
@@ -77,6 +79,7 @@ def routers() -> list[APIRouter]:
         my_recommendations.router,
         sizes.router,
         api_keys.router,
+        admin_webhooks.router,
     ]
 
 
@@ -101,6 +104,9 @@ def outbox_handlers() -> dict[str, Any]:
     from garderobe.commerce import jobs as commerce_jobs
     from garderobe.commerce.notices import MARK_SOLD_TOPIC, RELIST_TOPIC
     from garderobe.media import service as media
+    from garderobe.webhooks import delivery as webhook_delivery
+    from garderobe.webhooks import jobs as webhook_jobs
+    from garderobe.webhooks.events import EVENT_TOPIC
 
     return {
         MARK_SOLD_TOPIC: commerce_jobs.mark_sold,
@@ -108,12 +114,16 @@ def outbox_handlers() -> dict[str, Any]:
         THUMBNAILS_TOPIC: image_jobs.make_thumbnails,
         media.DELETE_OBJECTS_TOPIC: media.delete_objects,
         media.DELETE_PREFIX_TOPIC: media.delete_prefix,
+        EVENT_TOPIC: webhook_delivery.fan_out,
+        webhook_jobs.REDELIVER_TOPIC: webhook_jobs.redeliver,
     }
 
 
 def job_functions() -> list[Any]:
     """Extra arq job functions from the domains."""
-    return []
+    from garderobe.webhooks.jobs import deliver_webhook
+
+    return [deliver_webhook]
 
 
 def cron_jobs() -> list[Any]:
@@ -124,6 +134,7 @@ def cron_jobs() -> list[Any]:
     from garderobe.catalog.index.jobs import compact_facet_counts, reconcile_search
     from garderobe.commerce.jobs import cancel_unpaid_orders
     from garderobe.recommendations.jobs import recompute_co_purchases
+    from garderobe.webhooks.jobs import prune_webhook_deliveries, retry_due_webhooks
 
     # README.md's "Scheduled jobs" table lists these; tests/test_worker_schedule.py compares.
     return [
@@ -132,4 +143,6 @@ def cron_jobs() -> list[Any]:
         cron(cancel_unpaid_orders, second={30}),
         cron(sweep_orphaned_media, minute={43}, second={15}),
         cron(recompute_co_purchases, minute={7}, second={20}),
+        cron(retry_due_webhooks, second={5}, run_at_startup=True),
+        cron(prune_webhook_deliveries, minute={53}, second={25}),
     ]

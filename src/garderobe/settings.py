@@ -121,6 +121,17 @@ class Settings(BaseSettings):
     unpaid_order_ttl_minutes: int = Field(default=30, gt=0)
     payment_webhook_secret: SecretStr = SecretStr(DEFAULT_WEBHOOK_SECRET)
 
+    # Outgoing webhooks (docs/webhooks.md). None: loopback and private destinations are
+    # allowed in development only; refused everywhere else unless set to true.
+    webhook_allow_private_destinations: bool | None = None
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # A subscription whose deliveries have failed continuously this long is disabled.
+    webhook_disable_after_hours: float = Field(default=24.0, gt=0)
+    # `stock.low` fires when a sale leaves a variant this many units available or fewer.
+    webhook_stock_low_threshold: int = Field(default=3, ge=0, le=1000)
+    # Deliveries delivered or given up on longer ago than this are deleted, attempts with them.
+    webhook_keep_days: int = Field(default=30, gt=0)
+
     # Operations. METRICS_TOKEN set: /metrics wants `Authorization: Bearer <token>`.
     metrics_enabled: bool = True
     metrics_token: SecretStr | None = None

@@ -42,6 +42,7 @@ from garderobe.errors import NotFound, PreconditionFailed
 from garderobe.media import service as media
 from garderobe.stock import service as stock_service
 from garderobe.stock.schemas import StockOut
+from garderobe.webhooks import events as webhook_events
 
 
 class ItemNotFound(NotFound):
@@ -154,9 +155,21 @@ async def create_item(session: AsyncSession, body: ItemCreate) -> Item:
     names, brand_name = checked.names, checked.brand_name
     await writer.index_item(session, item, category_names=names, brand_name=brand_name)
     cache.changed(session)
+    await webhook_events.emit(session, "item.created", item_event(item))
     await session.flush()
     await item.insert()
     return item
+
+
+def item_event(item: Item) -> dict[str, Any]:
+    """What `item.created` and `item.updated` carry: enough to decide whether to fetch it."""
+    return {
+        "item_id": str(item.id),
+        "revision": item.revision,
+        "title": item.title,
+        "category": item.category,
+        "status": item.status.value,
+    }
 
 
 async def update_item(
@@ -200,6 +213,7 @@ async def _write(
     names, brand_name = checked.names, checked.brand_name
     await writer.index_item(session, updated, category_names=names, brand_name=brand_name)
     cache.changed(session)
+    await webhook_events.emit(session, "item.updated", item_event(updated))
     await session.flush()
     result = await Item.get_pymongo_collection().update_one(
         {"_id": item.id, "revision": expected_revision},
@@ -277,8 +291,10 @@ async def set_on_hand(
         variant_id = variants[0].id
     elif item.variant(variant_id) is None:
         raise VariantNotFound(f"Item {item_id} has no variant {variant_id!r}.")
+    before = await stock_service.available_units(session, [item_id])
     await stock_service.set_on_hand(session, item_id, variant_id, on_hand)
     await stock_changed(session, [item_id])
+    await stock_returned(session, before, low_stock=None)
     return await stock_service.item_stock(session, item_id)
 
 
@@ -290,18 +306,37 @@ async def stock_changed(session: AsyncSession, item_ids: Sequence[str]) -> None:
     await reindex_items(session, sorted(set(item_ids)))
 
 
+async def stock_returned(
+    session: AsyncSession,
+    before: Mapping[str, Mapping[str, int]],
+    low_stock: int | None = None,
+) -> None:
+    """Units came back (or were set) in this transaction for the items of `before` (their
+    available units per variant before it): the webhook events of the change."""
+    after = await stock_service.available_units(session, list(before))
+    for item_id in sorted(before):
+        await webhook_events.stock_moved(
+            session, item_id, before[item_id], after.get(item_id, {}), low_stock
+        )
+
+
 async def stock_moved(
-    session: AsyncSession, moved: Mapping[str, Mapping[str, int]], few_left: int
+    session: AsyncSession,
+    moved: Mapping[str, Mapping[str, int]],
+    few_left: int,
+    low_stock: int | None = None,
 ) -> list[str]:
     """Units moved in this transaction by `moved` (item -> variant -> units, negative for
     reserved): the index rows of the items whose shown availability changed follow now
-    (others keep the cached pages). Returns the items of one variant left with none: a
+    (others keep the cached pages), and the webhook events of the change are written
+    (`stock.low` at `low_stock`). Returns the items of one variant left with none: a
     one-off is sold, not listed as sold out."""
     after = await stock_service.available_units(session, list(moved))
     shown, gone = [], []
     for item_id, deltas in moved.items():
         now = after.get(item_id, {})
         before = {**now, **{v: now.get(v, 0) - d for v, d in deltas.items()}}
+        await webhook_events.stock_moved(session, item_id, before, now, low_stock)
         if shown_differently(before, now, few_left):
             shown.append(item_id)
         if len(now) == 1 and sum(now.values()) <= 0:

@@ -116,7 +116,9 @@ async def checkout(
         return earlier, False
     cart = await validate_cart(session, user.id, address_id)
     priced = price_cart(cart, settings.shipping_fee)
-    sold_out = await reserve_stock(session, priced.lines, settings.few_left_threshold)
+    sold_out = await reserve_stock(
+        session, priced.lines, settings.few_left_threshold, settings.webhook_stock_low_threshold
+    )
     order = await record_order(session, user, key, cart, priced, sold_out)
     return order, True
 
@@ -213,7 +215,7 @@ def price_cart(cart: ValidCart, shipping_fee: int) -> PricedCart:
 
 
 async def reserve_stock(
-    session: AsyncSession, lines: Sequence[PricedLine], few_left: int
+    session: AsyncSession, lines: Sequence[PricedLine], few_left: int, low_stock: int
 ) -> list[str]:
     """Hold each line's units, or raise OutOfStock; the index follows the variants whose
     availability changed. Returns the one-off items left with none (they become sold)."""
@@ -224,7 +226,7 @@ async def reserve_stock(
         await stock.reserve(session, variant.item_id, variant.variant_id, line.quantity)
         moved.setdefault(variant.item_id, {})[variant.variant_id] = -line.quantity
     try:
-        return await catalog.stock_moved(session, moved, few_left)
+        return await catalog.stock_moved(session, moved, few_left, low_stock)
     except PyMongoError as exc:
         raise _catalog_unreachable() from exc
 
@@ -257,6 +259,7 @@ async def record_order(
     if sold_out:
         outbox.add(session, notices.MARK_SOLD_TOPIC, {"item_ids": sold_out})
     notices.mail_status(session, user, order, "order_placed")
+    await notices.tell_subscribers(session, order, "order.created")
     return order
 
 
