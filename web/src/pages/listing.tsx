@@ -13,7 +13,9 @@ type Facets = Schemas["Facets"];
 // Changes the listing's URL query (the filters live there).
 type Update = (change: (q: URLSearchParams) => void) => void;
 
-const FACETS = ["brand", "size", "colour", "condition", "material", "pattern"];
+const FACETS = ["brand", "size", "colour", "condition", "material", "pattern"] as const satisfies readonly (keyof ItemsQuery)[];
+// The listing's other URL parameters the API takes as they are (the dimensions are DIMENSIONS').
+const PASSED = ["bust", "chest", "waist", "hips", "height", "inseam", "foot_length", "price_min", "price_max", "in_stock", "sort"] as const satisfies readonly (keyof ItemsQuery)[];
 const SORTS: Record<string, string> = { newest: "Newest", price_asc: "Price: low to high", price_desc: "Price: high to low" };
 const PAGE = 24;
 
@@ -30,17 +32,14 @@ export function Home() {
 
 // The listing's filters live in the URL: a filtered page can be shared and reloaded. `fits=me`
 // is sent signed in only (a guest who opens such a URL is asked to log in or give measures).
-// The URL's values go as they are (a wrong one gets the API's 422): repeated facets as
-// lists, the others as the last given.
+// The names are checked against the contract; the values stay the URL's strings, sent as they
+// are (a wrong one gets the API's 422): repeated facets as lists, the others the last given.
 function apiQuery(category: string, query: URLSearchParams, cursor?: string | null): ItemsQuery {
-  const q: Record<string, unknown> = { category, facets: true, limit: PAGE };
+  const q: { [name in keyof ItemsQuery]?: unknown } = { category, facets: true, limit: PAGE };
   for (const name of FACETS) if (query.has(name)) q[name] = query.getAll(name);
-  for (const name of [...Object.keys(DIMENSIONS), "price_min", "price_max", "in_stock", "sort"]) {
-    if (query.has(name)) q[name] = query.getAll(name).pop();
-  }
+  for (const name of PASSED) if (query.has(name)) q[name] = query.getAll(name).pop();
   if (query.get("fits") === "me" && tokens()) q.fits = "me";
   if (cursor) q.cursor = cursor;
-  // Typed by the contract for the call site; the values are the URL's strings.
   return q as ItemsQuery;
 }
 
