@@ -212,3 +212,39 @@ def test_an_expired_access_token_is_refreshed_unnoticed(page: Page, dev_shop: De
     expect(page.get_by_text("No orders yet.")).to_be_visible()
     tokens = page.evaluate("JSON.parse(localStorage.getItem('garderobe.tokens'))")
     assert tokens["access_token"] != "expired.or.revoked"
+
+
+def test_a_write_refused_for_an_expired_token_is_sent_again_after_the_refresh(
+    page: Page, dev_shop: DevShop
+) -> None:
+    # The typed client replays the request after refreshing: the body must go out twice.
+    api, email = dev_shop.api, new_email()
+    register(page, api, email)
+    log_in(page, api, email)
+    page.goto(f"{api}/account")
+    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
+    page.evaluate(
+        """() => {
+            const t = JSON.parse(localStorage.getItem("garderobe.tokens"));
+            localStorage.setItem("garderobe.tokens",
+                JSON.stringify({...t, access_token: "expired.or.revoked"}));
+        }"""
+    )
+    posts: list[Any] = []
+    page.on(
+        "request",
+        lambda r: posts.append(r) if r.method == "POST" and r.url.endswith("/addresses") else None,
+    )
+    for label, value in [("Recipient", "Sam Shopper"), ("Street and number", "1 Main St")]:
+        page.get_by_label(label).fill(value)
+    page.get_by_label("City").fill("Berlin")
+    page.get_by_label("Postal code").fill("10115")
+    page.get_by_label("Country (2 letters)").fill("de")
+    page.get_by_role("button", name="Save the address").click()
+    expect(page.get_by_text("Sam Shopper, 1 Main St, 10115 Berlin, DE")).to_be_visible()
+    sent = [(r.headers["authorization"], r.post_data_json) for r in posts]
+    body = {"recipient": "Sam Shopper", "line1": "1 Main St", "city": "Berlin"}
+    body |= {"postal_code": "10115", "country": "DE"}
+    assert [auth for auth, _ in sent][0] == "Bearer expired.or.revoked"
+    assert [auth for auth, _ in sent][1] != "Bearer expired.or.revoked"
+    assert [data for _, data in sent] == [body, body]

@@ -71,14 +71,15 @@ function refresh(): Promise<boolean> {
 }
 
 // A 401 with a refresh token: refresh once and send the request again with the new token.
-// The copy is taken before sending, as a sent request's body cannot be read twice.
+// The body is read into bytes first, so that it can be sent twice; a clone() would send it as
+// a stream, which the browser (and its devtools) treat as a streamed upload.
 async function fetchWithRefresh(request: Request): Promise<Response> {
-  const again = request.clone();
-  const response = await fetch(request);
+  const body = request.body ? await request.arrayBuffer() : undefined;
+  const send = () => fetch(new Request(request, { body }));
+  const response = await send();
   if (response.status !== 401 || !request.headers.has("Authorization") || !(await refresh())) return response;
-  const headers = new Headers(again.headers);
-  headers.set("Authorization", `Bearer ${tokens()?.access_token}`);
-  return fetch(new Request(again, { headers }));
+  request.headers.set("Authorization", `Bearer ${tokens()?.access_token}`);
+  return send();
 }
 
 const credentials: Middleware = {
