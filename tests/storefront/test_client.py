@@ -13,7 +13,9 @@ from .conftest import WEB
 SCHEMA = WEB / "src" / "api" / "schema.d.ts"
 
 
-def _run(npm: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _run(
+    npm: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [npm, "run", "--silent", *args],
         cwd=WEB,
