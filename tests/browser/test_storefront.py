@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DevShop
 from tests.browser.shopper import (
+    ADDRESS,
     PASSWORD,
     TEST_CARD,
     add_to_cart,
@@ -23,6 +24,7 @@ from tests.browser.shopper import (
     mail_to,
     new_email,
     register,
+    save_an_address,
     screenshot_both_widths,
 )
 
@@ -235,16 +237,9 @@ def test_a_write_refused_for_an_expired_token_is_sent_again_after_the_refresh(
         "request",
         lambda r: posts.append(r) if r.method == "POST" and r.url.endswith("/addresses") else None,
     )
-    page.get_by_label("Recipient").fill("Sam Shopper")
-    page.get_by_label("Street and number").fill("1 Main St")
-    page.get_by_label("City").fill("Berlin")
-    page.get_by_label("Postal code").fill("10115")
-    page.get_by_label("Country (2 letters)").fill("de")
-    page.get_by_role("button", name="Save the address").click()
+    save_an_address(page)
     expect(page.get_by_text("Sam Shopper, 1 Main St, 10115 Berlin, DE")).to_be_visible()
     first, again = posts
     assert first.headers["authorization"] == "Bearer expired.or.revoked"
     assert again.headers["authorization"] != "Bearer expired.or.revoked"
-    body = {"recipient": "Sam Shopper", "line1": "1 Main St", "city": "Berlin"}
-    body |= {"postal_code": "10115", "country": "DE"}
-    assert first.post_data_json == again.post_data_json == body
+    assert first.post_data_json == again.post_data_json == ADDRESS
