@@ -1,24 +1,26 @@
-import { useRef, useState } from "react";
-import { api, money, tokens } from "../api.js";
-import { ErrorMessage, Field, Loading, useApi } from "../components.jsx";
-import { Link, navigate } from "../router.jsx";
-import { colourName } from "../variants.js";
-import { AddressForm } from "./account.jsx";
+import { useRef, useState, type FormEvent } from "react";
+import { client, ok, tokens, type Schemas } from "../api/client.ts";
+import { ErrorMessage, Field, Loading, useApi } from "../components.tsx";
+import { money } from "../money.ts";
+import { Link, navigate } from "../router.tsx";
+import { colourName } from "../variants.ts";
+import { AddressForm } from "./account.tsx";
+import type { PageProps } from "./props.ts";
 
 // A line's variant as the shopper chose it: "EU 38 · Black" (a one-off may have neither).
-function VariantText({ line }) {
+function VariantText({ line }: { line: { size?: string | null; colour?: string | null } }) {
   const parts = [line.size, line.colour && colourName(line.colour)].filter(Boolean);
   if (!parts.length) return null;
   return <span className="variant" data-testid="line-variant">{parts.join(" · ")}</span>;
 }
 
-const STATUS = { pending_payment: "Awaiting payment", paid: "Paid", shipped: "Shipped", delivered: "Delivered", cancelled: "Cancelled" };
+const STATUS: Record<string, string> = { pending_payment: "Awaiting payment", paid: "Paid", shipped: "Shipped", delivered: "Delivered", cancelled: "Cancelled" };
 
 export function CartPage() {
   const [version, setVersion] = useState(0);
-  const { data: cart, error, loading } = useApi(() => api("/cart"), [version]);
-  const [problem, setProblem] = useState(null);
-  const change = async (call) => {
+  const { data: cart, error, loading } = useApi(() => ok(client.GET("/api/v1/cart")), [version]);
+  const [problem, setProblem] = useState<unknown>(null);
+  const change = async (call: () => Promise<unknown>) => {
     setProblem(null);
     try {
       await call();
@@ -28,7 +30,7 @@ export function CartPage() {
     }
   };
   if (loading && !cart) return <Loading />;
-  if (error) return <ErrorMessage error={error} />;
+  if (error || !cart) return <ErrorMessage error={error} />;
   return (
     <section>
       <h1>Your cart</h1>
@@ -44,7 +46,7 @@ export function CartPage() {
                 <VariantText line={line} />
                 <span>{line.quantity} × {money(line.unit_price, line.currency)}</span>
                 {!line.purchasable && <span className="error">No longer available</span>}
-                <button type="button" onClick={() => change(() => api(`/cart/items/${line.id}`, { method: "DELETE" }))}>
+                <button type="button" onClick={() => change(() => ok(client.DELETE("/api/v1/cart/items/{line_id}", { params: { path: { line_id: line.id } } })))}>
                   Remove
                 </button>
               </li>
@@ -67,10 +69,10 @@ const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-$
 export function Checkout() {
   const key = useRef(newKey());
   const [version, setVersion] = useState(0);
-  const cart = useApi(() => api("/cart"), []);
-  const addresses = useApi(() => api("/users/me/addresses"), [version]);
-  const [chosen, setChosen] = useState(null);
-  const [state, setState] = useState({ busy: false, error: null });
+  const cart = useApi(() => ok(client.GET("/api/v1/cart")), []);
+  const addresses = useApi(() => ok(client.GET("/api/v1/users/me/addresses")), [version]);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const [state, setState] = useState<{ busy: boolean; error: unknown }>({ busy: false, error: null });
   if (!tokens()) return <p>Please <Link to="/login?next=/checkout">log in</Link> to check out.</p>;
   if (cart.loading || addresses.loading) return <Loading />;
   const list = addresses.data || [];
@@ -78,7 +80,8 @@ export function Checkout() {
   const place = async () => {
     setState({ busy: true, error: null });
     try {
-      const order = await api("/orders", { method: "POST", body: { address_id: address }, headers: { "Idempotency-Key": key.current } });
+      const headers = { "Idempotency-Key": key.current };
+      const order = await ok(client.POST("/api/v1/orders", { body: { address_id: address }, headers }));
       navigate(`/orders/${order.id}`);
     } catch (error) {
       setState({ busy: false, error });
@@ -107,11 +110,14 @@ export function Checkout() {
   );
 }
 
-export function OrderPage({ param: id }) {
+export function OrderPage({ param: id = "" }: PageProps) {
   const [version, setVersion] = useState(0);
-  const { data: order, error, loading } = useApi(() => api(`/orders/${id}`), [id, version]);
+  const { data: order, error, loading } = useApi(
+    () => ok(client.GET("/api/v1/orders/{order_id}", { params: { path: { order_id: id } } })),
+    [id, version],
+  );
   if (loading && !order) return <Loading />;
-  if (error) return <ErrorMessage error={error} />;
+  if (error || !order) return <ErrorMessage error={error} />;
   return (
     <section>
       <h1>Order {order.number}</h1>
@@ -127,14 +133,19 @@ export function OrderPage({ param: id }) {
   );
 }
 
-function PayForm({ order, onPaid }) {
+function PayForm({ order, onPaid }: { order: Schemas["OrderOut"]; onPaid: () => void }) {
   const [card, setCard] = useState("");
-  const [state, setState] = useState({ busy: false, error: null, declined: false });
-  const pay = async (e) => {
+  const [state, setState] = useState<{ busy: boolean; error: unknown; declined: boolean }>({
+    busy: false,
+    error: null,
+    declined: false,
+  });
+  const pay = async (e: FormEvent) => {
     e.preventDefault();
     setState({ busy: true, error: null, declined: false });
     try {
-      const result = await api(`/orders/${order.id}/pay`, { method: "POST", body: { card_number: card.replace(/\s/g, "") } });
+      const body = { card_number: card.replace(/\s/g, "") };
+      const result = await ok(client.POST("/api/v1/orders/{order_id}/pay", { params: { path: { order_id: order.id } }, body }));
       setState({ busy: false, error: null, declined: !result.approved });
       if (result.approved) onPaid();
     } catch (error) {
@@ -154,7 +165,7 @@ function PayForm({ order, onPaid }) {
 }
 
 export function Orders() {
-  const { data, error, loading } = useApi(() => api("/orders?limit=50"), []);
+  const { data, error, loading } = useApi(() => ok(client.GET("/api/v1/orders", { params: { query: { limit: 50 } } })), []);
   if (!tokens()) return <p>Please <Link to="/login?next=/orders">log in</Link> to see your orders.</p>;
   if (loading) return <Loading />;
   return (

@@ -1,16 +1,26 @@
-import { useEffect, useState } from "react";
-import { api, ApiError, money, tokens } from "../api.js";
-import { ErrorMessage, ItemGrid, Loading, useApi } from "../components.jsx";
-import { Link, navigate } from "../router.jsx";
-import { DIMENSIONS, dimensionsFor, unitOf } from "../sizes.js";
-import { colourName, swatch } from "../variants.js";
+import { useEffect, useState, type FormEvent } from "react";
+import { ApiError, client, ok, tokens, type Schemas } from "../api/client.ts";
+import type { paths } from "../api/schema";
+import { ErrorMessage, ItemGrid, Loading, useApi } from "../components.tsx";
+import { money } from "../money.ts";
+import { Link, navigate } from "../router.tsx";
+import { DIMENSIONS, dimensionsFor, unitOf } from "../sizes.ts";
+import { colourName, swatch } from "../variants.ts";
+import type { PageProps } from "./props.ts";
 
-const FACETS = ["brand", "size", "colour", "condition", "material", "pattern"];
-const SORTS = { newest: "Newest", price_asc: "Price: low to high", price_desc: "Price: high to low" };
+type ItemsQuery = NonNullable<paths["/api/v1/items"]["get"]["parameters"]["query"]>;
+type Facets = Schemas["Facets"];
+// Changes the listing's URL query (the filters live there).
+type Update = (change: (q: URLSearchParams) => void) => void;
+
+const FACETS = ["brand", "size", "colour", "condition", "material", "pattern"] as const satisfies readonly (keyof ItemsQuery)[];
+// The listing's other URL parameters the API takes as they are (the dimensions are DIMENSIONS').
+const PASSED = ["bust", "chest", "waist", "hips", "height", "inseam", "foot_length", "price_min", "price_max", "in_stock", "sort"] as const satisfies readonly (keyof ItemsQuery)[];
+const SORTS: Record<string, string> = { newest: "Newest", price_asc: "Price: low to high", price_desc: "Price: high to low" };
 const PAGE = 24;
 
 export function Home() {
-  const { data, error, loading } = useApi(() => api(`/items?sort=newest&limit=12`), []);
+  const { data, error, loading } = useApi(() => ok(client.GET("/api/v1/items", { params: { query: { sort: "newest", limit: 12 } } })), []);
   return (
     <section>
       <h1>New in</h1>
@@ -22,34 +32,41 @@ export function Home() {
 
 // The listing's filters live in the URL: a filtered page can be shared and reloaded. `fits=me`
 // is sent signed in only (a guest who opens such a URL is asked to log in or give measures).
-function apiQuery(category, query, cursor) {
-  const q = new URLSearchParams({ category, facets: "true", limit: String(PAGE) });
-  for (const name of [...FACETS, ...Object.keys(DIMENSIONS), "price_min", "price_max", "in_stock", "sort"]) {
-    for (const value of query.getAll(name)) q.append(name, value);
-  }
-  if (query.get("fits") === "me" && tokens()) q.set("fits", "me");
-  if (cursor) q.set("cursor", cursor);
-  return q;
+// The names are checked against the contract; the values stay the URL's strings, sent as they
+// are (a wrong one gets the API's 422): repeated facets as lists, the others the last given.
+function apiQuery(category: string, query: URLSearchParams, cursor?: string | null): ItemsQuery {
+  const q: { [name in keyof ItemsQuery]?: unknown } = { category, facets: true, limit: PAGE };
+  for (const name of FACETS) if (query.has(name)) q[name] = query.getAll(name);
+  for (const name of PASSED) if (query.has(name)) q[name] = query.getAll(name).pop();
+  if (query.get("fits") === "me" && tokens()) q.fits = "me";
+  if (cursor) q.cursor = cursor;
+  return q as ItemsQuery;
 }
 
-export function Listing({ param: category, query }) {
+const listItems = (query: ItemsQuery) => ok(client.GET("/api/v1/items", { params: { query } }));
+
+export function Listing({ param: category = "", query }: PageProps) {
   const key = query.toString();
-  const [page, setPage] = useState({ items: [], next: null, facets: null });
-  const [state, setState] = useState({ loading: true, error: null });
+  const [page, setPage] = useState<{ items: Schemas["ItemOut"][]; next: string | null; facets: Facets | null }>({
+    items: [],
+    next: null,
+    facets: null,
+  });
+  const [state, setState] = useState<{ loading: boolean; error: unknown }>({ loading: true, error: null });
   const [title, setTitle] = useState(category);
-  const [garment, setGarment] = useState(null);
+  const [garment, setGarment] = useState<string | null>(null);
 
   useEffect(() => {
-    api(`/categories/${category}`).then((c) => (setTitle(c.name), setGarment(c.garment)), () => {});
+    ok(client.GET("/api/v1/categories/{slug}", { params: { path: { slug: category } } })).then((c) => (setTitle(c.name), setGarment(c.garment ?? null)), () => {});
   }, [category]);
 
   useEffect(() => {
     let live = true;
     setState({ loading: true, error: null });
-    api(`/items?${apiQuery(category, query)}`).then(
+    listItems(apiQuery(category, query)).then(
       (data) => {
         if (!live) return;
-        setPage({ items: data.items, next: data.next_cursor, facets: data.facets });
+        setPage({ items: data.items, next: data.next_cursor, facets: data.facets ?? null });
         setState({ loading: false, error: null });
       },
       (error) => live && setState({ loading: false, error }),
@@ -63,7 +80,7 @@ export function Listing({ param: category, query }) {
   const more = async () => {
     setState({ loading: true, error: null });
     try {
-      const data = await api(`/items?${apiQuery(category, query, page.next)}`);
+      const data = await listItems(apiQuery(category, query, page.next));
       setPage((p) => ({ ...p, items: [...p.items, ...data.items], next: data.next_cursor }));
       setState({ loading: false, error: null });
     } catch (error) {
@@ -71,7 +88,7 @@ export function Listing({ param: category, query }) {
     }
   };
 
-  const update = (change) => {
+  const update: Update = (change) => {
     const next = new URLSearchParams(query);
     change(next);
     navigate(`/c/${category}?${next}`, { replace: true });
@@ -113,12 +130,17 @@ export function Listing({ param: category, query }) {
   );
 }
 
-const noSavedSizes = (error) =>
+const noSavedSizes = (error: unknown) =>
   error instanceof ApiError && String(error.problem.type || "").endsWith("/no-saved-sizes");
 
-function Filters({ facets, query, update, busy, garment }) {
+interface FilterProps {
+  query: URLSearchParams;
+  update: Update;
+}
+
+function Filters({ facets, query, update, busy, garment }: FilterProps & { facets: Facets | null; busy: boolean; garment: string | null }) {
   if (!facets) return <aside className="filters" />;
-  const toggle = (name, value, on) =>
+  const toggle = (name: string, value: string, on: boolean) =>
     update((q) => {
       const values = q.getAll(name).filter((v) => v !== value);
       q.delete(name);
@@ -155,9 +177,9 @@ function Filters({ facets, query, update, busy, garment }) {
 }
 
 // Sold-out items stay listed (shown sold out) unless the shopper asks for what is in stock.
-function InStockSwitch({ query, update }) {
+function InStockSwitch({ query, update }: FilterProps) {
   const on = query.get("in_stock") === "true";
-  const flip = (checked) => update((q) => (checked ? q.set("in_stock", "true") : q.delete("in_stock")));
+  const flip = (checked: boolean) => update((q) => (checked ? q.set("in_stock", "true") : q.delete("in_stock")));
   return (
     <label className="switch">
       <input type="checkbox" role="switch" checked={on} aria-checked={on} onChange={(e) => flip(e.target.checked)} />
@@ -168,14 +190,14 @@ function InStockSwitch({ query, update }) {
 
 // Signed in, "Fits me" is `fits=me` (the saved sizes); a guest is asked to log in or to give
 // the measures the category's charts are read on, sent as query parameters.
-function FitsMeSwitch({ query, update, garment }) {
+function FitsMeSwitch({ query, update, garment }: FilterProps & { garment: string | null }) {
   const signedIn = Boolean(tokens());
   const dimensions = dimensionsFor(garment);
   const given = Object.keys(DIMENSIONS).some((d) => query.has(d));
   const [asking, setAsking] = useState(false);
   const on = signedIn ? query.get("fits") === "me" : given || asking || query.get("fits") === "me";
-  const clear = (q) => (q.delete("fits"), Object.keys(DIMENSIONS).forEach((d) => q.delete(d)));
-  const flip = (checked) => {
+  const clear = (q: URLSearchParams) => (q.delete("fits"), Object.keys(DIMENSIONS).forEach((d) => q.delete(d)));
+  const flip = (checked: boolean) => {
     if (signedIn) update((q) => (checked ? q.set("fits", "me") : q.delete("fits")));
     else if (checked) setAsking(true);
     else (setAsking(false), update(clear));
@@ -191,9 +213,11 @@ function FitsMeSwitch({ query, update, garment }) {
   );
 }
 
-function Measures({ dimensions, query, update }) {
-  const [values, setValues] = useState(Object.fromEntries(dimensions.map((d) => [d, query.get(d) || ""])));
-  const apply = (e) => {
+function Measures({ dimensions, query, update }: FilterProps & { dimensions: string[] }) {
+  const [values, setValues] = useState<Record<string, string>>(
+    Object.fromEntries(dimensions.map((d) => [d, query.get(d) || ""])),
+  );
+  const apply = (e: FormEvent) => {
     e.preventDefault();
     update((q) => {
       q.delete("fits");
@@ -216,11 +240,11 @@ function Measures({ dimensions, query, update }) {
   );
 }
 
-function PriceRange({ facets, query, update }) {
-  const toMajor = (v) => (v ? String(Number(v) / 100) : "");
+function PriceRange({ facets, query, update }: FilterProps & { facets: Facets }) {
+  const toMajor = (v: string | null) => (v ? String(Number(v) / 100) : "");
   const [min, setMin] = useState(toMajor(query.get("price_min")));
   const [max, setMax] = useState(toMajor(query.get("price_max")));
-  const apply = (e) => {
+  const apply = (e: FormEvent) => {
     e.preventDefault();
     update((q) => {
       for (const [name, value] of [["price_min", min], ["price_max", max]]) {

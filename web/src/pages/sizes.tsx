@@ -1,13 +1,28 @@
-import { useEffect, useState } from "react";
-import { api, ApiError, tokens } from "../api.js";
-import { ErrorMessage, Loading } from "../components.jsx";
-import { Link } from "../router.jsx";
-import { DIMENSIONS, kindName, unitOf } from "../sizes.js";
+import { useEffect, useState, type FormEvent } from "react";
+import { ApiError, client, ok, tokens, type Schemas } from "../api/client.ts";
+import { ErrorMessage, Loading } from "../components.tsx";
+import { Link } from "../router.tsx";
+import { DIMENSIONS, kindName, unitOf } from "../sizes.ts";
+
+interface Size {
+  system: string;
+  value: string;
+}
+// The form keeps what the inputs show: a size per garment kind, measures as typed.
+interface SizesForm {
+  sizes: Record<string, Size>;
+  body: Record<string, string>;
+}
+interface Problems {
+  kinds: Record<string, string | undefined>;
+  body: Record<string, string | undefined>;
+  general: unknown;
+}
 
 // Problems of a PUT /me/sizes by the place they belong: a validation error's field path
 // (body.sizes.<kind>.value, body.body.<dimension>) or a size the kind's chart lacks.
-function problemsOf(error) {
-  const found = { kinds: {}, body: {}, general: null };
+function problemsOf(error: unknown): Problems {
+  const found: Problems = { kinds: {}, body: {}, general: null };
   if (!(error instanceof ApiError)) return { ...found, general: error };
   for (const e of error.problem.errors || []) {
     const [, part, name] = String(e.field || "").split(".");
@@ -15,17 +30,17 @@ function problemsOf(error) {
     else if (part === "body" && name) found.body[name] = e.message;
   }
   const kind = error.problem.garment_kind;
-  if (kind) found.kinds[kind] = error.problem.detail || error.problem.title;
+  if (typeof kind === "string" && kind) found.kinds[kind] = error.problem.detail || error.problem.title;
   if (!Object.keys(found.kinds).length && !Object.keys(found.body).length) found.general = error;
   return found;
 }
 
-const asForm = (saved) => ({
+const asForm = (saved: Schemas["SavedSizesOut"]): SizesForm => ({
   sizes: Object.fromEntries(Object.entries(saved.sizes).map(([k, s]) => [k, { system: s.system, value: s.value }])),
   body: Object.fromEntries(Object.entries(saved.body).map(([d, v]) => [d, String(v)])),
 });
 
-function asBody(form) {
+function asBody(form: SizesForm): Schemas["SavedSizesIn"] {
   const sizes = Object.fromEntries(Object.entries(form.sizes).filter(([, s]) => s.system && s.value));
   const body = Object.fromEntries(
     Object.entries(form.body).filter(([, v]) => v.trim() !== "").map(([d, v]) => [d, Number(v)]),
@@ -34,12 +49,17 @@ function asBody(form) {
 }
 
 export function MySizes() {
-  const [kinds, setKinds] = useState(null);
-  const [form, setForm] = useState({ sizes: {}, body: {} });
-  const [state, setState] = useState({ loading: true, busy: false, error: null, saved: false });
+  const [kinds, setKinds] = useState<Schemas["GarmentKindOut"][] | null>(null);
+  const [form, setForm] = useState<SizesForm>({ sizes: {}, body: {} });
+  const [state, setState] = useState<{ loading: boolean; busy: boolean; error: unknown; saved: boolean }>({
+    loading: true,
+    busy: false,
+    error: null,
+    saved: false,
+  });
   useEffect(() => {
     if (!tokens()) return;
-    Promise.all([api("/sizes"), api("/me/sizes")]).then(
+    Promise.all([ok(client.GET("/api/v1/sizes")), ok(client.GET("/api/v1/me/sizes"))]).then(
       ([sizes, saved]) => (setKinds(sizes.kinds), setForm(asForm(saved)), setState((s) => ({ ...s, loading: false }))),
       (error) => setState((s) => ({ ...s, loading: false, error })),
     );
@@ -49,13 +69,13 @@ export function MySizes() {
   if (!kinds) return <ErrorMessage error={state.error} />;
 
   const problems = state.error ? problemsOf(state.error) : { kinds: {}, body: {}, general: null };
-  const setSize = (kind, size) => setForm((f) => ({ ...f, sizes: { ...f.sizes, [kind]: size } }));
-  const setMeasure = (name, value) => setForm((f) => ({ ...f, body: { ...f.body, [name]: value } }));
-  const save = async (e) => {
+  const setSize = (kind: string, size: Size) => setForm((f) => ({ ...f, sizes: { ...f.sizes, [kind]: size } }));
+  const setMeasure = (name: string, value: string) => setForm((f) => ({ ...f, body: { ...f.body, [name]: value } }));
+  const save = async (e: FormEvent) => {
     e.preventDefault();
     setState((s) => ({ ...s, busy: true, error: null, saved: false }));
     try {
-      setForm(asForm(await api("/me/sizes", { method: "PUT", body: asBody(form) })));
+      setForm(asForm(await ok(client.PUT("/api/v1/me/sizes", { body: asBody(form) }))));
       setState((s) => ({ ...s, busy: false, saved: true }));
     } catch (error) {
       setState((s) => ({ ...s, busy: false, error }));
@@ -79,7 +99,7 @@ export function MySizes() {
           ))}
         </fieldset>
         <ErrorMessage error={problems.general} />
-        {state.error && !problems.general && <p className="error" role="alert">Some sizes could not be saved: see the fields marked.</p>}
+        {Boolean(state.error) && !problems.general && <p className="error" role="alert">Some sizes could not be saved: see the fields marked.</p>}
         {state.saved && <p role="status">Your sizes are saved.</p>}
         <button className="primary" disabled={state.busy}>Save my sizes</button>
       </form>
@@ -87,7 +107,14 @@ export function MySizes() {
   );
 }
 
-function KindSize({ kind, size, problem, onChange }) {
+interface KindSizeProps {
+  kind: Schemas["GarmentKindOut"];
+  size: Size | undefined;
+  problem: string | undefined;
+  onChange: (size: Size) => void;
+}
+
+function KindSize({ kind, size, problem, onChange }: KindSizeProps) {
   const system = kind.systems.find((s) => s.code === size?.system);
   const id = `sizes-${kind.kind}`;
   return (
@@ -106,7 +133,7 @@ function KindSize({ kind, size, problem, onChange }) {
         value={size?.value || ""}
         disabled={!system}
         aria-invalid={problem ? "true" : undefined}
-        onChange={(e) => onChange({ system: size.system, value: e.target.value })}
+        onChange={(e) => onChange({ system: size?.system ?? "", value: e.target.value })}
       >
         <option value="">Choose</option>
         {system?.values.map((v) => (
@@ -118,7 +145,15 @@ function KindSize({ kind, size, problem, onChange }) {
   );
 }
 
-function Measure({ name, label, value, problem, onChange }) {
+interface MeasureProps {
+  name: string;
+  label: string;
+  value: string;
+  problem: string | undefined;
+  onChange: (value: string) => void;
+}
+
+function Measure({ name, label, value, problem, onChange }: MeasureProps) {
   const id = `body-${name}`;
   return (
     <div className="field measure">

@@ -1,23 +1,27 @@
 import { useEffect, useRef, useState } from "react";
-import { api, money } from "../api.js";
-import { ErrorMessage, Loading, useApi } from "../components.jsx";
-import { Link, navigate } from "../router.jsx";
+import { client, ok } from "../api/client.ts";
+import { ErrorMessage, Loading, useApi } from "../components.tsx";
+import { money } from "../money.ts";
+import { Link, navigate } from "../router.tsx";
+import type { PageProps } from "./props.ts";
 
-export function SearchBox({ initial }) {
+export function SearchBox({ initial }: { initial: string }) {
   const [q, setQ] = useState(initial);
-  const [suggestions, setSuggestions] = useState([]);
-  const timer = useRef();
+  const [suggestions, setSuggestions] = useState<string[]>([]);
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => setQ(initial), [initial]);
-  const type = (value) => {
+  const type = (value: string) => {
     setQ(value);
     clearTimeout(timer.current);
     if (value.trim().length < 2) return setSuggestions([]);
     // Asked 150 ms after the last key, not on every one.
     timer.current = setTimeout(() => {
-      api(`/search/suggest?q=${encodeURIComponent(value)}&limit=6`).then(setSuggestions, () => setSuggestions([]));
+      ok(client.GET("/api/v1/search/suggest", { params: { query: { q: value, limit: 6 } } })).then(setSuggestions, () =>
+        setSuggestions([]),
+      );
     }, 150);
   };
-  const go = (value) => {
+  const go = (value: string) => {
     setSuggestions([]);
     if (value.trim()) navigate(`/search?q=${encodeURIComponent(value.trim())}`);
   };
@@ -44,9 +48,9 @@ export function SearchBox({ initial }) {
   );
 }
 
-export function SearchPage({ query }) {
+export function SearchPage({ query }: PageProps) {
   const q = query.get("q") || "";
-  const { data, error, loading } = useApi(() => api(`/search?q=${encodeURIComponent(q)}&limit=24`), [q]);
+  const { data, error, loading } = useApi(() => ok(client.GET("/api/v1/search", { params: { query: { q, limit: 24 } } })), [q]);
   return (
     <section>
       <h1>Results for “{q}”</h1>

@@ -1,8 +1,8 @@
 // A few lines of history-API routing: the pages are few and the URLs simple.
-import { useEffect, useState } from "react";
+import { useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from "react";
 
-const listeners = new Set();
-export function navigate(to, { replace = false } = {}) {
+const listeners = new Set<() => void>();
+export function navigate(to: string, { replace = false } = {}): void {
   if (replace) history.replaceState(null, "", to);
   else history.pushState(null, "", to);
   listeners.forEach((fn) => fn());
@@ -23,8 +23,10 @@ export function useLocation() {
   return { path: location.pathname, query: new URLSearchParams(location.search) };
 }
 
-export function Link({ to, children, ...rest }) {
-  const click = (e) => {
+type LinkProps = AnchorHTMLAttributes<HTMLAnchorElement> & { to: string };
+
+export function Link({ to, children, ...rest }: LinkProps) {
+  const click = (e: MouseEvent<HTMLAnchorElement>) => {
     if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
     e.preventDefault();
     navigate(to);

@@ -1,14 +1,19 @@
-import { useEffect, useState } from "react";
-import { ApiError } from "./api.js";
-import { Link } from "./router.jsx";
-import { priceText } from "./variants.js";
+import { useEffect, useState, type DependencyList, type InputHTMLAttributes } from "react";
+import { ApiError, type Schemas } from "./api/client.ts";
+import { Link } from "./router.tsx";
+import { priceText } from "./variants.ts";
 
-export function thumbnail(image, width = "400") {
-  if (!image) return null;
-  return image.urls[width] || image.urls["200"] || image.urls.original;
+// A listing's card shows an item as the listing sends it (ItemPage.items).
+export type CardItem = Schemas["ItemOut"];
+type Image = Schemas["ImageOut"];
+
+export function thumbnail(image: Image | undefined, width = "400"): string | undefined {
+  if (!image) return undefined;
+  const urls = image.urls ?? {};
+  return urls[width] || urls["200"] || urls.original;
 }
 
-export function ItemCard({ item }) {
+export function ItemCard({ item }: { item: CardItem }) {
   const image = item.images?.[0];
   return (
     <li className="card">
@@ -25,16 +30,16 @@ export function ItemCard({ item }) {
         {item.availability === "sold_out" ? (
           <span className="card-sizes sold-out">Sold out</span>
         ) : (
-          item.sizes_in_stock?.length > 0 && (
+          item.sizes_in_stock?.length ? (
             <span className="card-sizes" aria-label="Sizes in stock">{item.sizes_in_stock.join(" · ")}</span>
-          )
+          ) : null
         )}
       </Link>
     </li>
   );
 }
 
-export function ItemGrid({ items, empty = "Nothing here yet." }) {
+export function ItemGrid({ items, empty = "Nothing here yet." }: { items: CardItem[]; empty?: string }) {
   if (!items.length) return <p className="empty">{empty}</p>;
   return (
     <ul className="grid" data-testid="items">
@@ -46,7 +51,7 @@ export function ItemGrid({ items, empty = "Nothing here yet." }) {
 }
 
 // A problem+json error as a sentence a shopper can read (fields are shown by their inputs).
-export function ErrorMessage({ error }) {
+export function ErrorMessage({ error }: { error: unknown }) {
   if (!error) return null;
   const text =
     error instanceof ApiError
@@ -59,9 +64,11 @@ export function ErrorMessage({ error }) {
   );
 }
 
-export function Field({ label, name, error, ...input }) {
+type FieldProps = InputHTMLAttributes<HTMLInputElement> & { label: string; name: string; error?: unknown };
+
+export function Field({ label, name, error, ...input }: FieldProps) {
   const id = `field-${name}`;
-  const message = error?.fields?.[name];
+  const message = error instanceof ApiError ? error.fields[name] : undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -71,8 +78,14 @@ export function Field({ label, name, error, ...input }) {
   );
 }
 
-export function useApi(load, deps) {
-  const [state, setState] = useState({ data: null, error: null, loading: true });
+export interface Loaded<T> {
+  data: T | null;
+  error: unknown;
+  loading: boolean;
+}
+
+export function useApi<T>(load: () => Promise<T>, deps: DependencyList): Loaded<T> {
+  const [state, setState] = useState<Loaded<T>>({ data: null, error: null, loading: true });
   useEffect(() => {
     let live = true;
     setState((s) => ({ ...s, loading: true }));

@@ -1,24 +1,56 @@
 import { useEffect, useState } from "react";
-import { api, money, setCartToken, tokens } from "../api.js";
-import { ErrorMessage, Loading, thumbnail, useApi } from "../components.jsx";
-import { Link } from "../router.jsx";
-import { chartKindsFor } from "../sizes.js";
-import { AVAILABILITY, chosenVariant, firstChoice, priceText, sizeAvailable, sizeKey } from "../variants.js";
-import { FitAdvice, SizeGuide } from "./fit.jsx";
-import { VariantPickers } from "./pickers.jsx";
+import { client, ok, setCartToken, tokens, type Schemas } from "../api/client.ts";
+import { ErrorMessage, Loading, thumbnail, useApi } from "../components.tsx";
+import { money } from "../money.ts";
+import { Link } from "../router.tsx";
+import { chartKindsFor } from "../sizes.ts";
+import {
+  AVAILABILITY,
+  chosenVariant,
+  firstChoice,
+  priceText,
+  sizeAvailable,
+  sizeKey,
+  type Choice,
+  variantsOf,
+} from "../variants.ts";
+import { FitAdvice, SizeGuide } from "./fit.tsx";
+import { VariantPickers } from "./pickers.tsx";
+import type { PageProps } from "./props.ts";
 
-const STATUS = { sold: "Sold", draft: "Not for sale yet", archived: "No longer sold" };
+type Item = Schemas["ItemOut"];
+type Variant = Schemas["VariantOut"];
+interface CategoryInfo {
+  labels: Record<string, Schemas["AttributeDefinition"]>;
+  systems: Schemas["SizeSystemOut"][];
+  garment: string | null;
+}
+interface Sizing {
+  kinds: Schemas["GarmentKindOut"][];
+  saved: Pick<Schemas["SavedSizesOut"], "sizes">;
+  fit: Schemas["ItemFitOut"] | null;
+}
 
-export function ItemPage({ param: id }) {
-  const { data: item, error, loading } = useApi(() => api(`/items/${id}`), [id]);
-  const [category, setCategory] = useState({ labels: {}, systems: [], garment: null });
-  const [choice, setChoice] = useState({ size: null, colour: null });
+const STATUS: Record<string, string> = { sold: "Sold", draft: "Not for sale yet", archived: "No longer sold" };
+
+export function ItemPage({ param: id = "" }: PageProps) {
+  const { data: item, error, loading } = useApi(
+    () => ok(client.GET("/api/v1/items/{item_id}", { params: { path: { item_id: id } } })),
+    [id],
+  );
+  const [category, setCategory] = useState<CategoryInfo>({ labels: {}, systems: [], garment: null });
+  const [choice, setChoice] = useState<Choice>({ size: null, colour: null });
   const sizing = useSizing(item);
   useEffect(() => {
     if (!item) return;
-    setChoice(firstChoice(item.variants));
-    api(`/categories/${item.category}`).then(
-      (c) => setCategory({ labels: Object.fromEntries(c.attributes.map((a) => [a.name, a])), systems: c.size_systems || [], garment: c.garment }),
+    setChoice(firstChoice(variantsOf(item)));
+    ok(client.GET("/api/v1/categories/{slug}", { params: { path: { slug: item.category } } })).then(
+      (c) =>
+        setCategory({
+          labels: Object.fromEntries(c.attributes.map((a) => [a.name, a])),
+          systems: c.size_systems || [],
+          garment: c.garment ?? null,
+        }),
       () => {},
     );
   }, [item]);
@@ -27,13 +59,14 @@ export function ItemPage({ param: id }) {
   const suggested = sizeKey(sizing.fit?.suggested_size);
   useEffect(() => {
     if (!item || !suggested) return;
-    setChoice((c) => (c.size == null && sizeAvailable(item.variants, suggested, c.colour) ? { ...c, size: suggested } : c));
+    setChoice((c) => (c.size == null && sizeAvailable(variantsOf(item), suggested, c.colour) ? { ...c, size: suggested } : c));
   }, [item, suggested]);
   if (loading) return <Loading />;
-  if (error) return <ErrorMessage error={error} />;
+  if (error || !item) return <ErrorMessage error={error} />;
   const labels = category.labels;
-  const variant = chosenVariant(item.variants, choice);
-  const state = item.status === "active" ? (variant || item).availability : item.status;
+  const variant = chosenVariant(variantsOf(item), choice);
+  // An item that leaves out its availability is sold out (the contract's default).
+  const state = item.status === "active" ? ((variant || item).availability ?? "sold_out") : item.status;
   return (
     <article className="item">
       <Gallery item={item} colour={choice.colour} />
@@ -43,8 +76,8 @@ export function ItemPage({ param: id }) {
           {variant ? money(variant.price.amount, variant.price.currency) : priceText(item)}
         </p>
         <p className={`stock ${state}`} data-testid="availability">{AVAILABILITY[state] || STATUS[state] || state}</p>
-        {item.status === "active" && item.variants.length > 1 && (
-          <VariantPickers variants={item.variants} systems={category.systems} choice={choice} onChoose={setChoice} suggested={suggested} />
+        {item.status === "active" && variantsOf(item).length > 1 && (
+          <VariantPickers variants={variantsOf(item)} systems={category.systems} choice={choice} onChoose={setChoice} suggested={suggested} />
         )}
         {item.status === "active" && <SizeHelp item={item} garment={category.garment} sizing={sizing} />}
         {item.status === "active" && <AddToCart item={item} variant={variant} />}
@@ -56,7 +89,7 @@ export function ItemPage({ param: id }) {
           {item.colours?.length > 0 && (<><dt>Colours</dt><dd>{item.colours.join(", ")}</dd></>)}
           {Object.entries(item.attributes).map(([name, value]) => {
             const def = labels[name];
-            const shown = (v) => def?.choices?.find((c) => c.value === v)?.label ?? String(v);
+            const shown = (v: unknown) => def?.choices?.find((c) => c.value === v)?.label ?? String(v);
             return (
               <div key={name} className="attribute">
                 <dt>{def?.label || name}</dt>
@@ -73,16 +106,17 @@ export function ItemPage({ param: id }) {
 // What the size help needs beyond the item: the garment kinds (GET /sizes, public) and, for a
 // signed-in shopper, their saved sizes and the size for them: personal, so fetched apart from
 // the item (whose detail is shared and cached) and never stored by the browser.
-function useSizing(item) {
-  const [sizing, setSizing] = useState({ kinds: [], saved: { sizes: {} }, fit: null });
+function useSizing(item: Item | null): Sizing {
+  const [sizing, setSizing] = useState<Sizing>({ kinds: [], saved: { sizes: {} }, fit: null });
   useEffect(() => {
-    if (!item || !item.variants.some((v) => v.size)) return;
+    if (!item || !variantsOf(item).some((v) => v.size)) return;
     let live = true;
-    api("/sizes").then((s) => live && setSizing((x) => ({ ...x, kinds: s.kinds })), () => {});
+    ok(client.GET("/api/v1/sizes")).then((s) => live && setSizing((x) => ({ ...x, kinds: s.kinds })), () => {});
     if (tokens()) {
-      const own = { cache: "no-store" };
-      api("/me/sizes", own).then((saved) => live && setSizing((x) => ({ ...x, saved })), () => {});
-      api(`/items/${item.id}/fit`, own).then((fit) => live && setSizing((x) => ({ ...x, fit })), () => {});
+      const own = { cache: "no-store" } as const;
+      ok(client.GET("/api/v1/me/sizes", own)).then((saved) => live && setSizing((x) => ({ ...x, saved })), () => {});
+      const fit = client.GET("/api/v1/items/{item_id}/fit", { ...own, params: { path: { item_id: item.id } } });
+      ok(fit).then((fit) => live && setSizing((x) => ({ ...x, fit })), () => {});
     }
     return () => {
       live = false;
@@ -93,12 +127,12 @@ function useSizing(item) {
 
 // Beside the size picker: the size guide (the chart of the item's garment kind, its brand's
 // own when it has one) and what buyers said of the fit.
-function SizeHelp({ item, garment, sizing }) {
-  const systems = [...new Set(item.variants.map((v) => v.size?.system).filter(Boolean))];
+function SizeHelp({ item, garment, sizing }: { item: Item; garment: string | null; sizing: Sizing }) {
+  const systems = [...new Set(variantsOf(item).map((v) => v.size?.system).filter((s): s is string => Boolean(s)))];
   const kinds = chartKindsFor(sizing.kinds, garment, systems, sizing.saved.sizes);
   const labels = Object.fromEntries(sizing.kinds.flatMap((k) => k.systems.map((s) => [s.code, s.label])));
   // The shopper's system for the kind: their saved size's, else the item's own.
-  const systemFor = (kind) => sizing.saved.sizes[kind]?.system || systems[0];
+  const systemFor = (kind: string) => sizing.saved.sizes[kind]?.system || systems[0];
   return (
     <div className="size-help">
       {kinds.length > 0 && <SizeGuide kinds={kinds} brand={item.brand} systemFor={systemFor} systemLabels={labels} />}
@@ -107,7 +141,7 @@ function SizeHelp({ item, garment, sizing }) {
   );
 }
 
-function Gallery({ item, colour }) {
+function Gallery({ item, colour }: { item: Item; colour: string | null }) {
   const [current, setCurrent] = useState(0);
   const [zoomed, setZoomed] = useState(false);
   // Choosing a colour shows the first picture that names it (pictures may name none).
@@ -119,10 +153,10 @@ function Gallery({ item, colour }) {
   const image = item.images[current];
   return (
     <div className="gallery">
-      <a href={image.urls.original} onClick={(e) => (e.preventDefault(), setZoomed(!zoomed))} aria-label="Show the original picture">
+      <a href={image.urls?.original} onClick={(e) => (e.preventDefault(), setZoomed(!zoomed))} aria-label="Show the original picture">
         <img
           className="main-image"
-          src={zoomed ? image.urls.original : thumbnail(image, "800")}
+          src={zoomed ? image.urls?.original : thumbnail(image, "800")}
           alt={image.alt || item.title}
           width={image.width}
           height={image.height}
@@ -143,14 +177,18 @@ function Gallery({ item, colour }) {
   );
 }
 
-function AddToCart({ item, variant }) {
-  const [state, setState] = useState({ busy: false, error: null, added: false });
+function AddToCart({ item, variant }: { item: Item; variant: Variant | null }) {
+  const [state, setState] = useState<{ busy: boolean; error: unknown; added: boolean }>({
+    busy: false,
+    error: null,
+    added: false,
+  });
   useEffect(() => setState((s) => ({ ...s, added: false })), [variant]);
   const add = async () => {
     setState({ busy: true, error: null, added: false });
     try {
-      const body = { item_id: item.id, variant_id: variant.id, quantity: 1 };
-      const cart = await api("/cart/items", { method: "POST", body });
+      const body = { item_id: item.id, variant_id: variant?.id, quantity: 1 };
+      const cart = await ok(client.POST("/api/v1/cart/items", { body }));
       // A guest's cart is known by its token until login merges it.
       if (cart.cart_token && !tokens()) setCartToken(cart.cart_token);
       setState({ busy: false, error: null, added: true });
@@ -163,7 +201,7 @@ function AddToCart({ item, variant }) {
       <button type="button" className="primary" onClick={add} disabled={state.busy || !variant || variant.availability === "sold_out"}>
         Add to cart
       </button>
-      {!variant && <p className="hint">Choose a {item.variants.some((v) => v.size) ? "size" : "colour"}.</p>}
+      {!variant && <p className="hint">Choose a {variantsOf(item).some((v) => v.size) ? "size" : "colour"}.</p>}
       {state.added && <p role="status">Added. <Link to="/cart">View cart</Link></p>}
       <ErrorMessage error={state.error} />
     </div>

@@ -1,18 +1,24 @@
-import { useState } from "react";
-import { api, setTokens, tokens } from "../api.js";
-import { ErrorMessage, Field, Loading, useApi } from "../components.jsx";
-import { Link, navigate } from "../router.jsx";
+import { useState, type ChangeEvent, type FormEvent } from "react";
+import { client, ok, setTokens, tokens } from "../api/client.ts";
+import { ErrorMessage, Field, Loading, useApi } from "../components.tsx";
+import { Link, navigate } from "../router.tsx";
 
-export function AddressForm({ onSaved }) {
+export function AddressForm({ onSaved }: { onSaved: () => void }) {
   const empty = { recipient: "", line1: "", city: "", postal_code: "", country: "" };
   const [values, setValues] = useState(empty);
-  const [state, setState] = useState({ busy: false, error: null });
-  const bind = (name) => ({ name, value: values[name], onChange: (e) => setValues({ ...values, [name]: e.target.value }), error: state.error, required: true });
-  const save = async (e) => {
+  const [state, setState] = useState<{ busy: boolean; error: unknown }>({ busy: false, error: null });
+  const bind = (name: keyof typeof empty) => ({
+    name,
+    value: values[name],
+    onChange: (e: ChangeEvent<HTMLInputElement>) => setValues({ ...values, [name]: e.target.value }),
+    error: state.error,
+    required: true,
+  });
+  const save = async (e: FormEvent) => {
     e.preventDefault();
     setState({ busy: true, error: null });
     try {
-      await api("/users/me/addresses", { method: "POST", body: { ...values, country: values.country.toUpperCase() } });
+      await ok(client.POST("/api/v1/users/me/addresses", { body: { ...values, country: values.country.toUpperCase() } }));
       setValues(empty);
       setState({ busy: false, error: null });
       onSaved();
@@ -35,12 +41,12 @@ export function AddressForm({ onSaved }) {
 
 export function Account() {
   const [version, setVersion] = useState(0);
-  const me = useApi(() => api("/users/me"), []);
-  const addresses = useApi(() => api("/users/me/addresses"), [version]);
+  const me = useApi(() => ok(client.GET("/api/v1/users/me")), []);
+  const addresses = useApi(() => ok(client.GET("/api/v1/users/me/addresses")), [version]);
   if (!tokens()) return <p>Please <Link to="/login?next=/account">log in</Link>.</p>;
   if (me.loading) return <Loading />;
   const logout = async () => {
-    await api("/auth/logout", { method: "POST", body: { refresh_token: tokens()?.refresh_token } }).catch(() => {});
+    await ok(client.POST("/api/v1/auth/logout", { body: { refresh_token: tokens()?.refresh_token } })).catch(() => {});
     setTokens(null);
     navigate("/");
   };
@@ -55,7 +61,7 @@ export function Account() {
         {addresses.data?.map((a) => (
           <li key={a.id}>
             {a.recipient}, {a.line1}, {a.postal_code} {a.city}, {a.country}
-            <button type="button" onClick={() => api(`/users/me/addresses/${a.id}`, { method: "DELETE" }).then(() => setVersion((v) => v + 1))}>Delete</button>
+            <button type="button" onClick={() => ok(client.DELETE("/api/v1/users/me/addresses/{address_id}", { params: { path: { address_id: a.id } } })).then(() => setVersion((v) => v + 1))}>Delete</button>
           </li>
         ))}
       </ul>

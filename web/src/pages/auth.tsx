@@ -1,14 +1,20 @@
-import { useState } from "react";
-import { api, cartToken, setCartToken, setTokens } from "../api.js";
-import { ErrorMessage, Field } from "../components.jsx";
-import { Link, navigate } from "../router.jsx";
+import { useState, type ChangeEvent, type FormEvent } from "react";
+import { cartToken, client, ok, setCartToken, setTokens } from "../api/client.ts";
+import { ErrorMessage, Field } from "../components.tsx";
+import { Link, navigate } from "../router.tsx";
+import type { PageProps } from "./props.ts";
 
 // One form: submit runs `action` with the fields; errors show next to their input.
-function useForm(initial, action) {
+function useForm<V extends Record<string, string>>(initial: V, action: (values: V) => Promise<unknown>) {
   const [values, setValues] = useState(initial);
-  const [state, setState] = useState({ busy: false, error: null, done: null });
-  const bind = (name) => ({ name, value: values[name], onChange: (e) => setValues({ ...values, [name]: e.target.value }), error: state.error });
-  const submit = async (e) => {
+  const [state, setState] = useState<{ busy: boolean; error: unknown; done: unknown }>({ busy: false, error: null, done: null });
+  const bind = (name: keyof V & string) => ({
+    name,
+    value: values[name],
+    onChange: (e: ChangeEvent<HTMLInputElement>) => setValues({ ...values, [name]: e.target.value }),
+    error: state.error,
+  });
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
     setState({ busy: true, error: null, done: null });
     try {
@@ -23,7 +29,7 @@ function useForm(initial, action) {
 
 export function Register() {
   const form = useForm({ email: "", password: "", full_name: "" }, async (v) => {
-    await api("/auth/register", { method: "POST", body: v });
+    await ok(client.POST("/api/v1/auth/register", { body: v }));
     navigate(`/confirm?email=${encodeURIComponent(v.email)}`);
   });
   return (
@@ -39,9 +45,9 @@ export function Register() {
   );
 }
 
-export function Confirm({ query }) {
+export function Confirm({ query }: PageProps) {
   const form = useForm({ email: query.get("email") || "", code: "" }, async (v) => {
-    await api("/auth/confirm", { method: "POST", body: v });
+    await ok(client.POST("/api/v1/auth/confirm", { body: v }));
     navigate(`/login?confirmed=1&email=${encodeURIComponent(v.email)}`);
   });
   return (
@@ -56,10 +62,11 @@ export function Confirm({ query }) {
   );
 }
 
-export function Login({ query }) {
+export function Login({ query }: PageProps) {
   const form = useForm({ email: query.get("email") || "", password: "" }, async (v) => {
-    const headers = cartToken() ? { "X-Cart-Token": cartToken() } : {};
-    setTokens(await api("/auth/login", { method: "POST", body: v, headers }));
+    const cart = cartToken();
+    const headers = cart ? { "X-Cart-Token": cart } : {};
+    setTokens(await ok(client.POST("/api/v1/auth/login", { body: v, headers })));
     setCartToken(null); // merged into the user's cart by the login
     navigate(query.get("next") || "/");
   });
@@ -78,7 +85,7 @@ export function Login({ query }) {
 }
 
 export function Forgot() {
-  const form = useForm({ email: "" }, (v) => api("/auth/password/forgot", { method: "POST", body: v }));
+  const form = useForm({ email: "" }, (v) => ok(client.POST("/api/v1/auth/password/forgot", { body: v })));
   return (
     <form className="form" onSubmit={form.submit}>
       <h1>Forgot your password?</h1>
@@ -89,9 +96,9 @@ export function Forgot() {
   );
 }
 
-export function Reset({ query }) {
+export function Reset({ query }: PageProps) {
   const form = useForm({ new_password: "" }, async (v) => {
-    await api("/auth/password/reset", { method: "POST", body: { token: query.get("token") || "", ...v } });
+    await ok(client.POST("/api/v1/auth/password/reset", { body: { token: query.get("token") || "", ...v } }));
     navigate("/login?reset=1");
   });
   return (

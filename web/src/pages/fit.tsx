@@ -1,21 +1,27 @@
 import { useEffect, useRef, useState } from "react";
-import { api } from "../api.js";
-import { ErrorMessage, Loading } from "../components.jsx";
-import { Link } from "../router.jsx";
-import { DIMENSIONS, kindName, rangeText } from "../sizes.js";
+import { ApiError, client, ok, type Schemas } from "../api/client.ts";
+import { ErrorMessage, Loading } from "../components.tsx";
+import { Link } from "../router.tsx";
+import { DIMENSIONS, kindName, rangeText } from "../sizes.ts";
 
-const VERDICTS = { runs_small: "runs small", true_to_size: "true to size", runs_large: "runs large" };
+const VERDICTS: Record<string, string> = { runs_small: "runs small", true_to_size: "true to size", runs_large: "runs large" };
 
 // Beside the size picker: what buyers said of the fit (the same for everyone, from item
 // detail), the advice once there are enough verdicts, and for a signed-in shopper the size
 // to choose (`fit`: GET /items/{id}/fit, fetched by the page for this shopper only).
-export function FitAdvice({ summary, fit, signedIn }) {
+interface FitAdviceProps {
+  summary: Schemas["FitSummaryOut"] | null | undefined;
+  fit: Schemas["ItemFitOut"] | null;
+  signedIn: boolean;
+}
+
+export function FitAdvice({ summary, fit, signedIn }: FitAdviceProps) {
   if (!summary?.count && !fit?.suggested_size) return null;
-  const advice = (fit || summary).advice;
+  const advice = (fit || summary)?.advice;
   const basis = advice?.based_on === "brand" ? "this brand's buyers" : "buyers of this item";
   return (
     <section className="fit-advice" aria-label="Fit">
-      {summary?.count > 0 && (
+      {summary && summary.count > 0 && (
         <p className="fit-counts" data-testid="fit-counts">
           How it fits, say {summary.count} buyer{summary.count === 1 ? "" : "s"}:{" "}
           {Object.entries(VERDICTS).map(([v, text]) => `${summary.verdicts[v] || 0} ${text}`).join(" · ")}
@@ -43,8 +49,15 @@ export function FitAdvice({ summary, fit, signedIn }) {
 // The size chart of the item's garment kind (its brand's own when it has one) in a dialog,
 // opened from the "Size guide" button; rows in the system the shopper chooses (their saved
 // system first), each size with its body ranges, and the chart's source named.
-export function SizeGuide({ kinds, brand, systemFor, systemLabels }) {
-  const dialog = useRef(null);
+interface GuideProps {
+  kinds: string[];
+  brand: string | null;
+  systemFor: (kind: string) => string | undefined;
+  systemLabels: Record<string, string>;
+}
+
+export function SizeGuide({ kinds, brand, systemFor, systemLabels }: GuideProps) {
+  const dialog = useRef<HTMLDialogElement>(null);
   const [open, setOpen] = useState(false);
   const show = () => (setOpen(true), dialog.current?.showModal?.());
   const close = () => (dialog.current?.close?.(), setOpen(false));
@@ -62,20 +75,22 @@ export function SizeGuide({ kinds, brand, systemFor, systemLabels }) {
   );
 }
 
-function Chart({ kinds, brand, systemFor, systemLabels }) {
+function Chart({ kinds, brand, systemFor, systemLabels }: GuideProps) {
   const [kind, setKind] = useState(kinds[0]);
   const system = systemFor(kind);
-  const [state, setState] = useState({ chart: null, error: null });
-  const [shown, setShown] = useState(null);
+  const [state, setState] = useState<{ chart: Schemas["ChartOut"] | null; error: unknown }>({ chart: null, error: null });
+  const [shown, setShown] = useState<string | undefined>(undefined);
   useEffect(() => {
     let live = true;
-    const load = (withBrand) =>
-      api(`/sizes/charts/${kind}${withBrand && brand ? `?brand=${encodeURIComponent(brand)}` : ""}`);
+    const load = (withBrand: boolean) => {
+      const query = withBrand && brand ? { brand } : {};
+      return ok(client.GET("/api/v1/sizes/charts/{kind}", { params: { path: { kind }, query } }));
+    };
     // An item may name a brand the catalogue no longer has: the default chart then.
     load(true)
-      .catch((error) => (error.status === 404 ? load(false) : Promise.reject(error)))
+      .catch((error: unknown) => (error instanceof ApiError && error.status === 404 ? load(false) : Promise.reject(error)))
       .then(
-        (chart) => live && (setState({ chart, error: null }), setShown(chart.systems.includes(system) ? system : chart.systems[0])),
+        (chart) => live && (setState({ chart, error: null }), setShown(system && chart.systems.includes(system) ? system : chart.systems[0])),
         (error) => live && setState({ chart: null, error }),
       );
     return () => {
@@ -128,7 +143,7 @@ function Chart({ kinds, brand, systemFor, systemLabels }) {
   );
 }
 
-function Source({ source }) {
+function Source({ source }: { source: Schemas["SourceOut"] }) {
   return (
     <div className="chart-source" data-testid="chart-source">
       <p>

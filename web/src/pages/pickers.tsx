@@ -1,3 +1,4 @@
+import type { Schemas } from "../api/client.ts";
 import {
   colourAvailable,
   colourName,
@@ -6,17 +7,26 @@ import {
   sizeKey,
   sizesInScaleOrder,
   swatch,
-} from "../variants.js";
+  type Choice,
+} from "../variants.ts";
+
+interface PickerProps {
+  variants: Schemas["VariantOut"][];
+  systems: Schemas["SizeSystemOut"][];
+  choice: Choice;
+  onChoose: (choice: Choice) => void;
+  suggested?: string | null;
+}
 
 // The size and colour pickers of an item of several variants. `choice` is {size, colour}:
 // a size key ("letter:M") and a colour slug. A size that cannot be bought in the chosen
 // colour is shown disabled; a colour is disabled only when none of it is left, and choosing
 // one that the chosen size does not come in clears the size. `suggested` (a size key) is the
 // size for the shopper (GET /items/{id}/fit), marked and described by its note.
-export function VariantPickers({ variants, systems, choice, onChoose, suggested = null }) {
+export function VariantPickers({ variants, systems, choice, onChoose, suggested = null }: PickerProps) {
   const sizes = sizesInScaleOrder(variants, systems);
   const colours = coloursOf(variants);
-  const chooseColour = (colour) => {
+  const chooseColour = (colour: string) => {
     const keep = choice.size != null && sizeAvailable(variants, choice.size, colour);
     onChoose({ colour, size: keep ? choice.size : null });
   };
@@ -47,7 +57,7 @@ export function VariantPickers({ variants, systems, choice, onChoose, suggested 
             const key = sizeKey(size);
             return (
               <button
-                key={key}
+                key={key ?? size.label}
                 type="button"
                 className={key === suggested ? "size suggested" : "size"}
                 aria-pressed={choice.size === key}

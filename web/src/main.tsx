@@ -1,18 +1,19 @@
-import { StrictMode, useEffect, useState } from "react";
+import { StrictMode, useEffect, useState, type ComponentType } from "react";
 import { createRoot } from "react-dom/client";
-import { api, onAuthChange, tokens } from "./api.js";
-import { Link, useLocation } from "./router.jsx";
-import { SearchBox } from "./pages/search.jsx";
-import { Home, Listing } from "./pages/listing.jsx";
-import { SearchPage } from "./pages/search.jsx";
-import { ItemPage } from "./pages/item.jsx";
-import { Confirm, Forgot, Login, Register, Reset } from "./pages/auth.jsx";
-import { CartPage, Checkout, OrderPage, Orders } from "./pages/commerce.jsx";
-import { Account } from "./pages/account.jsx";
-import { MySizes } from "./pages/sizes.jsx";
+import { client, ok, onAuthChange, tokens, type Schemas } from "./api/client.ts";
+import { Link, useLocation } from "./router.tsx";
+import { SearchBox } from "./pages/search.tsx";
+import { Home, Listing } from "./pages/listing.tsx";
+import { SearchPage } from "./pages/search.tsx";
+import { ItemPage } from "./pages/item.tsx";
+import { Confirm, Forgot, Login, Register, Reset } from "./pages/auth.tsx";
+import { CartPage, Checkout, OrderPage, Orders } from "./pages/commerce.tsx";
+import { Account } from "./pages/account.tsx";
+import { MySizes } from "./pages/sizes.tsx";
+import type { PageProps } from "./pages/props.ts";
 import "./style.css";
 
-function route(path) {
+function route(path: string): [ComponentType<PageProps>, string?] {
   const parts = path.split("/").filter(Boolean);
   switch (parts[0] ?? "") {
     case "": return [Home];
@@ -35,9 +36,9 @@ function route(path) {
 const NotFound = () => <p className="empty">This page does not exist. <Link to="/">Back to the shop</Link></p>;
 
 function CategoryMenu() {
-  const [tree, setTree] = useState([]);
+  const [tree, setTree] = useState<Schemas["CategoryNode"][]>([]);
   useEffect(() => {
-    api("/categories").then(setTree, () => setTree([]));
+    ok(client.GET("/api/v1/categories")).then(setTree, () => setTree([]));
   }, []);
   return (
     <nav aria-label="Categories" className="categories">
@@ -45,9 +46,9 @@ function CategoryMenu() {
         {tree.map((node) => (
           <li key={node.slug}>
             <Link to={`/c/${node.slug}`}>{node.name}</Link>
-            {node.children.length > 0 && (
+            {(node.children ?? []).length > 0 && (
               <ul>
-                {node.children.map((child) => (
+                {(node.children ?? []).map((child) => (
                   <li key={child.slug}>
                     <Link to={`/c/${child.slug}`}>{child.name}</Link>
                   </li>
@@ -105,7 +106,7 @@ function App() {
   );
 }
 
-createRoot(document.getElementById("root")).render(
+createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <App />
   </StrictMode>,
