@@ -47,6 +47,7 @@ TAGS = [
     {"name": "orders", "description": "Checkout, payment and order status."},
     {"name": "recommendations", "description": "Similar items, bought together, for you."},
     {"name": "dev", "description": "Development-only helpers (not mounted in production)."},
+    {"name": "pricing", "description": "Discounts and shipping zones (admin)."},
 ]
 
 

@@ -23,6 +23,7 @@ def import_models() -> None:
     import garderobe.catalog.suppliers.models
     import garderobe.commerce.models
     import garderobe.outbox.models
+    import garderobe.pricing.models
     import garderobe.recommendations.models
     import garderobe.reviews.models
     import garderobe.stock.models  # noqa: F401
@@ -49,6 +50,7 @@ def routers() -> list[APIRouter]:
         variants,
     )
     from garderobe.commerce.routers import admin_orders, cart, orders, payments
+    from garderobe.pricing.routers import admin_discounts, admin_shipping
     from garderobe.recommendations.routers import items as recommended_items
     from garderobe.recommendations.routers import me as my_recommendations
     from garderobe.reviews.routers import admin_reviews, reviews
@@ -74,6 +76,8 @@ def routers() -> list[APIRouter]:
         recommended_items.router,
         my_recommendations.router,
         sizes.router,
+        admin_discounts.router,
+        admin_shipping.router,
     ]
 
 
