@@ -72,7 +72,7 @@ async def rules_for(
             )
             .group_by(DiscountRedemption.discount_id)
         )
-        counts = {discount_id: n for discount_id, n in rows.tuples() if discount_id is not None}
+        counts = {discount_id: n for discount_id, n in rows if discount_id is not None}
     return [_rule(d, counts.get(d.id, 0)) for d in found]
 
 
