@@ -85,7 +85,10 @@ def _discounts() -> None:
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("amount", sa.Integer(), nullable=False),
         sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
         ),
         sa.CheckConstraint("amount >= 0", name=op.f("ck_discount_redemptions_amount_not_negative")),
         sa.ForeignKeyConstraint(
@@ -109,9 +112,7 @@ def _discounts() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_discount_redemptions")),
     )
     for column in ("discount_id", "order_id"):
-        op.create_index(
-            op.f(f"ix_discount_redemptions_{column}"), "discount_redemptions", [column]
-        )
+        op.create_index(op.f(f"ix_discount_redemptions_{column}"), "discount_redemptions", [column])
 
 
 def _shipping() -> None:
