@@ -101,7 +101,7 @@ def methods(draw: st.DrawFn) -> list[Method]:
     return found
 
 
-@hypothesis_settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@hypothesis_settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     basket_lines=lines,
     discounts=st.lists(rules(), max_size=4, unique_by=lambda r: r.code or str(r.id)),

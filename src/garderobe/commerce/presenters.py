@@ -133,18 +133,7 @@ async def order_out(session: AsyncSession, order: Order) -> OrderOut:
         prices_include_tax=order.prices_include_tax,
         shipping_method_id=order.shipping_method_id,
         shipping_method=order.shipping_method,
-        item_amounts=[
-            QuotedLineOut(
-                variant_id=i.variant_id,
-                tax_class=i.tax_class,
-                tax_rate=i.tax_rate,
-                discount=i.discount,
-                net=i.net,
-                tax=i.tax,
-                gross=i.gross,
-            )
-            for i in items
-        ],
+        item_amounts=[QuotedLineOut.model_validate(i) for i in items],
         discounts=pricing_presenters.order_discounts_out(
             await pricing_discounts.order_discounts(session, order.id)
         ),

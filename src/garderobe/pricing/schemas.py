@@ -157,6 +157,8 @@ class ShippingOptionOut(BaseModel):
 
 
 class QuotedLineOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # an order line has these fields too
+
     variant_id: str | None = Field(description="None only for lines ordered before variants")
     tax_class: str
     tax_rate: int = Field(description="Basis points: 1900 = 19%")

@@ -10,14 +10,11 @@ from fastapi import APIRouter, Response, status
 from garderobe.accounts.dependencies import AdminUser
 from garderobe.api.deps import DbSession
 from garderobe.pricing.discounts import service
+from garderobe.pricing.routers import ADMIN
 from garderobe.pricing.schemas import DiscountIn, DiscountOut
 
 router = APIRouter(prefix="/api/v1/admin", tags=["pricing"])
 
-ADMIN: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Problem: not logged in"},
-    403: {"description": "Problem: admin role needed"},
-}
 ONE: dict[int | str, dict[str, Any]] = {
     **ADMIN,
     404: {"description": "Problem: no such discount (`discount-not-found`)"},

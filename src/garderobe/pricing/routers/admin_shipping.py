@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response, status
 
 from garderobe.accounts.dependencies import AdminUser
 from garderobe.api.deps import DbSession
+from garderobe.pricing.routers import ADMIN
 from garderobe.pricing.schemas import (
     ShippingMethodIn,
     ShippingMethodOut,
@@ -19,10 +20,6 @@ from garderobe.pricing.shipping import service
 
 router = APIRouter(prefix="/api/v1/admin/shipping", tags=["pricing"])
 
-ADMIN: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Problem: not logged in"},
-    403: {"description": "Problem: admin role needed"},
-}
 ZONE: dict[int | str, dict[str, Any]] = {
     **ADMIN,
     404: {"description": "Problem: no such zone (`shipping-zone-not-found`)"},
