@@ -3,9 +3,10 @@
     python bench/checkout.py [--buyers 32] [--orders-per-buyer 10]
 
 Each buyer puts one variant (a size of a T-shirt sold in four) in its cart and places an order
-(with a fresh Idempotency-Key), over and over: first plain (no code, the default shipping),
-then priced (a discount code with a usage limit it never reaches, a shipping method chosen
-among a zone's two); the priced orders/s are compared with the plain ones of the same run.
+(with a fresh Idempotency-Key), over and over: plain (no code, the default shipping)
+and priced (a discount code with a usage limit it never reaches, a shipping method chosen
+among a zone's two), in turns; the priced orders/s are compared with the plain ones of the
+same run.
 Before that, every buyer races once for one scarce size of one item: the oversell count
 (orders of it beyond its stock) must be 0. The floor is the same number of bare
 three-statement PostgreSQL transactions (conditional UPDATE, INSERT, SELECT) through asyncpg
@@ -30,7 +31,7 @@ from typing import Any
 import asyncpg
 import httpx
 from bson import ObjectId
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -255,6 +256,38 @@ async def _load(
     return run
 
 
+def _alternate(
+    settings: Settings, base: str, buyers: list[Buyer], items: list[Target], rounds: int
+) -> tuple[Run, Run]:
+    """Plain and priced checkouts in turns (plain, priced, plain, priced: half the rounds
+    each time), so that a machine busier in one part of the run weighs on both alike. The
+    zone and the code exist only during the priced turns: plain is today's checkout."""
+    plain, priced = Run(), Run()
+    for turn in (rounds // 2, rounds - rounds // 2):
+        _merge(plain, asyncio.run(_load(base, buyers, items, turn)))
+        choice = asyncio.run(_configure_pricing(settings))
+        _merge(priced, asyncio.run(_load(base, buyers, items, turn, choice)))
+        asyncio.run(_clear_pricing(settings))
+    return plain, priced
+
+
+def _merge(total: Run, part: Run) -> None:
+    total.latencies += part.latencies
+    total.refused += part.refused
+    total.seconds += part.seconds
+
+
+async def _clear_pricing(settings: Settings) -> None:
+    """Back to no zone and no code (the orders keep their discount lines)."""
+    store = await open_stores(settings, registry.document_models())
+    try:
+        async with store.sessionmaker() as session, session.begin():
+            await session.execute(delete(ShippingZone))
+            await session.execute(delete(Discount))
+    finally:
+        await store.close()
+
+
 async def _floor(settings: Settings, concurrency: int, total: int) -> Run:
     """Bare three-statement transactions: conditional UPDATE, INSERT, SELECT."""
     url = make_url(str(settings.database_url))
@@ -341,9 +374,7 @@ def main() -> None:
         argv = [GARDEROBE, "serve", "--host", "127.0.0.1", "--port", "{port}"]
         with serving(argv, environment(settings), "/health/live") as base:
             sold = asyncio.run(_race_for_scarce(base, buyers, scarce))
-            run = asyncio.run(_load(base, buyers, items, args.orders_per_buyer))
-            choice = asyncio.run(_configure_pricing(settings))
-            priced = asyncio.run(_load(base, buyers, items, args.orders_per_buyer, choice))
+            run, priced = _alternate(settings, base, buyers, items, args.orders_per_buyer)
         total = len(run.latencies)
         floor = asyncio.run(_floor(settings, args.buyers, max(total, args.buyers)))
         oversold, negative = asyncio.run(_oversold(settings, scarce, sold))

@@ -202,7 +202,7 @@ class Settings(BaseSettings):
     @field_validator("tax_area", "tax_children_categories", mode="before")
     @classmethod
     def _list_from_text(cls, value: Any) -> Any:
-        """Comma-separated values (country codes upper-cased)."""
+        """A comma-separated list, as the other list settings take."""
         if not isinstance(value, str):
             return value
         return [part.strip() for part in value.split(",") if part.strip()]

@@ -284,7 +284,8 @@ async def record_order(
     sold_out: list[str],
 ) -> Order:
     """Write the order, its lines as snapshots and its first event; empty the cart; point
-    the idempotency key at the order; queue the sold-out items and the order mail."""
+    the idempotency key at the order; queue the sold-out items and the order mail; redeem
+    the order's discounts."""
     order = await _new_order(session, user.id, priced, cart.shipping_address)
     session.add(order)
     session.add_all(
@@ -294,7 +295,6 @@ async def record_order(
         ]
     )
     await session.flush()
-    await pricing.redeem(session, priced.quote, user_id=user.id, order_id=order.id)
     session.add(
         OrderEvent(
             id=uuid.uuid4(),
@@ -309,6 +309,9 @@ async def record_order(
     if sold_out:
         outbox.add(session, notices.MARK_SOLD_TOPIC, {"item_ids": sold_out})
     notices.mail_status(session, user, order, "order_placed")
+    # Last: the discount's row stays locked from here to the commit, and every buyer of the
+    # same code waits on it meanwhile.
+    await pricing.redeem(session, priced.quote, user_id=user.id, order_id=order.id)
     return order
 
 
