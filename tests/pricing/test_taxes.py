@@ -104,3 +104,24 @@ async def test_a_discount_lowers_the_taxed_amount(
     line = (await priced(ann, code="HALF"))["lines"][0]
     # 1190 left of 2380; 1190 x 19/119 = 190 exactly.
     assert (line["discount"], line["gross"], line["tax"], line["net"]) == (1190, 1190, 190, 1000)
+
+
+async def test_guests_price_their_cart_for_a_country_and_bad_destinations_are_4xx(
+    client: httpx.AsyncClient, stores: Stores, settings: Settings
+) -> None:
+    item = await stocked_item(stores, price=1200)
+    added = await client.post("/api/v1/cart/items", json={"item_id": str(item.id)})
+    guest = {"X-Cart-Token": added.json()["cart_token"]}
+    french = await client.get("/api/v1/cart", headers=guest, params={"country": "fr"})
+    assert french.json()["pricing"]["country"] == "FR"
+    assert french.json()["pricing"]["lines"][0]["tax_rate"] == 2000
+    assert (await client.get("/api/v1/cart", headers=guest)).json()["pricing"] is None
+    ann = await buyer(client, stores, settings)
+    for params, headers, status in [
+        ({"country": "France"}, guest, 422),
+        ({"address_id": str(ann.address_id)}, guest, 422),  # guests name a country
+        ({"address_id": str(ann.address_id)}, (await buyer(client, stores, settings)).headers, 404),
+    ]:
+        assert (
+            await client.get("/api/v1/cart", headers=headers, params=params)
+        ).status_code == status
