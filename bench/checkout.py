@@ -3,10 +3,14 @@
     python bench/checkout.py [--buyers 32] [--orders-per-buyer 10] [--webhook-subscriptions 10]
 
 Each buyer puts one variant (a size of a T-shirt sold in four) in its cart and places an order
-(with a fresh Idempotency-Key), over and over. Before that, every buyer races once for one
-scarce size of one item: the oversell count (orders of it beyond its stock) must be 0. The
-floor is the same number of bare three-statement PostgreSQL transactions (conditional
-UPDATE, INSERT, SELECT) through asyncpg at the same concurrency: what the database alone
+(with a fresh Idempotency-Key), over and over: plain (no code, the default shipping)
+and priced (a discount code with a usage limit it never reaches, a shipping method chosen
+among a zone's two), in turns; the priced orders/s are compared with the plain ones of the
+same run.
+Before that, every buyer races once for one scarce size of one item: the oversell count
+(orders of it beyond its stock) must be 0. The floor is the same number of bare
+three-statement PostgreSQL transactions (conditional UPDATE, INSERT, SELECT) through asyncpg
+at the same concurrency: what the database alone
 allows, with no HTTP, JSON, MongoDB or ORM.
 With `--webhook-subscriptions N`, N active subscriptions listen to every event: each checkout
 then writes its webhook events to the outbox (no worker runs, so nothing is sent; the request's
@@ -28,11 +32,12 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
 from bson import ObjectId
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -52,6 +57,7 @@ from garderobe.catalog.documents import (
 )
 from garderobe.commerce.models import Order, OrderItem
 from garderobe.infra.stores import Stores, open_stores
+from garderobe.pricing.models import Discount, ShippingMethod, ShippingZone
 from garderobe.settings import Settings
 from garderobe.stock import service as stock
 from garderobe.stock.models import Stock
@@ -60,6 +66,7 @@ from garderobe.webhooks.models import WebhookSubscription
 from garderobe.webhooks.signing import new_secret
 
 SCARCE_UNITS = 10
+BENCH_CODE = "BENCH10"
 SIZES = ("S", "M", "L", "XL")
 
 
@@ -178,14 +185,16 @@ async def _buyer(store: Stores, settings: Settings, n: int) -> Buyer:
     return Buyer({"Authorization": f"Bearer {token}"}, str(address.id))
 
 
-async def _checkout(client: httpx.AsyncClient, buyer: Buyer, target: Target) -> httpx.Response:
+async def _checkout(
+    client: httpx.AsyncClient, buyer: Buyer, target: Target, choice: dict[str, Any] | None = None
+) -> httpx.Response:
     line = {"item_id": target.item_id, "variant_id": target.variant_id, "quantity": 1}
     added = await client.post("/api/v1/cart/items", headers=buyer.headers, json=line)
     if added.status_code != 201:
         return added
     return await client.post(
         "/api/v1/orders",
-        json={"address_id": buyer.address_id},
+        json={"address_id": buyer.address_id, **(choice or {})},
         headers={**buyer.headers, "Idempotency-Key": uuid.uuid4().hex},
     )
 
@@ -199,6 +208,52 @@ async def _switch_subscriptions(settings: Settings, active: bool) -> None:
     try:
         async with store.sessionmaker() as session, session.begin():
             await session.execute(update(WebhookSubscription).values(active=active))
+    finally:
+        await store.close()
+
+
+async def _configure_pricing(settings: Settings) -> dict[str, Any]:
+    """A 10% code (limit far above the run) and a zone for the buyers' country with two
+    methods; returns what a priced checkout sends."""
+    store = await open_stores(settings, registry.document_models())
+    try:
+        async with store.sessionmaker() as session, session.begin():
+            session.add(
+                Discount(
+                    id=uuid.uuid4(),
+                    code=BENCH_CODE,
+                    name="Bench ten",
+                    kind="percentage",
+                    value=10,
+                    currency="EUR",
+                    scope="shop",
+                    targets=[],
+                    usage_limit=10_000_000,
+                )
+            )
+            zone = ShippingZone(id=uuid.uuid4(), name="Bench EU", countries=["DE", "FR"])
+            session.add(zone)
+            await session.flush()
+            express = ShippingMethod(
+                id=uuid.uuid4(),
+                zone_id=zone.id,
+                name="Express",
+                currency="EUR",
+                basis="subtotal",
+                bands=[{"up_to": None, "price": 1500}],
+                free_over=None,
+            )
+            standard = ShippingMethod(
+                id=uuid.uuid4(),
+                zone_id=zone.id,
+                name="Standard",
+                currency="EUR",
+                basis="weight",
+                bands=[{"up_to": 2000, "price": 490}, {"up_to": None, "price": 990}],
+                free_over=10_000,
+            )
+            session.add_all([express, standard])
+        return {"discount_codes": [BENCH_CODE], "shipping_method_id": str(express.id)}
     finally:
         await store.close()
 
@@ -241,7 +296,13 @@ async def _race_for_scarce(base: str, buyers: list[Buyer], scarce: Target) -> in
     return sum(r.status_code == 201 for r in responses)
 
 
-async def _load(base: str, buyers: list[Buyer], items: list[Target], rounds: int) -> Run:
+async def _load(
+    base: str,
+    buyers: list[Buyer],
+    items: list[Target],
+    rounds: int,
+    choice: dict[str, Any] | None = None,
+) -> Run:
     run = Run()
     limits = httpx.Limits(max_connections=len(buyers))
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
@@ -249,7 +310,7 @@ async def _load(base: str, buyers: list[Buyer], items: list[Target], rounds: int
         async def shop(buyer: Buyer) -> None:
             for _ in range(rounds):
                 sent = time.perf_counter()
-                response = await _checkout(client, buyer, random.choice(items))
+                response = await _checkout(client, buyer, random.choice(items), choice)
                 if response.status_code == 201:
                     run.latencies.append(time.perf_counter() - sent)
                 else:
@@ -259,6 +320,38 @@ async def _load(base: str, buyers: list[Buyer], items: list[Target], rounds: int
         await asyncio.gather(*(shop(b) for b in buyers))
         run.seconds = time.perf_counter() - started
     return run
+
+
+def _alternate(
+    settings: Settings, base: str, buyers: list[Buyer], items: list[Target], rounds: int
+) -> tuple[Run, Run]:
+    """Plain and priced checkouts in turns (plain, priced, plain, priced: half the rounds
+    each time), so that a machine busier in one part of the run weighs on both alike. The
+    zone and the code exist only during the priced turns: plain is today's checkout."""
+    plain, priced = Run(), Run()
+    for turn in (rounds // 2, rounds - rounds // 2):
+        _merge(plain, asyncio.run(_load(base, buyers, items, turn)))
+        choice = asyncio.run(_configure_pricing(settings))
+        _merge(priced, asyncio.run(_load(base, buyers, items, turn, choice)))
+        asyncio.run(_clear_pricing(settings))
+    return plain, priced
+
+
+def _merge(total: Run, part: Run) -> None:
+    total.latencies += part.latencies
+    total.refused += part.refused
+    total.seconds += part.seconds
+
+
+async def _clear_pricing(settings: Settings) -> None:
+    """Back to no zone and no code (the orders keep their discount lines)."""
+    store = await open_stores(settings, registry.document_models())
+    try:
+        async with store.sessionmaker() as session, session.begin():
+            await session.execute(delete(ShippingZone))
+            await session.execute(delete(Discount))
+    finally:
+        await store.close()
 
 
 async def _floor(settings: Settings, concurrency: int, total: int) -> Run:
@@ -349,7 +442,7 @@ def main() -> None:
         argv = [GARDEROBE, "serve", "--host", "127.0.0.1", "--port", "{port}"]
         with serving(argv, environment(settings), "/health/live") as base:
             sold = asyncio.run(_race_for_scarce(base, buyers, scarce))
-            run = asyncio.run(_load(base, buyers, items, args.orders_per_buyer))
+            run, priced = _alternate(settings, base, buyers, items, args.orders_per_buyer)
             alternating = None
             if args.webhook_subscriptions:
                 alternating = asyncio.run(_alternating(base, settings, buyers[0], items))
@@ -371,7 +464,15 @@ def main() -> None:
         f"{floor.percentile(50):7.1f} ms   p99 {floor.percentile(99):7.1f} ms   "
         f"(bare UPDATE+INSERT+SELECT through asyncpg)"
     )
+    priced_per_s = len(priced.latencies) / priced.seconds
+    print(
+        f"priced    {args.buyers} buyers  {priced_per_s:8.1f} orders/s   p50 "
+        f"{priced.percentile(50):7.1f} ms   p99 {priced.percentile(99):7.1f} ms   "
+        f"({len(priced.latencies)} orders with a code and a chosen method, "
+        f"{priced.refused} refused)"
+    )
     print(f"ratio     checkout / floor = {orders_per_s / floor_per_s:.3f}")
+    print(f"ratio     priced / plain = {priced_per_s / orders_per_s:.3f} (target >= 0.8)")
     _print_alternating(args.webhook_subscriptions, alternating or {})
     print(f"oversell  {oversold} (must be 0); stock rows below zero: {negative}")
     if oversold or negative:

@@ -37,6 +37,8 @@ LAYERS: list[tuple[str, ...]] = [
     # accounts.
     ("garderobe.recommendations", "garderobe.reviews"),
     ("garderobe.commerce",),
+    # Discounts, shipping and taxes: commerce's checkout prices its carts with them.
+    ("garderobe.pricing",),
     ("garderobe.catalog",),
     # Size systems, charts and conversion for the catalog to use; they import no domain.
     ("garderobe.sizing",),

@@ -49,6 +49,7 @@ TAGS = [
     {"name": "api-keys", "description": "Scoped keys for server-to-server clients (admin)."},
     {"name": "webhooks", "description": "Outgoing webhooks: subscriptions, deliveries (admin)."},
     {"name": "dev", "description": "Development-only helpers (not mounted in production)."},
+    {"name": "pricing", "description": "Discounts and shipping zones (admin)."},
 ]
 
 

@@ -25,6 +25,7 @@ def import_models() -> None:
     import garderobe.catalog.suppliers.models
     import garderobe.commerce.models
     import garderobe.outbox.models
+    import garderobe.pricing.models
     import garderobe.recommendations.models
     import garderobe.reviews.models
     import garderobe.stock.models
@@ -52,6 +53,7 @@ def routers() -> list[APIRouter]:
         variants,
     )
     from garderobe.commerce.routers import admin_orders, cart, orders, payments
+    from garderobe.pricing.routers import admin_discounts, admin_shipping
     from garderobe.recommendations.routers import items as recommended_items
     from garderobe.recommendations.routers import me as my_recommendations
     from garderobe.reviews.routers import admin_reviews, reviews
@@ -80,6 +82,8 @@ def routers() -> list[APIRouter]:
         sizes.router,
         api_keys.router,
         admin_webhooks.router,
+        admin_discounts.router,
+        admin_shipping.router,
     ]
 
 

@@ -17,7 +17,13 @@ pytestmark = pytest.mark.unit
 
 READ_SCOPES = {Scope.CATALOG_READ, Scope.ORDERS_READ}
 MANAGE_SCOPES = {Scope.WEBHOOKS_MANAGE}
-ADMIN_ONLY = ("/api/v1/users", "/api/v1/admin/reviews", "/api/v1/admin/api-keys")
+ADMIN_ONLY = (
+    "/api/v1/users",
+    "/api/v1/admin/reviews",
+    "/api/v1/admin/api-keys",
+    "/api/v1/admin/discounts",
+    "/api/v1/admin/shipping",
+)
 
 
 def _guards(dependant: Dependant, inside_scope: bool = False) -> Iterator[str]:

@@ -22,6 +22,12 @@ from garderobe.admin.order_views import (
     OutboxAdmin,
     TransactionAdmin,
 )
+from garderobe.admin.pricing_views import (
+    DiscountAdmin,
+    DiscountRedemptionAdmin,
+    ShippingMethodAdmin,
+    ShippingZoneAdmin,
+)
 from garderobe.admin.review_views import ReviewAdmin
 from garderobe.admin.size_chart_views import SizeChartAdmin
 from garderobe.admin.supplier_views import SupplierAdmin
@@ -43,6 +49,10 @@ VIEWS = [
     OutboxAdmin,
     AuditAdmin,
     ReviewAdmin,
+    DiscountAdmin,
+    DiscountRedemptionAdmin,
+    ShippingZoneAdmin,
+    ShippingMethodAdmin,
 ]
 
 

@@ -627,7 +627,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's cart with current prices */
+        /** The caller's cart with current prices; priced for a destination and codes when asked (`pricing`) */
         get: operations["cart-get-cart"];
         put?: never;
         post?: never;
@@ -1324,6 +1324,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/discounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every discount, newest first, with its redemptions (`used`) */
+        get: operations["pricing-list-discounts"];
+        put?: never;
+        /** Create a discount code or (without `code`) an automatic promotion */
+        post: operations["pricing-create-discount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/discounts/{discount_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One discount */
+        get: operations["pricing-get-discount"];
+        /** Replace a discount's terms (its redemption count stays) */
+        put: operations["pricing-replace-discount"];
+        post?: never;
+        /** Delete a discount (orders keep their discount lines) */
+        delete: operations["pricing-delete-discount"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/shipping/zones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every shipping zone with its methods (none: the flat SHIPPING_FEE applies) */
+        get: operations["pricing-list-zones"];
+        put?: never;
+        /** Create a shipping zone */
+        post: operations["pricing-create-zone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/shipping/zones/{zone_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a zone's name and countries */
+        put: operations["pricing-replace-zone"];
+        post?: never;
+        /** Delete a zone with its methods */
+        delete: operations["pricing-delete-zone"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/shipping/zones/{zone_id}/methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a shipping method to a zone */
+        post: operations["pricing-create-method"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/shipping/methods/{method_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a shipping method */
+        put: operations["pricing-replace-method"];
+        post?: never;
+        /** Delete a shipping method */
+        delete: operations["pricing-delete-method"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1482,7 +1590,7 @@ export interface components {
             /** Name */
             name: string;
             /** Scopes */
-            scopes: components["schemas"]["Scope"][];
+            scopes: components["schemas"]["garderobe__accounts__apikeys__scopes__Scope"][];
             /** Expires At */
             expires_at?: string | null;
         };
@@ -1504,7 +1612,7 @@ export interface components {
              */
             prefix: string;
             /** Scopes */
-            scopes: components["schemas"]["Scope"][];
+            scopes: components["schemas"]["garderobe__accounts__apikeys__scopes__Scope"][];
             /** Expires At */
             expires_at: string | null;
             /** Revoked At */
@@ -1526,6 +1634,27 @@ export interface components {
              * Format: uuid
              */
             created_by: string;
+        };
+        /** AppliedDiscountOut */
+        AppliedDiscountOut: {
+            /**
+             * Id
+             * @description None once the discount was deleted (orders)
+             */
+            id: string | null;
+            /**
+             * Code
+             * @description None for an automatic promotion
+             */
+            code: string | null;
+            /** Name */
+            name: string;
+            kind: components["schemas"]["Kind"];
+            /**
+             * Amount
+             * @description What it takes off, in the shop's price terms
+             */
+            amount: number;
         };
         /** AttemptList */
         AttemptList: {
@@ -1611,6 +1740,21 @@ export interface components {
          * @enum {string}
          */
         Availability: "in_stock" | "few_left" | "sold_out";
+        /** BandIn */
+        BandIn: {
+            /**
+             * Up To
+             * @description Subtotal (minor units) or weight (grams), inclusive
+             */
+            up_to?: number | null;
+            /** Price */
+            price: number;
+        };
+        /**
+         * Basis
+         * @enum {string}
+         */
+        Basis: "subtotal" | "weight";
         /**
          * BodyIn
          * @description Body dimensions: girths, height and inseam in cm, foot length in mm.
@@ -1740,6 +1884,8 @@ export interface components {
              * @description Guests: send back as X-Cart-Token (and at login, to merge the cart)
              */
             cart_token: string | null;
+            /** @description With `code`, `country` or `address_id` asked: discounts, shipping methods and taxes for that destination, and the totals an order would have */
+            pricing?: components["schemas"]["PricingOut"] | null;
         };
         /** CategoryIn */
         CategoryIn: {
@@ -1842,6 +1988,16 @@ export interface components {
              * Format: uuid
              */
             address_id: string;
+            /**
+             * Discount Codes
+             * @description Codes entered; one that does not apply is 409 `discount-refused` (`reason`). Automatic promotions apply without one
+             */
+            discount_codes?: string[];
+            /**
+             * Shipping Method Id
+             * @description One of the cart's `pricing.shipping_methods`; left out: the cheapest serving the address (with no zones configured, `standard` at SHIPPING_FEE)
+             */
+            shipping_method_id?: string | null;
         };
         /** Choice */
         Choice: {
@@ -1933,6 +2089,102 @@ export interface components {
          * @enum {string}
          */
         DeliveryStatus: "pending" | "delivered" | "failed";
+        /**
+         * DiscountIn
+         * @description A discount (POST creates, PUT replaces). Without `code` it is an automatic promotion.
+         */
+        DiscountIn: {
+            /**
+             * Code
+             * @description Entered by shoppers; case-insensitive
+             */
+            code?: string | null;
+            /** Name */
+            name: string;
+            kind: components["schemas"]["Kind"];
+            /**
+             * Value
+             * @description percentage: 1-100; fixed: minor units; free_shipping: unused
+             * @default 0
+             */
+            value?: number;
+            /**
+             * Currency
+             * @default EUR
+             */
+            currency?: string;
+            /** @default shop */
+            scope?: components["schemas"]["garderobe__pricing__discounts__rules__Scope"];
+            /**
+             * Targets
+             * @description Category slugs (with their subtrees), brand slugs or item ids
+             */
+            targets?: string[];
+            /** Min Subtotal */
+            min_subtotal?: number | null;
+            /** Starts At */
+            starts_at?: string | null;
+            /** Ends At */
+            ends_at?: string | null;
+            /** Usage Limit */
+            usage_limit?: number | null;
+            /** Per Customer Limit */
+            per_customer_limit?: number | null;
+            /**
+             * Combinable
+             * @default false
+             */
+            combinable?: boolean;
+            /**
+             * Active
+             * @default true
+             */
+            active?: boolean;
+        };
+        /** DiscountOut */
+        DiscountOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Code */
+            code: string | null;
+            /** Name */
+            name: string;
+            kind: components["schemas"]["Kind"];
+            /** Value */
+            value: number;
+            /** Currency */
+            currency: string;
+            scope: components["schemas"]["garderobe__pricing__discounts__rules__Scope"];
+            /** Targets */
+            targets: string[];
+            /** Min Subtotal */
+            min_subtotal: number | null;
+            /** Starts At */
+            starts_at: string | null;
+            /** Ends At */
+            ends_at: string | null;
+            /** Usage Limit */
+            usage_limit: number | null;
+            /** Per Customer Limit */
+            per_customer_limit: number | null;
+            /** Combinable */
+            combinable: boolean;
+            /** Active */
+            active: boolean;
+            /**
+             * Used
+             * @description Redemptions so far (orders placed with it)
+             */
+            used: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
         /** EmailIn */
         EmailIn: {
             /**
@@ -2134,7 +2386,7 @@ export interface components {
              */
             prefix: string;
             /** Scopes */
-            scopes: components["schemas"]["Scope"][];
+            scopes: components["schemas"]["garderobe__accounts__apikeys__scopes__Scope"][];
             /** Expires At */
             expires_at: string | null;
             /** Revoked At */
@@ -2195,6 +2447,11 @@ export interface components {
             condition?: string | null;
             /** Material */
             material?: string | null;
+            /**
+             * Weight Grams
+             * @description Shipping weight of one unit, in grams
+             */
+            weight_grams?: number | null;
             /** Colours */
             colours?: string[];
             /** Pattern */
@@ -2270,6 +2527,11 @@ export interface components {
             condition?: string | null;
             /** Material */
             material?: string | null;
+            /**
+             * Weight Grams
+             * @description Shipping weight of one unit, in grams
+             */
+            weight_grams?: number | null;
             /** Colours */
             colours?: string[];
             /** Pattern */
@@ -2311,6 +2573,11 @@ export interface components {
             condition: string | null;
             /** Material */
             material: string | null;
+            /**
+             * Weight Grams
+             * @description Shipping weight per unit
+             */
+            weight_grams?: number | null;
             /** Colours */
             colours: string[];
             /** Pattern */
@@ -2390,6 +2657,11 @@ export interface components {
             condition?: string | null;
             /** Material */
             material?: string | null;
+            /**
+             * Weight Grams
+             * @description Shipping weight of one unit, in grams; null removes it
+             */
+            weight_grams?: number | null;
             /** Colours */
             colours?: string[];
             /** Pattern */
@@ -2406,6 +2678,11 @@ export interface components {
          * @enum {string}
          */
         ItemStatus: "draft" | "active" | "sold" | "archived";
+        /**
+         * Kind
+         * @enum {string}
+         */
+        Kind: "percentage" | "fixed" | "free_shipping";
         /** KindSystemOut */
         KindSystemOut: {
             /** Code */
@@ -2523,6 +2800,44 @@ export interface components {
             items: components["schemas"]["OrderItemOut"][];
             /** History */
             history: components["schemas"]["OrderEventOut"][];
+            /**
+             * Discount
+             * @description subtotal - discount + shipping = total; net + tax = total
+             * @default 0
+             */
+            discount?: number;
+            /**
+             * Net
+             * @default 0
+             */
+            net?: number;
+            /**
+             * Tax
+             * @default 0
+             */
+            tax?: number;
+            /**
+             * Prices Include Tax
+             * @default true
+             */
+            prices_include_tax?: boolean;
+            /**
+             * Shipping Method Id
+             * @description None before pricing
+             */
+            shipping_method_id?: string | null;
+            /**
+             * Shipping Method
+             * @description Its name when ordered
+             */
+            shipping_method?: string | null;
+            /** Discounts */
+            discounts?: components["schemas"]["AppliedDiscountOut"][];
+            /**
+             * Item Amounts
+             * @description Per line of `items`, in the same order: its share of the discounts, net, tax and gross (net + tax = gross; tax rounded half up per line)
+             */
+            item_amounts?: components["schemas"]["QuotedLineOut"][];
         };
         /** OrderPage */
         OrderPage: {
@@ -2613,6 +2928,44 @@ export interface components {
             max: components["schemas"]["Money"];
         };
         /**
+         * PricingOut
+         * @description The cart priced for a destination: subtotal - discount + shipping = total, and
+         *     net + tax = total (all gross; per-line tax rounded half up).
+         */
+        PricingOut: {
+            /** Country */
+            country: string | null;
+            /** Currency */
+            currency: string;
+            /** Prices Include Tax */
+            prices_include_tax: boolean;
+            /** Discounts */
+            discounts: components["schemas"]["AppliedDiscountOut"][];
+            /** Refused Codes */
+            refused_codes: components["schemas"]["RefusedCodeOut"][];
+            /**
+             * Shipping Methods
+             * @description Cheapest first
+             */
+            shipping_methods: components["schemas"]["ShippingOptionOut"][];
+            /** @description The one asked for, else the cheapest; None when none serves */
+            shipping_method: components["schemas"]["ShippingOptionOut"] | null;
+            /** Lines */
+            lines: components["schemas"]["QuotedLineOut"][];
+            /** Subtotal */
+            subtotal: number;
+            /** Discount */
+            discount: number;
+            /** Shipping */
+            shipping: number;
+            /** Net */
+            net: number;
+            /** Tax */
+            tax: number;
+            /** Total */
+            total: number;
+        };
+        /**
          * Problem
          * @description RFC 9457 problem details. `type` is stable (`https://garderobe.dev/problems/<slug>`); some problems add members, e.g. `errors` (validation), `available` (stock).
          */
@@ -2633,6 +2986,29 @@ export interface components {
             full_name?: string;
             /** Phone */
             phone?: string | null;
+        };
+        /** QuotedLineOut */
+        QuotedLineOut: {
+            /**
+             * Variant Id
+             * @description None only for lines ordered before variants
+             */
+            variant_id: string | null;
+            /** Tax Class */
+            tax_class: string;
+            /**
+             * Tax Rate
+             * @description Basis points: 1900 = 19%
+             */
+            tax_rate: number;
+            /** Discount */
+            discount: number;
+            /** Net */
+            net: number;
+            /** Tax */
+            tax: number;
+            /** Gross */
+            gross: number;
         };
         /**
          * RangeOut
@@ -2666,6 +3042,12 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /**
+         * Reason
+         * @description Why an entered code does not apply: stable codes clients may switch on.
+         * @enum {string}
+         */
+        Reason: "unknown_code" | "not_started" | "expired" | "usage_limit_reached" | "customer_limit_reached" | "minimum_not_reached" | "not_valid_for_items" | "not_combinable";
         /** Recommendations */
         Recommendations: {
             /**
@@ -2689,6 +3071,18 @@ export interface components {
         RefreshIn: {
             /** Refresh Token */
             refresh_token: string;
+        };
+        /** RefusedCodeOut */
+        RefusedCodeOut: {
+            /** Code */
+            code: string;
+            /** @description Stable reason code */
+            reason: components["schemas"]["Reason"];
+            /**
+             * Message
+             * @description For people: "expired", "minimum 50.00 EUR" …
+             */
+            message: string;
         };
         /** RegisterIn */
         RegisterIn: {
@@ -2863,11 +3257,6 @@ export interface components {
                 [key: string]: number;
             };
         };
-        /**
-         * Scope
-         * @enum {string}
-         */
-        Scope: "catalog:read" | "catalog:write" | "orders:read" | "orders:write" | "webhooks:manage";
         /** SearchItem */
         SearchItem: {
             /** Id */
@@ -2908,6 +3297,84 @@ export interface components {
              * @description Admins only (left out for others): suppliers whose name matches
              */
             suppliers?: components["schemas"]["SupplierRef"][] | null;
+        };
+        /** ShippingMethodIn */
+        ShippingMethodIn: {
+            /** Name */
+            name: string;
+            /**
+             * Currency
+             * @default EUR
+             */
+            currency?: string;
+            /** @default subtotal */
+            basis?: components["schemas"]["Basis"];
+            /** Bands */
+            bands: components["schemas"]["BandIn"][];
+            /**
+             * Free Over
+             * @description Subtotal (after item discounts) from which it is free
+             */
+            free_over?: number | null;
+            /**
+             * Active
+             * @default true
+             */
+            active?: boolean;
+        };
+        /** ShippingMethodOut */
+        ShippingMethodOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Zone Id
+             * Format: uuid
+             */
+            zone_id: string;
+            /** Name */
+            name: string;
+            /** Currency */
+            currency: string;
+            basis: components["schemas"]["Basis"];
+            /** Bands */
+            bands: components["schemas"]["BandIn"][];
+            /** Free Over */
+            free_over: number | null;
+            /** Active */
+            active: boolean;
+        };
+        /** ShippingOptionOut */
+        ShippingOptionOut: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Price */
+            price: number;
+        };
+        /** ShippingZoneIn */
+        ShippingZoneIn: {
+            /** Name */
+            name: string;
+            /** Countries */
+            countries: string[];
+        };
+        /** ShippingZoneOut */
+        ShippingZoneOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Countries */
+            countries: string[];
+            /** Methods */
+            methods: components["schemas"]["ShippingMethodOut"][];
         };
         /** SizeOut */
         SizeOut: {
@@ -3360,6 +3827,16 @@ export interface components {
             /** Reserved */
             reserved: number;
         };
+        /**
+         * Scope
+         * @enum {string}
+         */
+        garderobe__accounts__apikeys__scopes__Scope: "catalog:read" | "catalog:write" | "orders:read" | "orders:write" | "webhooks:manage";
+        /**
+         * Scope
+         * @enum {string}
+         */
+        garderobe__pricing__discounts__rules__Scope: "shop" | "categories" | "brands" | "items";
     };
     responses: never;
     parameters: never;
@@ -6001,7 +6478,15 @@ export interface operations {
     };
     "cart-get-cart": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A discount code entered (repeatable) */
+                code?: string[];
+                /** @description Destination (ISO alpha-2) */
+                country?: string | null;
+                /** @description One of your addresses, as destination */
+                address_id?: string | null;
+                shipping_method_id?: string | null;
+            };
             header?: {
                 "x-cart-token"?: string | null;
             };
@@ -6017,6 +6502,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CartOut"];
+                };
+            };
+            /** @description Problem: `address_id` is not one of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem: the request did not validate (see `errors`) */
@@ -6294,7 +6788,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem: out of stock, item unavailable or cart empty */
+            /** @description Problem: out of stock, item unavailable, cart empty; a code that does not apply (`discount-refused`) or ran out (`discount-unavailable`); no method serving the address (`shipping-unavailable`, `shipping-method-unavailable`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8630,6 +9124,694 @@ export interface operations {
                 };
             };
             /** @description Problem: no such delivery (`webhook-delivery-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: the request did not validate (see `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "pricing-list-discounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscountOut"][];
+                };
+            };
+            /** @description Problem: not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: admin role needed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "pricing-create-discount": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiscountIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscountOut"];
+                };
+            };
+            /** @description Problem: not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: admin role needed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: code taken (`discount-code-taken`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: the request did not validate (see `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "pricing-get-discount": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                discount_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscountOut"];
+                };
+            };
+            /** @description Problem: not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: admin role needed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: no such discount (`discount-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: the request did not validate (see `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "pricing-replace-discount": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                discount_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiscountIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscountOut"];
+                };
+            };
+            /** @description Problem: not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: admin role needed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: no such discount (`discount-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: code taken, or limit below uses so far */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: the request did not validate (see `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "pricing-delete-discount": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                discount_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: admin role needed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: no such discount (`discount-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: the request did not validate (see `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "pricing-list-zones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingZoneOut"][];
+                };
+            };
+            /** @description Problem: not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: admin role needed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "pricing-create-zone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShippingZoneIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingZoneOut"];
+                };
+            };
+            /** @description Problem: not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: admin role needed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: name taken (`shipping-zone-exists`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: the request did not validate (see `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "pricing-replace-zone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                zone_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShippingZoneIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingZoneOut"];
+                };
+            };
+            /** @description Problem: not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: admin role needed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: no such zone (`shipping-zone-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: name taken (`shipping-zone-exists`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: the request did not validate (see `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "pricing-delete-zone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                zone_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: admin role needed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: no such zone (`shipping-zone-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: the request did not validate (see `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "pricing-create-method": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                zone_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShippingMethodIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingMethodOut"];
+                };
+            };
+            /** @description Problem: not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: admin role needed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: no such zone (`shipping-zone-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: the request did not validate (see `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "pricing-replace-method": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                method_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShippingMethodIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingMethodOut"];
+                };
+            };
+            /** @description Problem: not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: admin role needed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: no such method (`shipping-method-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: the request did not validate (see `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "pricing-delete-method": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                method_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: admin role needed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: no such method (`shipping-method-not-found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
