@@ -1590,7 +1590,7 @@ export interface components {
             /** Name */
             name: string;
             /** Scopes */
-            scopes: components["schemas"]["garderobe__accounts__apikeys__scopes__Scope"][];
+            scopes: components["schemas"]["Scope"][];
             /** Expires At */
             expires_at?: string | null;
         };
@@ -1612,7 +1612,7 @@ export interface components {
              */
             prefix: string;
             /** Scopes */
-            scopes: components["schemas"]["garderobe__accounts__apikeys__scopes__Scope"][];
+            scopes: components["schemas"]["Scope"][];
             /** Expires At */
             expires_at: string | null;
             /** Revoked At */
@@ -2114,7 +2114,7 @@ export interface components {
              */
             currency?: string;
             /** @default shop */
-            scope?: components["schemas"]["garderobe__pricing__discounts__rules__Scope"];
+            scope?: components["schemas"]["DiscountScope"];
             /**
              * Targets
              * @description Category slugs (with their subtrees), brand slugs or item ids
@@ -2157,7 +2157,7 @@ export interface components {
             value: number;
             /** Currency */
             currency: string;
-            scope: components["schemas"]["garderobe__pricing__discounts__rules__Scope"];
+            scope: components["schemas"]["DiscountScope"];
             /** Targets */
             targets: string[];
             /** Min Subtotal */
@@ -2185,6 +2185,11 @@ export interface components {
              */
             created_at: string;
         };
+        /**
+         * DiscountScope
+         * @enum {string}
+         */
+        DiscountScope: "shop" | "categories" | "brands" | "items";
         /** EmailIn */
         EmailIn: {
             /**
@@ -2386,7 +2391,7 @@ export interface components {
              */
             prefix: string;
             /** Scopes */
-            scopes: components["schemas"]["garderobe__accounts__apikeys__scopes__Scope"][];
+            scopes: components["schemas"]["Scope"][];
             /** Expires At */
             expires_at: string | null;
             /** Revoked At */
@@ -3257,6 +3262,11 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /**
+         * Scope
+         * @enum {string}
+         */
+        Scope: "catalog:read" | "catalog:write" | "orders:read" | "orders:write" | "webhooks:manage";
         /** SearchItem */
         SearchItem: {
             /** Id */
@@ -3827,16 +3837,6 @@ export interface components {
             /** Reserved */
             reserved: number;
         };
-        /**
-         * Scope
-         * @enum {string}
-         */
-        garderobe__accounts__apikeys__scopes__Scope: "catalog:read" | "catalog:write" | "orders:read" | "orders:write" | "webhooks:manage";
-        /**
-         * Scope
-         * @enum {string}
-         */
-        garderobe__pricing__discounts__rules__Scope: "shop" | "categories" | "brands" | "items";
     };
     responses: never;
     parameters: never;
