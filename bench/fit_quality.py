@@ -1,13 +1,13 @@
 """Fit quality: does `fits=me` include a shopper's true size and leave out sizes two steps
-off, and does size advice from fit feedback pick the true size?
+off, and do the sizes advice from fit feedback names do the same?
 
     .venv/bin/python bench/fit_quality.py [--shoppers 4000] [--buyers 40] [--seed 7]
 
 A synthetic world, on the packaged default charts and the rules the API uses (no store is
 needed: `catalog.fit.profile.fitting_values` is what a `fits=me` listing turns into size
-tokens, and `catalog.fit.advice.choose_size` with `catalog.fit.feedback.advice` is what
-`GET /api/v1/items/{id}/fit` answers; the listing tests check that the listing returns
-exactly the items of those tokens):
+tokens, and `catalog.fit.advice.choose_sizes` with `catalog.fit.feedback.advice` is what
+`GET /api/v1/items/{id}/fit` answers as `suggested_sizes`; the listing tests check that the
+listing returns exactly the items of those tokens):
 
 * brands: one that follows the default chart, and per garment kind four brands whose charts
   differ from it, each moving every range by a fixed offset (-1, -1/2, +1/2 or +1 of the
@@ -27,10 +27,14 @@ the scale must not be (target >= 0.95). The baseline is the same with the defaul
 Advice: the shop has no brand charts. Per brand and kind, `--buyers` buyers buy the size the
 default chart gives for their measures and leave a verdict from their true size at the brand
 (one size in ten is a random verdict); the advice on those verdicts moves the default chart's
-size. Scored: the suggested size is the true one, and it is never two or more steps off
-(target >= 0.95); the baseline is the default chart's size without advice, and "known" the
-size the brand's own chart gives (what the measures allow at best). Exits non-zero when a
-share is below 0.95.
+size. Scored on the kind's first system by the sizes the advice names
+(`suggested_sizes`: one, or two for a shopper between sizes): the true size is among them
+(target >= 0.95), and none is two or more steps from it (target >= 0.95); zero steps counts
+as the true size (for jeans the advice decides the waist: W32 for a true W32 L34). Reported
+besides, with no target: the share where the first size alone (`suggested_size`) is the true
+one, and the share of shoppers given two sizes (the price of the second). The baseline is the
+default chart's sizes without advice, and "known" the sizes the brand's own chart gives (what
+the measures allow at best). Exits non-zero when a targeted share is below 0.95.
 """
 
 from __future__ import annotations
@@ -46,9 +50,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from functools import cache
 
-from garderobe.catalog.fit.advice import choose_size, choose_sizes, edge_margin, measure_of
+from garderobe.catalog.fit.advice import choose_size, choose_sizes, edge_margin
 from garderobe.catalog.fit.feedback import Counts, Verdict, advice
-from garderobe.catalog.fit.profile import FitProfile, fitting_values, profile
+from garderobe.catalog.fit.profile import FitProfile, fitting_values, measure_of, profile
 from garderobe.sizing.charts import ChartRow, DimensionRange, SizeChart, default_chart
 from garderobe.sizing.conversion import steps_between
 
