@@ -157,8 +157,11 @@ def brand_shift(
     """The advice's shift after `buyers` verdicts of buyers who chose by the default chart
     (0 below the threshold)."""
     counts = {"runs_small": 0, "true_to_size": 0, "runs_large": 0}
-    values = [r.value for r in default.rows_of(system)]
-    own = [(system, v) for v in values]
+    own = [(system, r.value) for r in default.rows_of(system)]
+    # a size's place on the primary dimension: a verdict compares waists on jeans (W32 and
+    # W32 L34 are the same size to "runs small"), not places in the chart's list of rows
+    lows = sorted({r.ranges[default.primary].low for r in default.rows_of(system)})
+    rank = {v: lows.index(default.row(s, v).ranges[default.primary].low) for s, v in own}  # type: ignore[union-attr]
     for _ in range(buyers):
         body = draw_body(rng, default)
         measure = measure_of(default.kind, noisy(rng, default, body))
@@ -166,7 +169,7 @@ def brand_shift(
         true = true_sizes(brand, body).get(system)
         if bought is None or true is None:
             continue
-        counts[verdict(rng, values.index(bought[1]), values.index(true))] += 1
+        counts[verdict(rng, rank[bought[1]], rank[true])] += 1
     found = advice(Counts(**counts), Counts())
     return found.shift if found is not None else 0.0
 
