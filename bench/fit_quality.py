@@ -26,15 +26,16 @@ the scale must not be (target >= 0.95). The baseline is the same with the defaul
 
 Advice: the shop has no brand charts. Per brand and kind, `--buyers` buyers buy the size the
 default chart gives for their measures and leave a verdict from their true size at the brand
-(one size in ten is a random verdict); the advice on those verdicts moves the default chart's
-size. Scored on the kind's first system by the sizes the advice names
-(`suggested_sizes`: one, or two for a shopper between sizes): the true size is among them
-(target >= 0.95), and none is two or more steps from it (target >= 0.95); zero steps counts
-as the true size (for jeans the advice decides the waist: W32 for a true W32 L34). Reported
-besides, with no target: the share where the first size alone (`suggested_size`) is the true
-one, and the share of shoppers given two sizes (the price of the second). The baseline is the
-default chart's sizes without advice, and "known" the sizes the brand's own chart gives (what
-the measures allow at best). Exits non-zero when a targeted share is below 0.95.
+(on jeans comparing waists; one size in ten is a random verdict); the advice on those
+verdicts moves the default chart's size. Scored on the kind's first system by the sizes the
+advice names (`suggested_sizes`: one, or two for a shopper between sizes): the true size is
+among them (target >= 0.95), and none is two or more steps from it (target >= 0.95); zero
+steps counts as the true size (for jeans the advice decides the waist: W32 for a true W32
+L34). Reported besides, with no target: the share where the first size alone
+(`suggested_size`) is the true one, and the share of shoppers given two sizes (the price of
+the second). The baseline is the default chart's sizes without advice, and "known" the sizes
+the brand's own chart gives (what the measures allow at best). Exits non-zero when a
+targeted share is below 0.95.
 """
 
 from __future__ import annotations

@@ -43,7 +43,8 @@ from garderobe.sizing.systems import size_system
 
 # A saved size's body lies anywhere in its range; its neighbour is named once more than a
 # twentieth of that range, moved by the advice, lies beyond the chosen size's edge: a thinner
-# sliver is less than one verdict of the twenty a brand's advice rests on moves the shift.
+# sliver is less than what one verdict of the twenty a brand's advice rests on moves the
+# shift by.
 SAVED_EDGE_SHARE = 0.45
 
 
