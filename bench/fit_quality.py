@@ -161,8 +161,9 @@ def brand_shift(
     own = [(system, r.value) for r in default.rows_of(system)]
     # a size's place on the primary dimension: a verdict compares waists on jeans (W32 and
     # W32 L34 are the same size to "runs small"), not places in the chart's list of rows
-    lows = sorted({r.ranges[default.primary].low for r in default.rows_of(system)})
-    rank = {v: lows.index(default.row(s, v).ranges[default.primary].low) for s, v in own}  # type: ignore[union-attr]
+    rows = default.rows_of(system)
+    lows = sorted({r.ranges[default.primary].low for r in rows})
+    rank = {r.value: lows.index(r.ranges[default.primary].low) for r in rows}
     for _ in range(buyers):
         body = draw_body(rng, default)
         measure = measure_of(default.kind, noisy(rng, default, body))
