@@ -2495,6 +2495,11 @@ export interface components {
             advice: components["schemas"]["FitAdviceOut"] | null;
             /** @description Signed in with saved sizes and past the threshold: the item's size to choose (the one the chart fits, moved by the advice); else null */
             suggested_size: components["schemas"]["SavedSizeOut"] | null;
+            /**
+             * Suggested Sizes
+             * @description The sizes to consider, the best (`suggested_size`) first, and for a shopper between two sizes the one step beyond the edge their measure is near (the advice's text then says so); at most two, never two steps apart; empty when `suggested_size` is null
+             */
+            suggested_sizes?: components["schemas"]["SavedSizeOut"][];
         };
         /**
          * ItemIn
