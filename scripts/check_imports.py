@@ -36,6 +36,8 @@ LAYERS: list[tuple[str, ...]] = [
     # builds on catalog and stock, catalog on sizes, stock and media, every domain on
     # accounts.
     ("garderobe.recommendations", "garderobe.reviews"),
+    # Bulk imports write the catalogue through the catalog's and stock's services.
+    ("garderobe.imports",),
     ("garderobe.commerce",),
     ("garderobe.catalog",),
     # Size systems, charts and conversion for the catalog to use; they import no domain.

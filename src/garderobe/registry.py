@@ -22,6 +22,7 @@ def import_models() -> None:
     import garderobe.catalog.index.models
     import garderobe.catalog.suppliers.models
     import garderobe.commerce.models
+    import garderobe.imports.models
     import garderobe.outbox.models
     import garderobe.recommendations.models
     import garderobe.reviews.models
@@ -49,6 +50,7 @@ def routers() -> list[APIRouter]:
         variants,
     )
     from garderobe.commerce.routers import admin_orders, cart, orders, payments
+    from garderobe.imports import router as imports
     from garderobe.recommendations.routers import items as recommended_items
     from garderobe.recommendations.routers import me as my_recommendations
     from garderobe.reviews.routers import admin_reviews, reviews
@@ -74,6 +76,7 @@ def routers() -> list[APIRouter]:
         recommended_items.router,
         my_recommendations.router,
         sizes.router,
+        imports.router,
     ]
 
 
@@ -90,6 +93,8 @@ def outbox_handlers() -> dict[str, Any]:
     from garderobe.catalog.images.service import THUMBNAILS_TOPIC
     from garderobe.commerce import jobs as commerce_jobs
     from garderobe.commerce.notices import MARK_SOLD_TOPIC, RELIST_TOPIC
+    from garderobe.imports import jobs as import_jobs
+    from garderobe.imports.service import START_TOPIC as IMPORT_TOPIC
     from garderobe.media import service as media
 
     return {
@@ -98,12 +103,15 @@ def outbox_handlers() -> dict[str, Any]:
         THUMBNAILS_TOPIC: image_jobs.make_thumbnails,
         media.DELETE_OBJECTS_TOPIC: media.delete_objects,
         media.DELETE_PREFIX_TOPIC: media.delete_prefix,
+        IMPORT_TOPIC: import_jobs.start_job,
     }
 
 
 def job_functions() -> list[Any]:
     """Extra arq job functions from the domains."""
-    return []
+    from garderobe.imports.jobs import run_import
+
+    return [run_import]
 
 
 def cron_jobs() -> list[Any]:
@@ -113,6 +121,7 @@ def cron_jobs() -> list[Any]:
     from garderobe.catalog.images.jobs import sweep_orphaned_media
     from garderobe.catalog.index.jobs import compact_facet_counts, reconcile_search
     from garderobe.commerce.jobs import cancel_unpaid_orders
+    from garderobe.imports.jobs import requeue_imports
     from garderobe.recommendations.jobs import recompute_co_purchases
 
     # README.md's "Scheduled jobs" table lists these; tests/test_worker_schedule.py compares.
@@ -122,4 +131,5 @@ def cron_jobs() -> list[Any]:
         cron(cancel_unpaid_orders, second={30}),
         cron(sweep_orphaned_media, minute={43}, second={15}),
         cron(recompute_co_purchases, minute={7}, second={20}),
+        cron(requeue_imports, second={50}, run_at_startup=True),
     ]

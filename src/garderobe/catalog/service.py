@@ -135,12 +135,15 @@ async def mark_items_available(ids: Sequence[str], session: AsyncSession | None 
         await reindex_items(session, ids)
 
 
-async def create_item(session: AsyncSession, body: ItemCreate) -> Item:
-    """Validate, write the stock rows and the index row, then insert the document."""
+async def create_item(
+    session: AsyncSession, body: ItemCreate, *, item_id: PydanticObjectId | None = None
+) -> Item:
+    """Validate, write the stock rows and the index row, then insert the document. An
+    `item_id` chosen by the caller (a bulk import's, derived from a SKU) replaces a new one."""
     checked = await validation.validated(body.model_dump(exclude={"stock", "variants"}))
     if checked.data.get("supplier"):
         await suppliers.require_supplier(session, checked.data["supplier"])
-    item_id = PydanticObjectId()
+    item_id = item_id or PydanticObjectId()
     variants, rows = first_variants(
         str(item_id), body.variants, (body.size, body.stock), checked.rules
     )

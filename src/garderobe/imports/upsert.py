@@ -1,0 +1,208 @@
+"""One batch of lines written to the catalogue: each line creates its item or updates the
+item holding its SKUs, through the catalog's own services (the same checks and problems as
+the API), in a savepoint of the batch's transaction so a refused line undoes only itself.
+
+The batch's lookups are bulk: the owners of all its SKUs, their items and stock levels.
+A line that would change nothing writes nothing: re-importing a file leaves every item at
+its revision.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from garderobe.catalog import service as catalog
+from garderobe.catalog import validation
+from garderobe.catalog.documents import Item, Variant
+from garderobe.catalog.variants.validation import (
+    VariantRules,
+    checked_colour,
+    checked_gtin,
+    new_variant,
+    typed_size,
+)
+from garderobe.errors import DomainError, unstorable_value_errors
+from garderobe.imports.lines import AttributeTypes, Line, parsed
+from garderobe.imports.problems import problem_of
+from garderobe.imports.reading import Record
+from garderobe.stock import service as stock
+from garderobe.stock.service import NewStock, SkuTaken
+
+# What decides whether a line changes its item: the fields an import sets.
+COMPARED = (
+    "title",
+    "description",
+    "category",
+    "category_path",
+    "brand",
+    "supplier",
+    "condition",
+    "material",
+    "colours",
+    "pattern",
+    "price",
+    "attributes",
+    "status",
+    "variants",
+)
+
+
+class Result(enum.StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass
+class Outcome:
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Result, 0))
+    refusals: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+
+@dataclass
+class Known:
+    """What the batch knows of the catalogue, kept current as its lines write."""
+
+    owners: dict[str, str]  # SKU -> item id
+    items: dict[str, Item]
+    on_hand: dict[str, int]  # variant id -> units on hand
+
+    def learn(self, item: Item, units: dict[str, int]) -> None:
+        self.items[str(item.id)] = item
+        for variant in item.sellable_variants():
+            self.owners[variant.sku] = str(item.id)
+        self.on_hand.update(units)
+
+
+def _refusable() -> tuple[type[Exception], ...]:
+    return (DomainError, ValidationError, *unstorable_value_errors())
+
+
+async def apply_batch(
+    session: AsyncSession, records: Sequence[Record], types: AttributeTypes
+) -> Outcome:
+    """Write the batch's lines in the caller's transaction; the refused ones are listed."""
+    outcome, lines = Outcome(), []
+    for record in records:
+        try:
+            if record.problem is not None:
+                raise record.problem
+            lines.append(await parsed(record, types))
+        except _refusable() as exc:
+            outcome.refusals.append((record.line, problem_of(exc)))
+    known = await _known(session, lines)
+    for line in lines:
+        try:
+            async with session.begin_nested():
+                result = await _upsert(session, line, known)
+        except _refusable() as exc:
+            outcome.refusals.append((line.number, problem_of(exc)))
+        else:
+            outcome.counts[result] += 1
+    outcome.refusals.sort()
+    return outcome
+
+
+async def _known(session: AsyncSession, lines: Sequence[Line]) -> Known:
+    owners = await stock.items_by_sku(session, [sku for line in lines for sku in line.skus])
+    ids = sorted({*owners.values(), *(str(line.new_item_id) for line in lines)})
+    items = await catalog.get_items(ids)
+    levels = await stock.levels(session, list(items))
+    return Known(owners, items, {v: row.on_hand for v, row in levels.items()})
+
+
+async def _upsert(session: AsyncSession, line: Line, known: Known) -> Result:
+    owners = {known.owners[sku] for sku in line.skus if sku in known.owners}
+    if not owners and str(line.new_item_id) in known.items:
+        owners = {str(line.new_item_id)}
+    if len(owners) > 1:
+        taken = [sku for sku in line.skus if sku in known.owners]
+        raise SkuTaken(taken)
+    if not owners:
+        item = await catalog.create_item(session, line.body, item_id=line.new_item_id)
+        specs = line.body.variants or []
+        known.learn(item, {v.id: s.stock for v, s in zip(item.variants, specs, strict=True)})
+        return Result.CREATED
+    item_id = owners.pop()
+    if item_id not in known.items:  # a stock row whose item is gone: repaired by the check
+        raise catalog.ItemNotFound(f"The SKUs belong to item {item_id}, which is missing.")
+    return await _update(session, known.items[item_id], line, known)
+
+
+async def _update(session: AsyncSession, item: Item, line: Line, known: Known) -> Result:
+    body = line.body
+    rules = await validation.variant_rules(body.category)
+    variants, units = _merged_variants(item, line, rules)
+    fields = body.model_dump(exclude={"stock", "variants", "size"})
+    changes = {**fields, "variants": [v.model_dump() for v in variants]}
+    checked = await validation.validated(changes)
+    wanted = Item.model_validate({**item.model_dump(), **checked.data, "id": item.id})
+    document_changed = wanted.model_dump(include=set(COMPARED)) != item.model_dump(
+        include=set(COMPARED)
+    )
+    stock_changed = {v: n for v, n in units.items() if known.on_hand.get(v) != n}
+    if not document_changed and not stock_changed:
+        return Result.UNCHANGED
+    await _write_stock(session, item, variants, stock_changed, known)
+    if document_changed:
+        item = await catalog.update_item(session, item, changes, item.revision)
+    else:
+        await catalog.stock_changed(session, [str(item.id)])
+    known.learn(item, stock_changed)
+    return Result.UPDATED
+
+
+def _merged_variants(
+    item: Item, line: Line, rules: VariantRules
+) -> tuple[list[Variant], dict[str, int]]:
+    """The item's variants after the line: the line's, in its order (matched to the item's
+    by SKU, checked as a variant change is), then those of the item the line leaves out
+    (an import never removes a variant). Also the line's units per variant id."""
+    by_sku = {v.sku: v for v in item.sellable_variants()}
+    named: list[Variant] = []
+    units: dict[str, int] = {}
+    for position, spec in enumerate(line.body.variants or []):
+        current = by_sku.pop(spec.sku or "", None)
+        if current is None:
+            variant = new_variant(str(item.id), spec, rules, position)
+        else:
+            variant = current.model_copy(
+                update={
+                    "size": typed_size(spec.size, spec.size_system, rules.size_systems),
+                    "colour": checked_colour(spec.colour, rules.colours),
+                    "price": spec.price,
+                    "gtin": checked_gtin(spec.gtin),
+                    "position": position,
+                }
+            )
+        named.append(variant)
+        units[variant.id] = spec.stock
+    rest = [
+        v.model_copy(update={"position": len(named) + n}) for n, v in enumerate(by_sku.values())
+    ]
+    return named + rest, units
+
+
+async def _write_stock(
+    session: AsyncSession,
+    item: Item,
+    variants: Sequence[Variant],
+    changed: dict[str, int],
+    known: Known,
+) -> None:
+    """Stock first, as every catalog write: rows for the new variants (and for any a crash
+    left without one), then the units of the others."""
+    by_id = {v.id: v for v in variants}
+    missing = [v for v in changed if v not in known.on_hand]
+    await stock.create_for_variants(
+        session, [NewStock(v, str(item.id), by_id[v].sku, changed[v]) for v in missing]
+    )
+    for variant_id, on_hand in changed.items():
+        if variant_id not in missing:
+            await stock.set_on_hand(session, str(item.id), variant_id, on_hand)

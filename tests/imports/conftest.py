@@ -1,0 +1,3 @@
+from tests.catalog.conftest import admin, shop
+
+__all__ = ["admin", "shop"]
