@@ -1,3 +1,3 @@
-from tests.catalog.conftest import admin, shop
+from tests.catalog.conftest import admin, customer, shop
 
-__all__ = ["admin", "shop"]
+__all__ = ["admin", "customer", "shop"]
