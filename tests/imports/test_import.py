@@ -95,4 +95,5 @@ async def test_report_as_csv_names_line_and_problem(
     assert response.headers["content-type"].startswith("text/csv")
     rows = response.text.splitlines()
     assert rows[0] == "line,type,title,status,detail,errors"
-    assert rows[1].startswith("2,https://") and "malformed-line" in rows[1]
+    assert rows[1].startswith("2,https://")
+    assert "malformed-line" in rows[1]

@@ -13,7 +13,7 @@ import pytest
 
 from garderobe.imports import jobs
 from garderobe.imports.lines import AttributeTypes
-from garderobe.imports.reading import ndjson_records
+from garderobe.imports.reading import Record, ndjson_records
 from garderobe.imports.upsert import apply_batch
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
@@ -26,6 +26,12 @@ LIVE = timedelta(minutes=3)
 
 async def _progress(client: httpx.AsyncClient, admin: dict[str, str], run_id: str) -> dict:  # type: ignore[type-arg]
     return (await client.get(f"/api/v1/imports/{run_id}", headers=admin)).json()  # type: ignore[no-any-return]
+
+
+async def _die_before_commit(stores: Stores, records: list[Record]) -> None:
+    async with unit_of_work(stores) as session:
+        await apply_batch(session, records, AttributeTypes())
+        raise RuntimeError("worker killed")
 
 
 async def test_killed_mid_batch_then_resumed_gives_each_item_once(
@@ -45,12 +51,11 @@ async def test_killed_mid_batch_then_resumed_gives_each_item_once(
     # The second batch gets as far as MongoDB, then the worker dies before its commit.
     records = list(islice(ndjson_records(io.BytesIO(body), run.byte_offset, 5, 10**6), 4))
     with pytest.raises(RuntimeError):
-        async with unit_of_work(stores) as session:
-            await apply_batch(session, records, AttributeTypes())
-            raise RuntimeError("worker killed")
+        await _die_before_commit(stores, records)
     progress = await _progress(client, admin, started["id"])
     assert (progress["state"], progress["lines_read"]) == ("running", 4)
-    assert progress["rate"] > 0 and progress["eta_seconds"] > 0
+    assert progress["rate"] > 0
+    assert progress["eta_seconds"] > 0
     assert await jobs.run_slice(stores, small, run_id, stale_after=LIVE) is None  # still held
     # The claim's heartbeat is now old: the worker's requeue at start hands it to a new job.
     monkeypatch.setattr(settings, "import_stale_seconds", 0.001)

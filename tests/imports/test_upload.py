@@ -86,8 +86,10 @@ def test_reading_is_incremental_and_a_huge_line_refuses_only_itself() -> None:
     file = _Counted(line + huge + line * 10_000)
     records = ndjson_records(file, 0, 1, max_bytes=4096)
     first, second, third = next(records), next(records), next(records)
-    assert first.data is not None and third.data == first.data
-    assert second.problem is not None and second.problem.slug == "malformed-line"
+    assert first.data is not None
+    assert third.data == first.data
+    assert second.problem is not None
+    assert second.problem.slug == "malformed-line"
     assert (third.line, third.end) == (3, 2 * len(line) + len(huge))
     assert file.read_bytes < 3 * len(line) + len(huge) + 4096  # not the other 10,000 lines
 
@@ -102,6 +104,7 @@ def test_csv_rows_may_hold_quoted_newlines_and_resume_at_an_offset() -> None:
     header, offset, line = csv_header(file, 4096)
     items = list(csv_records(file, header, offset, line, 4096))
     assert [i.line for i in items] == [2, 5]
-    assert items[1].data is not None and items[1].data["title"] == "Uniqlo\npolo"
+    assert items[1].data is not None
+    assert items[1].data["title"] == "Uniqlo\npolo"
     resumed = list(csv_records(file, header, items[0].end, items[0].next_line, 4096))
     assert [(i.line, i.data) for i in resumed] == [(5, items[1].data)]

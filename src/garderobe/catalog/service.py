@@ -43,6 +43,7 @@ from garderobe.errors import NotFound, PreconditionFailed
 from garderobe.media import service as media
 from garderobe.stock import service as stock_service
 from garderobe.stock.schemas import StockOut
+from garderobe.stock.service import NewStock
 
 
 class ItemNotFound(NotFound):
@@ -135,11 +136,21 @@ async def mark_items_available(ids: Sequence[str], session: AsyncSession | None 
         await reindex_items(session, ids)
 
 
-async def create_item(
+@dataclass(frozen=True)
+class NewItem:
+    """A new item checked and built, with its variants' stock rows; not written yet."""
+
+    item: Item
+    stock: list[NewStock]
+    names: list[str]  # the category names on its path, for its index row
+    brand_name: str | None
+
+
+async def new_item(
     session: AsyncSession, body: ItemCreate, *, item_id: PydanticObjectId | None = None
-) -> Item:
-    """Validate, write the stock rows and the index row, then insert the document. An
-    `item_id` chosen by the caller (a bulk import's, derived from a SKU) replaces a new one."""
+) -> NewItem:
+    """Validate `body` as a new item (the checks of `POST /api/v1/items`). An `item_id`
+    chosen by the caller (a bulk import's, derived from a SKU) replaces a new one."""
     checked = await validation.validated(body.model_dump(exclude={"stock", "variants"}))
     if checked.data.get("supplier"):
         await suppliers.require_supplier(session, checked.data["supplier"])
@@ -149,13 +160,27 @@ async def create_item(
     )
     data = {**checked.data, "size": validation.single_size(variants)}
     item = Item(id=item_id, **data, variants=variants)
-    await stock_service.create_for_variants(session, rows)
-    names, brand_name = checked.names, checked.brand_name
-    await writer.index_item(session, item, category_names=names, brand_name=brand_name)
+    return NewItem(item, rows, checked.names, checked.brand_name)
+
+
+async def create_item(session: AsyncSession, body: ItemCreate) -> Item:
+    """Validate, write the stock rows and the index row, then insert the document."""
+    await create_items(session, [created := await new_item(session, body)])
+    return created.item
+
+
+async def create_items(session: AsyncSession, items: Sequence[NewItem]) -> None:
+    """Write new items in the catalog's order: their stock rows and index rows (flushed, so
+    a SKU taken surfaces here), then the documents in one insert."""
+    await stock_service.create_for_variants(session, [row for new in items for row in new.stock])
+    await writer.index_items_bulk(session, [(n.item, n.names, n.brand_name) for n in items])
     cache.changed(session)
     await session.flush()
-    await item.insert()
-    return item
+    if len(items) == 1:
+        await items[0].item.insert()
+    elif items:
+        documents = [new.item.model_dump(by_alias=True, mode="python") for new in items]
+        await Item.get_pymongo_collection().insert_many(documents, ordered=False)
 
 
 async def update_item(

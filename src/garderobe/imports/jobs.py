@@ -21,6 +21,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from garderobe.catalog.taxonomy import service as taxonomy
 from garderobe.errors import DomainError
 from garderobe.imports.lines import AttributeTypes
 from garderobe.imports.models import ImportRefusal, ImportRun, ImportState
@@ -183,7 +184,8 @@ async def run_slice(
     with tempfile.TemporaryDirectory(prefix="garderobe-import-") as folder:
         source = str(Path(folder) / "source")
         await stores.storage.download(run.source_key, source)
-        with open(source, "rb") as file:
+        # A local file read a line at a time: each read is short, not worth a thread hop.
+        with open(source, "rb") as file:  # noqa: ASYNC230
             try:
                 finished = await _work(stores, settings, run, token, file, max_batches)
             except DomainError as exc:  # the file itself is unreadable (a CSV without header)
@@ -209,7 +211,8 @@ async def _work(
     while batch := list(islice(records, settings.import_batch_lines)):
         started = time.perf_counter()
         async with unit_of_work(stores) as session:
-            outcome = await apply_batch(session, batch, types)
+            with taxonomy.reads_reused():
+                outcome = await apply_batch(session, batch, types)
             ms = int((time.perf_counter() - started) * 1000)
             await _checkpoint(session, run.id, token, batch[-1], outcome, ms)
         batches += 1

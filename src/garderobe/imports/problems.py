@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ValidationError
+from pymongo.errors import DuplicateKeyError
+from sqlalchemy.exc import IntegrityError
 
 from garderobe.errors import DomainError, InvalidInput, problem_type
 
@@ -35,6 +37,13 @@ def problem_of(exc: Exception) -> dict[str, Any]:
             "title": exc.title,
             "status": exc.status_code,
             "detail": exc.detail,
+        }
+    if isinstance(exc, DuplicateKeyError | IntegrityError):  # as the API's stored conflict
+        return {
+            "type": problem_type("conflict"),
+            "title": "Conflict",
+            "status": 409,
+            "detail": "The line conflicts with stored data (a constraint was violated).",
         }
     # What the API answers for a value no store holds (errors.unstorable_value_errors).
     return {

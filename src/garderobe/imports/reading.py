@@ -106,9 +106,9 @@ def _csv_rows(
         if not pending:
             first = number
         pending += raw
-        if pending.count(b'"') % 2:  # inside a quoted field: the row goes on
-            if len(pending) <= max_bytes:
-                continue
+        # Inside a quoted field the row goes on (up to max_bytes: then csv names the fault).
+        if pending.count(b'"') % 2 and len(pending) <= max_bytes:
+            continue
         text, pending = pending, b""
         try:
             rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))

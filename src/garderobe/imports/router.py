@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
@@ -16,6 +13,7 @@ from garderobe.api.deps import DbSession, ReadSession, SettingsDep, StorageDep, 
 from garderobe.imports import service
 from garderobe.imports.models import ImportRun
 from garderobe.imports.schemas import ImportOut
+from garderobe.infra.stores import Stores
 
 router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -26,7 +24,6 @@ _FOUND: dict[int | str, dict[str, Any]] = {
     **_ERRORS,
     404: {"description": "Problem: no such import"},
 }
-REPORT_COLUMNS = ("line", "type", "title", "status", "detail", "errors")
 
 
 async def valid_import(import_id: str, session: ReadSession, _: AdminUser) -> ImportRun:
@@ -118,20 +115,8 @@ async def import_report(
     )
 
 
-async def _report_lines(stores: Any, run: ImportRun, fmt: str) -> AsyncIterator[str]:
+async def _report_lines(stores: Stores, run: ImportRun, fmt: str) -> AsyncIterator[str]:
     # Its own session: the response streams after the route's dependencies are done.
     async with stores.reader() as session:
-        if fmt == "csv":
-            yield _csv_row(REPORT_COLUMNS)
-        async for line, problem in service.refusals(session, run.id):
-            if fmt == "csv":
-                errors = json.dumps(problem.get("errors")) if problem.get("errors") else ""
-                yield _csv_row([line, *(problem.get(c, "") for c in REPORT_COLUMNS[1:5]), errors])
-            else:
-                yield json.dumps({"line": line, "problem": problem}) + "\n"
-
-
-def _csv_row(cells: Any) -> str:
-    out = io.StringIO()
-    csv.writer(out).writerow(cells)
-    return out.getvalue()
+        async for text in service.report_lines(session, run.id, fmt):
+            yield text

@@ -3,6 +3,9 @@ an import's progress and its refused lines."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
@@ -26,6 +29,7 @@ FORMATS = {
 }
 CONTENT_TYPES = {"csv": "text/csv", "ndjson": "application/x-ndjson"}
 REPORT_PAGE = 1000
+REPORT_COLUMNS = ("line", "type", "title", "status", "detail", "errors")
 
 
 class ImportNotFound(NotFound):
@@ -133,3 +137,22 @@ async def refusals(
         if len(page) < REPORT_PAGE:
             return
         after = page[-1][0]
+
+
+async def report_lines(session: AsyncSession, run_id: uuid.UUID, fmt: str) -> AsyncIterator[str]:
+    """The report as text, line by line: NDJSON ({"line", "problem"}) or CSV (the problem's
+    members as columns, `errors` as JSON)."""
+    if fmt == "csv":
+        yield _csv_row(REPORT_COLUMNS)
+    async for line, problem in refusals(session, run_id):
+        if fmt == "csv":
+            errors = json.dumps(problem["errors"]) if problem.get("errors") else ""
+            yield _csv_row([line, *(problem.get(c, "") for c in REPORT_COLUMNS[1:5]), errors])
+        else:
+            yield json.dumps({"line": line, "problem": problem}) + "\n"
+
+
+def _csv_row(cells: Any) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerow(cells)
+    return out.getvalue()

@@ -10,11 +10,14 @@ its revision.
 from __future__ import annotations
 
 import enum
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
+from pymongo.errors import PyMongoError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.catalog import service as catalog
@@ -33,6 +36,8 @@ from garderobe.imports.problems import problem_of
 from garderobe.imports.reading import Record
 from garderobe.stock import service as stock
 from garderobe.stock.service import NewStock, SkuTaken
+
+log = logging.getLogger(__name__)
 
 # What decides whether a line changes its item: the fields an import sets.
 COMPARED = (
@@ -84,6 +89,11 @@ def _refusable() -> tuple[type[Exception], ...]:
     return (DomainError, ValidationError, *unstorable_value_errors())
 
 
+def _refusable_together() -> tuple[type[Exception], ...]:
+    """What may refuse new items written together: the one at fault is found line by line."""
+    return (*_refusable(), PyMongoError, DBAPIError)
+
+
 async def apply_batch(
     session: AsyncSession, records: Sequence[Record], types: AttributeTypes
 ) -> Outcome:
@@ -96,15 +106,10 @@ async def apply_batch(
             lines.append(await parsed(record, types))
         except _refusable() as exc:
             outcome.refusals.append((record.line, problem_of(exc)))
-    known = await _known(session, lines)
+    batch = _Batch(session, await _known(session, lines), outcome)
     for line in lines:
-        try:
-            async with session.begin_nested():
-                result = await _upsert(session, line, known)
-        except _refusable() as exc:
-            outcome.refusals.append((line.number, problem_of(exc)))
-        else:
-            outcome.counts[result] += 1
+        await batch.add(line)
+    await batch.write_new()
     outcome.refusals.sort()
     return outcome
 
@@ -117,22 +122,81 @@ async def _known(session: AsyncSession, lines: Sequence[Line]) -> Known:
     return Known(owners, items, {v: row.on_hand for v, row in levels.items()})
 
 
-async def _upsert(session: AsyncSession, line: Line, known: Known) -> Result:
+class _Batch:
+    """New items are checked line by line and written together (one statement per table,
+    one MongoDB insert); updates are written line by line, each in its own savepoint."""
+
+    def __init__(self, session: AsyncSession, known: Known, outcome: Outcome) -> None:
+        self.session, self.known, self.outcome = session, known, outcome
+        self.new: list[tuple[Line, catalog.NewItem]] = []
+        self.new_skus: set[str] = set()
+
+    async def add(self, line: Line) -> None:
+        if self.new_skus.intersection(line.skus):  # an item of this batch again: write it first
+            await self.write_new()
+        try:
+            item = _owner(line, self.known)
+            if item is None:
+                new = await catalog.new_item(self.session, line.body, item_id=line.new_item_id)
+                self.new.append((line, new))
+                self.new_skus.update(line.skus)
+                return
+            async with self.session.begin_nested():
+                result = await _update(self.session, item, line, self.known)
+        except _refusable() as exc:
+            self.outcome.refusals.append((line.number, problem_of(exc)))
+        else:
+            self.outcome.counts[result] += 1
+
+    async def write_new(self) -> None:
+        new, self.new, self.new_skus = self.new, [], set()
+        if not new:
+            return
+        try:
+            async with self.session.begin_nested():
+                await catalog.create_items(self.session, [item for _, item in new])
+        except _refusable_together() as exc:
+            if len(new) == 1:
+                self.outcome.refusals.append((new[0][0].number, problem_of(exc)))
+                return
+            # A SKU taken meanwhile, or a store's refusal: line by line, so that only the
+            # line at fault is refused (MongoDB may hold some of the documents already:
+            # found again by their ids, they are completed, not inserted twice).
+            log.warning("new items of a batch failed together; one at a time now: %s", exc)
+            await self._one_by_one([line for line, _ in new])
+            return
+        for line, item in new:
+            units = {
+                v.id: spec.stock
+                for v, spec in zip(item.item.variants, line.body.variants or [], strict=True)
+            }
+            self.known.learn(item.item, units)
+        self.outcome.counts[Result.CREATED] += len(new)
+
+    async def _one_by_one(self, lines: Sequence[Line]) -> None:
+        fresh = await _known(self.session, lines)
+        self.known.owners.update(fresh.owners)
+        self.known.items.update(fresh.items)
+        self.known.on_hand.update(fresh.on_hand)
+        for line in lines:
+            await self.add(line)
+            await self.write_new()
+
+
+def _owner(line: Line, known: Known) -> Item | None:
+    """The item the line updates, or None for a new one; SkuTaken when its SKUs are two
+    items'."""
     owners = {known.owners[sku] for sku in line.skus if sku in known.owners}
     if not owners and str(line.new_item_id) in known.items:
         owners = {str(line.new_item_id)}
     if len(owners) > 1:
-        taken = [sku for sku in line.skus if sku in known.owners]
-        raise SkuTaken(taken)
+        raise SkuTaken([sku for sku in line.skus if sku in known.owners])
     if not owners:
-        item = await catalog.create_item(session, line.body, item_id=line.new_item_id)
-        specs = line.body.variants or []
-        known.learn(item, {v.id: s.stock for v, s in zip(item.variants, specs, strict=True)})
-        return Result.CREATED
+        return None
     item_id = owners.pop()
     if item_id not in known.items:  # a stock row whose item is gone: repaired by the check
         raise catalog.ItemNotFound(f"The SKUs belong to item {item_id}, which is missing.")
-    return await _update(session, known.items[item_id], line, known)
+    return known.items[item_id]
 
 
 async def _update(session: AsyncSession, item: Item, line: Line, known: Known) -> Result:

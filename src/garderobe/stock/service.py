@@ -105,7 +105,7 @@ async def items_by_sku(session: AsyncSession, skus: Sequence[str]) -> dict[str, 
     rows = await session.execute(
         select(Stock.sku, Stock.item_id).where(Stock.sku.in_(sorted(set(skus))))
     )
-    return {sku: item_id for sku, item_id in rows}
+    return {row.sku: row.item_id for row in rows}
 
 
 async def remove_variants(session: AsyncSession, variant_ids: Sequence[str]) -> None:
