@@ -13,6 +13,9 @@ are set, seeds with `garderobe seed --items N` (items/s), serves the API with a 
 * the listing without facets, uncached and cached;
 * item detail, random items (mostly first views) and a hot set (cached);
 * search and suggest, each request a query not asked before;
+* the facet listing of items that fit a guest's body measures (`chest=…&waist=…`, the
+  `fits=me` matching without an account), and one with a size of another system than the
+  items' (`size_system=uk_women&size=10`), both uncached;
 * single requests, one at a time, for the broadest department with three filters and
   without, each uncached (the catalog cache generation is bumped before each);
 * recommendations: similar, bought-together and for-you (bench/recommendations_load.py);
@@ -177,6 +180,53 @@ def fresh(
     return request
 
 
+# Guests' body measures (cm; foot length mm) spread over the default charts' ranges, and
+# sizes of a shopper's own system matched across the items' systems (`size_system`).
+MEASURES = {
+    "chest": (84.0, 116.0),
+    "waist": (62.0, 100.0),
+    "hips": (86.0, 118.0),
+    "height": (150.0, 195.0),
+    "foot_length": (225.0, 295.0),
+}
+ACROSS = [
+    ("uk_women", ["8", "10", "12", "14"]),
+    ("us_men", ["38", "40", "42"]),
+    ("eu_men", ["48", "50", "52"]),
+]
+
+
+def fitting(base: str, shop: Catalogue, extra: list[tuple[str, str]]) -> Callable[[int], Request]:
+    """The n-th request: a category of the mix and a guest's body measures (to a tenth, so
+    no two requests share a cache key): `fits` by the query's dimensions."""
+    rng = random.Random(13)
+
+    def request(n: int) -> Request:
+        shelf = shop.shelves[n % len(shop.shelves)]
+        body = [(k, f"{rng.uniform(low, high):.1f}") for k, (low, high) in MEASURES.items()]
+        return f"{base}{API}/items", httpx.QueryParams(
+            (("category", shelf.category), *body, *extra)
+        )
+
+    return request
+
+
+def across(base: str, shop: Catalogue, extra: list[tuple[str, str]]) -> Callable[[int], Request]:
+    """The n-th request: a category and colour of the mix, a size in another system than the
+    items' own (UK women's, US men's, EU men's), a price ceiling moved by n (a fresh key)."""
+
+    def request(n: int) -> Request:
+        shelf = shop.shelves[n % len(shop.shelves)]
+        system, values = ACROSS[n % len(ACROSS)]
+        params = [("category", shelf.category), ("size_system", system)]
+        params += [("size", values[n // len(ACROSS) % len(values)])]
+        params += [("colour", shelf.colours[n % len(shelf.colours)])] if shelf.colours else []
+        params += [("price_max", str(shelf.price_ranges[-1][1] + n))] if shelf.price_ranges else []
+        return f"{base}{API}/items", httpx.QueryParams((*params, *extra))
+
+    return request
+
+
 def repeated(base: str, path: str, params: list[list[tuple[str, str]]]) -> Callable[[int], Request]:
     return lambda n: (f"{base}{path}", httpx.QueryParams(tuple(params[n % len(params)])))
 
@@ -260,6 +310,8 @@ async def measure(base: str, shop: Catalogue, settings: Settings, args: Any) -> 
         ("item detail, hot", "detail", lambda n: (f"{base}{API}/items/{ids[n % 50]}", None)),
         ("search, distinct q", "search", searches(base, shop.words, "/search", prefixes=False)),
         ("suggest, distinct q", "suggest", searches(base, shop.words, "/search/suggest", True)),
+        ("fits guest measures, uncached", "facets", fitting(base, shop, facets)),
+        ("size across systems, uncached", "facets", across(base, shop, facets)),
     ]
     runs = []
     for name, floor, requests in scenarios:
@@ -282,10 +334,11 @@ async def measure(base: str, shop: Catalogue, settings: Settings, args: Any) -> 
             base, redis_url, [*broad, *facets], 20
         ),
     }
+    firsts = {floor: requests for _, floor, requests in reversed(scenarios)}  # each floor's first
     async with httpx.AsyncClient(base_url=base, timeout=600) as client:
         bodies = {
             floor: (await client.get(requests(0)[0], params=requests(0)[1])).content
-            for _, floor, requests in [scenarios[0], scenarios[2], *scenarios[5:]]
+            for floor, requests in firsts.items()
         }
     return {"runs": runs, "singles": singles, "bodies": bodies}
 

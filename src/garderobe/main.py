@@ -46,6 +46,7 @@ TAGS = [
     {"name": "cart", "description": "The shopper's cart (users and guests)."},
     {"name": "orders", "description": "Checkout, payment and order status."},
     {"name": "recommendations", "description": "Similar items, bought together, for you."},
+    {"name": "api-keys", "description": "Scoped keys for server-to-server clients (admin)."},
     {"name": "dev", "description": "Development-only helpers (not mounted in production)."},
 ]
 
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         install_offline_docs(app)
     app.state.settings = settings
     app.state.login_hooks = registry.login_hooks()
+    app.state.key_write_audit = registry.key_write_audit()
     install_error_handlers(app)
     document_problems(app)
     for router in registry.routers():

@@ -11,11 +11,13 @@ if TYPE_CHECKING:  # importing them costs a second: the CLI imports this module 
     from beanie import Document
     from fastapi import APIRouter
 
+    from garderobe.accounts.apikeys.dependencies import KeyWriteAudit
     from garderobe.accounts.hooks import LoginHook
 
 
 def import_models() -> None:
     """Import every SQLAlchemy model so Base.metadata knows all tables (Alembic needs this)."""
+    import garderobe.accounts.apikeys.models
     import garderobe.accounts.models
     import garderobe.admin.models
     import garderobe.catalog.fit.models
@@ -37,7 +39,7 @@ def document_models() -> list[type[Document]]:
 
 
 def routers() -> list[APIRouter]:
-    from garderobe.accounts.routers import auth, users
+    from garderobe.accounts.routers import api_keys, auth, users
     from garderobe.api import health
     from garderobe.catalog.routers import (
         images,
@@ -76,6 +78,7 @@ def routers() -> list[APIRouter]:
         recommended_items.router,
         my_recommendations.router,
         sizes.router,
+        api_keys.router,
         imports.router,
     ]
 
@@ -85,6 +88,13 @@ def login_hooks() -> list[LoginHook]:
     from garderobe.commerce.cart import adopt_guest_cart
 
     return [adopt_guest_cart]
+
+
+def key_write_audit() -> KeyWriteAudit:
+    """How a write by an API key reaches the admin audit log (accounts.apikeys.dependencies)."""
+    from garderobe.admin.audit import record_key_write
+
+    return record_key_write
 
 
 def outbox_handlers() -> dict[str, Any]:

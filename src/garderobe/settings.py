@@ -142,6 +142,9 @@ class Settings(BaseSettings):
     # admin-only in production.
     docs_visibility: Literal["public", "admin", "off"] | None = None
 
+    # Requests per minute one API key may make (every key its own budget); past it, 429.
+    api_key_rate_limit_per_minute: int = Field(default=600, gt=0)
+
     dev_data_dir: Path = Path(".garderobe")
     dev_postgres_port: int = 55432
     dev_redis_port: int = 56379

@@ -55,7 +55,7 @@ async def test_killed_mid_batch_then_resumed_gives_each_item_once(
     progress = await _progress(client, admin, started["id"])
     assert (progress["state"], progress["lines_read"]) == ("running", 4)
     assert progress["rate"] > 0
-    assert progress["eta_seconds"] > 0
+    assert progress["eta_seconds"] is not None  # tenths of a second: 0.0 on a fast machine
     assert await jobs.run_slice(stores, small, run_id, stale_after=LIVE) is None  # still held
     # The claim's heartbeat is now old: the worker's requeue at start hands it to a new job.
     monkeypatch.setattr(settings, "import_stale_seconds", 0.001)

@@ -4,7 +4,7 @@ line by line, never whole."""
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
 import pytest
@@ -12,6 +12,7 @@ import pytest
 from garderobe.imports.reading import csv_header, csv_records, ndjson_records
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
+from tests.apikeys.helpers import bearer, issue
 from tests.imports.helpers import EXAMPLES, ndjson, tee
 
 
@@ -108,3 +109,19 @@ def test_csv_rows_may_hold_quoted_newlines_and_resume_at_an_offset() -> None:
     assert items[1].data["title"] == "Uniqlo\npolo"
     resumed = list(csv_records(file, header, items[0].end, items[0].next_line, 4096))
     assert [(i.line, i.data) for i in resumed] == [(5, items[1].data)]
+
+
+async def test_an_api_key_imports_with_catalog_write_and_follows_with_catalog_read(
+    client: httpx.AsyncClient, admin: dict[str, str], run_jobs: Callable[[], Awaitable[int]]
+) -> None:
+    writer = bearer((await issue(client, admin, "catalog:write", "catalog:read"))["key"])
+    reader = bearer((await issue(client, admin, "catalog:read", name="dashboard"))["key"])
+    body, kind = ndjson(tee()), {"Content-Type": "application/x-ndjson"}
+    refused = await client.post("/api/v1/imports", content=body, headers=reader | kind)
+    assert refused.status_code == 403
+    assert refused.json()["type"].endswith("/insufficient-scope")
+    started = await client.post("/api/v1/imports", content=body, headers=writer | kind)
+    assert started.status_code == 202, started.text
+    await run_jobs()
+    progress = await client.get(started.headers["Location"], headers=reader)
+    assert (progress.json()["state"], progress.json()["created"]) == ("done", 1)

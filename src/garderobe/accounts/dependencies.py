@@ -9,6 +9,7 @@ from fastapi.security import OAuth2PasswordBearer
 from redis.asyncio import Redis
 
 from garderobe.accounts import keys
+from garderobe.accounts.apikeys.tokens import looks_like_key
 from garderobe.accounts.models import User
 from garderobe.accounts.security import InvalidToken, TokenClaims, decode_token
 from garderobe.api.deps import DbSession, RedisDep, SettingsDep
@@ -35,7 +36,9 @@ async def get_access_claims(
     redis: RedisDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> TokenClaims | None:
-    if token is None:
+    # An API key is no JWT: `apikeys.dependencies.require_scope` checks it, and every
+    # route guarded by the user aliases treats it as no credentials at all.
+    if token is None or looks_like_key(token):
         return None
     try:
         claims = decode_token(settings, token, "access")

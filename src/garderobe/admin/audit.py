@@ -9,7 +9,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
+from starlette.requests import Request
 
+from garderobe.accounts.apikeys.models import ApiKey
+from garderobe.accounts.apikeys.scopes import Scope
 from garderobe.accounts.models import User
 from garderobe.admin.models import AdminAuditEntry
 
@@ -50,3 +53,26 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+API_PREFIX = "/api/v1/"
+
+
+def record_key_write(session: AsyncSession, key: ApiKey, request: Request, scope: Scope) -> None:
+    """The audit row of a write by an API key (accounts.apikeys.dependencies): the key is
+    the actor (its id, and `api-key:<name>` where a user's email would be), the route's
+    path template the target, the request's path its id."""
+    route = request.scope.get("route")
+    template = getattr(route, "path", request.url.path).removeprefix(API_PREFIX)
+    session.add(
+        AdminAuditEntry(
+            id=uuid.uuid4(),
+            actor_id=key.id,
+            actor_email=f"api-key:{key.name}",
+            action=request.method.lower(),
+            target=template[:50],
+            target_id=request.url.path.removeprefix(API_PREFIX)[:100],
+            before=None,
+            after={"api_key_id": str(key.id), "scope": scope.value},
+        )
+    )

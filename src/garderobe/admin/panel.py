@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.middleware import Middleware
 
 from garderobe.admin import csrf
+from garderobe.admin.api_key_views import ApiKeyAdmin
 from garderobe.admin.auth import AdminAuth
 from garderobe.admin.catalog_views import TEMPLATES, CatalogAdmin
 from garderobe.admin.order_views import (
@@ -65,6 +66,7 @@ class Panel:
             self.admin.add_view(type(view.__name__, (view,), {}))
         self.admin.add_view(CatalogAdmin)
         self.admin.add_view(SizeChartAdmin)
+        self.admin.add_view(ApiKeyAdmin)
 
     def bind(self, stores: Stores) -> None:
         self.sessionmaker.configure(bind=stores.engine)

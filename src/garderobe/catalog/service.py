@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from beanie import PydanticObjectId
-from beanie.operators import In
 from bson.errors import InvalidId
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -77,7 +76,12 @@ async def get_items(ids: Sequence[str]) -> dict[str, Item]:
     if not ids:  # asks nothing: the stand-in scans every document for `$in: []`
         return {}
     object_ids = [parse_item_id(i) for i in ids]
-    return {str(item.id): item for item in await Item.find(In(Item.id, object_ids)).to_list()}
+    # Whole documents, asked without a projection: Beanie's find names every field in one,
+    # which costs the server its work for nothing (a third of a listing page's fetch on
+    # the stand-in, measured) and the documents come back the same.
+    cursor = Item.get_pymongo_collection().find({"_id": {"$in": object_ids}})
+    found = [Item.model_validate(document) for document in await cursor.to_list()]
+    return {str(item.id): item for item in found}
 
 
 async def items_in_order(ids: Sequence[str]) -> list[Item]:

@@ -21,9 +21,20 @@ async def get_order(
     session: AsyncSession, order_id: uuid.UUID, user: User, *, lock: bool = False
 ) -> Order:
     """The order if it is the user's own (or the user is an admin); else OrderNotFound."""
+    return await _find_order(session, order_id, None if user.is_admin else user, lock=lock)
+
+
+async def get_any_order(session: AsyncSession, order_id: uuid.UUID, *, lock: bool = False) -> Order:
+    """Any shopper's order, for callers `require_scope` let through; else OrderNotFound."""
+    return await _find_order(session, order_id, None, lock=lock)
+
+
+async def _find_order(
+    session: AsyncSession, order_id: uuid.UUID, owner: User | None, *, lock: bool
+) -> Order:
     query = select(Order).where(Order.id == order_id)
-    if not user.is_admin:
-        query = query.where(Order.user_id == user.id)
+    if owner is not None:
+        query = query.where(Order.user_id == owner.id)
     if lock:
         query = query.with_for_update()
     order = await session.scalar(query)

@@ -213,7 +213,7 @@ async def _work(
         async with unit_of_work(stores) as session:
             with taxonomy.reads_reused():
                 outcome = await apply_batch(session, batch, types)
-            ms = int((time.perf_counter() - started) * 1000)
+            ms = max(1, int((time.perf_counter() - started) * 1000))
             await _checkpoint(session, run.id, token, batch[-1], outcome, ms)
         batches += 1
         if max_batches is not None and batches >= max_batches:

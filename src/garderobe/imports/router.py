@@ -1,4 +1,5 @@
-"""/api/v1/imports: bulk imports of items (admin)."""
+"""/api/v1/imports: bulk imports of items (admins, or API keys with `catalog:write` to
+import and `catalog:read` to follow one)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
-from garderobe.accounts.dependencies import AdminUser
+from garderobe.accounts.apikeys.dependencies import CatalogReader, CatalogWriter
 from garderobe.api.deps import DbSession, ReadSession, SettingsDep, StorageDep, StoresDep
 from garderobe.imports import service
 from garderobe.imports.models import ImportRun
@@ -17,8 +18,8 @@ from garderobe.infra.stores import Stores
 
 router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Problem: not logged in"},
-    403: {"description": "Problem: admin role needed"},
+    401: {"description": "Problem: not logged in, or an API key that may not be used"},
+    403: {"description": "Problem: admin role (or the key's scope) needed"},
 }
 _FOUND: dict[int | str, dict[str, Any]] = {
     **_ERRORS,
@@ -26,7 +27,7 @@ _FOUND: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def valid_import(import_id: str, session: ReadSession, _: AdminUser) -> ImportRun:
+async def valid_import(import_id: str, session: ReadSession, _: CatalogReader) -> ImportRun:
     return await service.get_import(session, import_id)
 
 
@@ -60,7 +61,7 @@ ImportDep = Annotated[ImportRun, Depends(valid_import)]
 async def start_import(
     request: Request,
     session: DbSession,
-    user: AdminUser,
+    caller: CatalogWriter,
     storage: StorageDep,
     settings: SettingsDep,
     response: Response,
@@ -73,7 +74,7 @@ async def start_import(
         request.stream(),
         fmt=fmt,
         max_bytes=settings.import_max_bytes,
-        user_id=user.id,
+        user_id=caller.user.id if caller.user is not None else None,
     )
     response.headers["Location"] = f"/api/v1/imports/{run.id}"
     return ImportOut.of(run)

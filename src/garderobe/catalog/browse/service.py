@@ -21,7 +21,7 @@ from garderobe.catalog.index import ratings
 from garderobe.catalog.index.selection import Selection
 from garderobe.catalog.memory.index import MemoryIndex
 from garderobe.catalog.suppliers import service as suppliers
-from garderobe.catalog.taxonomy.service import facetable_attributes
+from garderobe.catalog.taxonomy import snapshot as taxonomy
 from garderobe.infra.cache import Cached, ResponseCache, digested
 from garderobe.infra.storage import ObjectStorage
 from garderobe.settings import Settings
@@ -45,17 +45,28 @@ class Reader:
         return cache.response_cache(self.redis, self.settings)
 
 
-async def _selection(reader: Reader, query: ListingQuery) -> Selection:
+async def _known_values(reader: Reader, query: ListingQuery) -> measures.KnownValues | None:
+    """The in-memory index, caught up, when the query asks measured values (fit, ranges):
+    it knows them where the statement scans every counter row of the attribute."""
+    asks = query.fit is not None or query.size_across is not None or query.ranges
+    if asks and reader.memory is not None and await reader.memory.refresh(reader.session):
+        return reader.memory
+    return None
+
+
+async def _selection(reader: Reader, query: ListingQuery, tree: taxonomy.Taxonomy) -> Selection:
     tsquery = None
     if query.q:
         tsquery = search.to_tsquery(await search.query_terms(reader.session, query.q), "&")
+    known = await _known_values(reader, query)
     groups = {}
     for name, wanted in (("fit", query.fit), ("size_across", query.size_across)):
         if wanted is not None:
-            groups[name] = await fit.size_groups(reader.session, wanted)
+            leaves = tree.leaves_by_garment()
+            groups[name] = await fit.size_groups(reader.session, wanted, leaves, known)
     attributes = dict(query.attributes)
     for attribute, (low, high) in query.ranges.items():
-        found = await measures.values_in_range(reader.session, attribute, low, high)
+        found = await measures.values_in_range(reader.session, attribute, low, high, known)
         given = attributes.get(attribute)
         attributes[attribute] = [v for v in found if given is None or v in given] or [""]
     return Selection(
@@ -77,9 +88,10 @@ async def _selection(reader: Reader, query: ListingQuery) -> Selection:
 async def page_body(reader: Reader, query: ListingQuery) -> tuple[bytes, str]:
     """The JSON body of one page (and its facets), computed from the index and MongoDB."""
     schema: dict[str, str] = {}
+    tree = await taxonomy.current(reader.redis)
     if query.category:  # first: an unknown category is a 404 before any query runs
-        schema = await facetable_attributes(query.category)
-    selection = await _selection(reader, query)
+        schema = tree.facetable_attributes(query.category)
+    selection = await _selection(reader, query, tree)
     found = await listing.page(reader.session, selection)
     counted = None
     if query.facets:

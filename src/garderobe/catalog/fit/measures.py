@@ -14,8 +14,9 @@ no index structure of its own, and the statements and the bitmaps answer it alik
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,27 +46,44 @@ EASE: Mapping[str, Ease] = {
 }
 
 
+class KnownValues(Protocol):
+    """Where the values an attribute has are known without a statement (the in-memory
+    index, `memory.index.MemoryIndex`, once it caught up)."""
+
+    def values_of(self, facet: str) -> Collection[str]: ...
+
+
 async def values_in_range(
-    session: AsyncSession, name: str, low: float | None, high: float | None
+    session: AsyncSession,
+    name: str,
+    low: float | None,
+    high: float | None,
+    known: KnownValues | None = None,
 ) -> list[str]:
-    """The values of attribute `name` some active item has, within [low, high] (canonical
-    token spelling); [NOTHING] when none."""
-    prefix = f"attr.{name}{TOKEN_SEPARATOR}"
-    rows = await session.execute(
-        text(
-            "SELECT token FROM facet_counts WHERE starts_with(token, :prefix) "
-            "GROUP BY token HAVING sum(n) > 0"
-        ),
-        {"prefix": prefix},
-    )
+    """The values of attribute `name` some item has, within [low, high] (canonical token
+    spelling); [NOTHING] when none. A value no active item has only costs the filter one
+    more alternative that matches nothing."""
+    facet = f"attr.{name}"
+    if known is not None:
+        present: Iterable[str] = known.values_of(facet)
+    else:  # every (path, token) counter row of the attribute: a scan of facet_counts
+        prefix = f"{facet}{TOKEN_SEPARATOR}"
+        rows = await session.execute(
+            text(
+                "SELECT token FROM facet_counts WHERE starts_with(token, :prefix) "
+                "GROUP BY token HAVING sum(n) > 0"
+            ),
+            {"prefix": prefix},
+        )
+        present = [raw[len(prefix) :] for (raw,) in rows]
     found = []
-    for (raw,) in rows:
+    for value in present:
         try:
-            number = float(raw[len(prefix) :])
+            number = float(value)
         except ValueError:
             continue
         if (low is None or number >= low) and (high is None or number <= high):
-            found.append(raw[len(prefix) :])
+            found.append(value)
     return sorted(found) or [NOTHING]
 
 
@@ -75,6 +93,7 @@ async def measured_group(
     garment: str | None,
     categories: tuple[str, ...],
     body: Mapping[str, float],
+    known: KnownValues | None = None,
 ) -> SizeGroup | None:
     """The items of the kind's garment with no size on its chart whose measurements fit
     the body with the stated ease (the module docstring); None when nothing is asked."""
@@ -83,7 +102,7 @@ async def measured_group(
     if ease is None or measure is None:
         return None
     low, high = (measure + ease.low) / ease.factor, (measure + ease.high) / ease.factor
-    values = await values_in_range(session, ease.attribute, low, high)
+    values = await values_in_range(session, ease.attribute, low, high, known)
     if values == [NOTHING]:
         return None
     chart = default_chart(kind)

@@ -12,7 +12,7 @@ items of the kind's garment, the default for the rest.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -145,10 +145,21 @@ def _tokens(facet: str, values: Iterable[str]) -> tuple[str, ...]:
     return tuple(f"{facet}{TOKEN_SEPARATOR}{v}" for v in values)
 
 
-async def size_groups(session: AsyncSession, wanted: FitProfile) -> tuple[SizeGroup, ...]:
+async def size_groups(
+    session: AsyncSession,
+    wanted: FitProfile,
+    leaves: Mapping[str, Sequence[str]] | None = None,
+    known: measures.KnownValues | None = None,
+) -> tuple[SizeGroup, ...]:
     """The groups of items (per garment kind: each brand chart's, then the default's) with
-    the sizes that fit `wanted` on their chart. No group: nothing fits."""
-    leaves = await taxonomy.leaves_by_garment()
+    the sizes that fit `wanted` on their chart. No group: nothing fits. `leaves`: the leaf
+    categories per garment when the caller holds them (else read); `known`: where the
+    measured attributes' values are known (else read, `measures.values_in_range`)."""
+    if leaves is None:
+        leaves = await taxonomy.leaves_by_garment()
+    brand_charts: dict[str, list[SizeChart]] = {}
+    for found in await charts.brand_charts(session):  # one statement for every kind
+        brand_charts.setdefault(found.kind, []).append(found)
     groups: list[SizeGroup] = []
     for kind in wanted.kinds():
         garment = garment_of(kind)
@@ -156,10 +167,10 @@ async def size_groups(session: AsyncSession, wanted: FitProfile) -> tuple[SizeGr
         if garment is not None and not categories:
             continue
         body = _measures(kind, wanted)
-        measured = await measures.measured_group(session, kind, garment, categories, body)
+        measured = await measures.measured_group(session, kind, garment, categories, body, known)
         if measured is not None and measured not in groups:
             groups.append(measured)
-        own = await charts.brand_charts(session, kind)
+        own = brand_charts.get(kind, [])
         for chart in [*map(charts.completed_chart, own), default_chart(kind)]:
             sizes = frozenset(f"{s}:{v}" for s, v in fitting_values(chart, wanted))
             if not sizes:

@@ -5,7 +5,7 @@ carry it; per price bin and price bucket one bitmap (of the item's lowest price)
 word (a lexeme of the item's weighted `tsvector` in `item_search`) four bitmaps, one per
 weight A-D (title, brand and category, attributes, description): the items in which the
 word occurs with that weight. Items whose offers differ in price (`index.offers`) are
-`uneven`, and keep their offers.
+`uneven`, and keep their offers, cheapest first.
 """
 
 from __future__ import annotations
@@ -176,8 +176,11 @@ class ItemBitmaps:
         return position
 
     def _keep_offers(self, position: int, encoded: Sequence[str]) -> None:
+        # Cheapest first: an item's lowest and highest prices are its first and last offer's
+        # (`counting` sorts uneven items against a price range by them, at no memory cost).
+        offers = sorted((_interned(decoded(entry)) for entry in encoded), key=_price)
         self.uneven.add(position)
-        self.offers[position] = tuple(_interned(decoded(entry)) for entry in encoded)
+        self.offers[position] = tuple(offers)
 
     def _place(self, item_id: str, price: int) -> int:
         position = self._position(item_id, price)
@@ -260,6 +263,10 @@ def _bucket(price: int) -> int:
 
 def _bin(edges: list[int], price: int) -> int:
     return max(bisect.bisect_right(edges, price) - 1, 0)
+
+
+def _price(offer: Offer) -> int:
+    return offer.price
 
 
 def _interned(offer: Offer) -> Offer:

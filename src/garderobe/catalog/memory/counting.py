@@ -68,11 +68,14 @@ class Counting:
     def tally(self, names: Sequence[str]) -> Tally:
         tally = Tally({}, {})
         every = self._counted(None)
+        # The size and colour facets count the same rows: their uneven ones are sorted
+        # against the price range once.
+        split = None
+        if self.in_price is not None and {SIZE_FACET, COLOUR_FACET} & set(names):
+            split = self._against_price(every & self.state.uneven)
         for facet in names:
-            if facet == SIZE_FACET:
-                self._count_offers(tally, every, SIZE_FACET)
-            elif facet == COLOUR_FACET:
-                self._count_offers(tally, every, COLOUR_FACET)
+            if facet in (SIZE_FACET, COLOUR_FACET):
+                self._count_offers(tally, every, facet, split)
             else:
                 self._count_tokens(tally, facet)
         self._count_prices(tally, every)
@@ -103,18 +106,40 @@ class Counting:
             return matching
         assert self.in_price is not None
         even = (matching - state.uneven) & self.in_price
-        odd = BitMap(p for p in matching & state.uneven if _any_meets(state.offers[p], vf))
-        return even | odd
+        inside, straddling = self._against_price(matching & state.uneven)
+        odd = BitMap(p for p in straddling if _any_meets(state.offers[p], vf))
+        return even | inside | odd
 
-    def _count_offers(self, tally: Tally, every: BitMap, facet: str) -> None:
+    def _against_price(self, uneven: BitMap) -> tuple[BitMap, list[int]]:
+        """The uneven rows with every offer in the price range (their tokens answer for
+        them, as for an even row) and those with only some (asked offer by offer); the rows
+        with none are left out. An uneven row's offers are sorted by price."""
+        vf, offers = self.vf, self.state.offers
+        low = vf.price_min if vf.price_min is not None else -sys.maxsize
+        high = vf.price_max if vf.price_max is not None else sys.maxsize
+        inside: list[int] = []
+        straddling: list[int] = []
+        for position in uneven:
+            found = offers[position]
+            lowest, highest = found[0].price, found[-1].price
+            if highest < low or lowest > high:
+                continue
+            (inside if low <= lowest and highest <= high else straddling).append(position)
+        return BitMap(inside), straddling
+
+    def _count_offers(
+        self, tally: Tally, every: BitMap, facet: str, split: tuple[BitMap, list[int]] | None
+    ) -> None:
         """Per size (or colour) token, the rows with an offer of it that meets the rest of
-        the variant filter."""
+        the variant filter; `split`, under a price filter, `every`'s uneven rows sorted
+        against it (`_against_price`)."""
         vf, state = self.vf, self.state
         odd_counts: Counter[str] = Counter()
         rows = every
-        if self.in_price is not None:
-            odd_counts = _odd_values(state, every & state.uneven, vf, facet)
-            rows = (every - state.uneven) & self.in_price
+        if self.in_price is not None and split is not None:
+            inside, straddling = split
+            odd_counts = _odd_values(state, straddling, vf, facet)
+            rows = ((every - state.uneven) & self.in_price) | inside
         prefix = facet + TOKEN_SEPARATOR
         for token in state.by_facet.get(facet, ()):
             value = token[len(prefix) :]
@@ -154,12 +179,13 @@ def _any_meets(offers: Sequence[Offer], vf: VariantFilter) -> bool:
 
 
 def _odd_values(
-    state: ItemBitmaps, positions: BitMap, vf: VariantFilter, facet: str
+    state: ItemBitmaps, positions: Sequence[int], vf: VariantFilter, facet: str
 ) -> Counter[str]:
     """Per size (colour) value, the uneven rows with an offer of it meeting the rest.
 
-    The hot loop of a priced listing (every uneven row of the category, each offer): the
-    filter's checks are inlined, and the values counted once at the end."""
+    The hot loop of a priced listing (the uneven rows of the category whose offers the price
+    range cuts through, each offer): the filter's checks are inlined, and the values counted
+    once at the end."""
     low = vf.price_min if vf.price_min is not None else -sys.maxsize
     high = vf.price_max if vf.price_max is not None else sys.maxsize
     offers = state.offers

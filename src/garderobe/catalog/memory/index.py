@@ -335,6 +335,12 @@ class MemoryIndex:
         (`memory.counting`). Not for search words (`q`)."""
         return counting.count(self._state, selection, names)
 
+    def values_of(self, facet: str) -> list[str]:
+        """The values of a facet ("attr.chest_flat") some item had since the last load
+        (`measures.KnownValues`), once `refresh` brought the bitmaps up to date."""
+        prefix = len(facet) + len(TOKEN_SEPARATOR)
+        return [token[prefix:] for token in self._state.by_facet.get(facet, ())]
+
     def knows(self, words: Iterable[str]) -> bool:
         """Whether every word is a search term: a word of some item's title, brand, category
         or attributes (`search_terms` holds those; description words are not terms)."""

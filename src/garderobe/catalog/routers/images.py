@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, status
 
-from garderobe.accounts.dependencies import AdminUser
+from garderobe.accounts.apikeys.dependencies import CatalogWriter
 from garderobe.api.deps import DbSession, SettingsDep, StorageDep
 from garderobe.catalog import service as catalog
 from garderobe.catalog.dependencies import CatalogWrite
@@ -63,7 +63,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 async def upload_images(
     item_id: str,
     request: Request,
-    _: AdminUser,
+    _: CatalogWriter,
     session: DbSession,
     storage: StorageDep,
     settings: SettingsDep,
@@ -104,7 +104,7 @@ async def list_images(
 async def reorder_images(
     item_id: str,
     body: ImageOrderIn,
-    _: AdminUser,
+    _: CatalogWriter,
     session: DbSession,
     storage: StorageDep,
     settings: SettingsDep,
@@ -124,7 +124,7 @@ async def update_alt(
     item_id: str,
     image_id: str,
     body: ImageAltIn,
-    _: AdminUser,
+    _: CatalogWriter,
     session: DbSession,
     storage: StorageDep,
     settings: SettingsDep,
@@ -139,5 +139,5 @@ async def update_alt(
     responses=_ERRORS,
     summary="Remove an image (admin); its objects are deleted by a job",
 )
-async def delete_image(item_id: str, image_id: str, _: AdminUser, session: DbSession) -> None:
+async def delete_image(item_id: str, image_id: str, _: CatalogWriter, session: DbSession) -> None:
     await images.delete_image(session, item_id, image_id)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from garderobe.accounts.dependencies import AdminUser, OptionalUser
+from garderobe.accounts.apikeys.dependencies import CatalogWriter
+from garderobe.accounts.dependencies import OptionalUser
 from garderobe.api.conditional import cached_json
 from garderobe.api.deps import DbSession, SettingsDep, StorageDep
 from garderobe.catalog import presenters, service
@@ -67,7 +68,7 @@ async def list_items(request: Request, reader: ReaderDep, query: ListingQueryDep
 async def create_item(
     body: ItemCreate,
     session: DbSession,
-    _: AdminUser,
+    _: CatalogWriter,
     response: Response,
     storage: StorageDep,
     settings: SettingsDep,
@@ -103,7 +104,7 @@ async def get_item(
 async def replace_item(
     body: ItemIn,
     session: DbSession,
-    _: AdminUser,
+    _: CatalogWriter,
     target: ItemForWrite,
     storage: StorageDep,
     settings: SettingsDep,
@@ -123,7 +124,7 @@ async def replace_item(
 async def patch_item(
     body: ItemPatch,
     session: DbSession,
-    _: AdminUser,
+    _: CatalogWriter,
     target: ItemForWrite,
     storage: StorageDep,
     settings: SettingsDep,
@@ -141,5 +142,5 @@ async def patch_item(
     responses=WRITE,
     summary="Delete an item (admin); needs If-Match",
 )
-async def delete_item(session: DbSession, _: AdminUser, target: ItemForWrite) -> None:
+async def delete_item(session: DbSession, _: CatalogWriter, target: ItemForWrite) -> None:
     await service.delete_item(session, target.item, target.revision)

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response, status
 
-from garderobe.accounts.dependencies import AdminUser, CurrentUser, OptionalUser
+from garderobe.accounts.apikeys.dependencies import CatalogReader, CatalogWriter
+from garderobe.accounts.dependencies import CurrentUser, OptionalUser
 from garderobe.api.deps import DbSession, ReadSession
 from garderobe.catalog.fit import charts, presenters, service
 from garderobe.catalog.fit.schemas import (
@@ -98,7 +99,7 @@ async def size_chart(kind: str, session: ReadSession, brand: BrandParam = None) 
     responses=ADMIN,
     summary="Brand size charts (admin)",
 )
-async def list_brand_charts(_: AdminUser, session: DbSession) -> list[BrandChartOut]:
+async def list_brand_charts(_: CatalogReader, session: DbSession) -> list[BrandChartOut]:
     return [presenters.brand_chart_out(c) for c in await charts.brand_charts(session)]
 
 
@@ -111,7 +112,7 @@ async def list_brand_charts(_: AdminUser, session: DbSession) -> list[BrandChart
 async def put_brand_chart(
     brand: str,
     kind: str,
-    _: AdminUser,
+    _: CatalogWriter,
     session: DbSession,
     response: Response,
     body: Annotated[dict[str, Any], CHART_BODY],
@@ -128,7 +129,7 @@ async def put_brand_chart(
     responses={**ADMIN, 404: {"description": "Problem: the brand has no chart of that kind"}},
     summary="Remove a brand's size chart (admin): its items use the default again",
 )
-async def delete_brand_chart(brand: str, kind: str, _: AdminUser, session: DbSession) -> None:
+async def delete_brand_chart(brand: str, kind: str, _: CatalogWriter, session: DbSession) -> None:
     await charts.delete_brand_chart(session, brand, kind)
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from garderobe.accounts.dependencies import AdminUser
+from garderobe.accounts.apikeys.dependencies import CatalogReader, CatalogWriter
 from garderobe.api.deps import DbSession
 from garderobe.catalog.routers.problems import ADMIN
 from garderobe.catalog.suppliers import service as suppliers
@@ -42,7 +42,7 @@ def _out(supplier: Supplier, items: int) -> SupplierOut:
     summary="List suppliers (admin), by name, with how many items name each",
 )
 async def list_suppliers(
-    _: AdminUser,
+    _: CatalogReader,
     session: DbSession,
     name: Annotated[
         str | None, Query(max_length=120, description="Name contains (any case)")
@@ -67,7 +67,7 @@ async def list_suppliers(
     summary="Create a supplier (admin); the slug is derived from the name unless given",
 )
 async def create_supplier(
-    body: SupplierIn, _: AdminUser, session: DbSession, response: Response
+    body: SupplierIn, _: CatalogWriter, session: DbSession, response: Response
 ) -> SupplierOut:
     supplier = await suppliers.create_supplier(session, body)
     response.headers["Location"] = f"/api/v1/suppliers/{supplier.slug}"
@@ -80,7 +80,7 @@ async def create_supplier(
     responses=FOUND,
     summary="One supplier (admin), with how many items name it",
 )
-async def get_supplier(slug: str, _: AdminUser, session: DbSession) -> SupplierOut:
+async def get_supplier(slug: str, _: CatalogReader, session: DbSession) -> SupplierOut:
     supplier = await suppliers.get_supplier(session, slug)
     return _out(supplier, await suppliers.count_items(session, slug))
 
@@ -92,7 +92,7 @@ async def get_supplier(slug: str, _: AdminUser, session: DbSession) -> SupplierO
     summary="Change a supplier's name, contact email, country or notes (admin)",
 )
 async def update_supplier(
-    slug: str, body: SupplierPatch, _: AdminUser, session: DbSession
+    slug: str, body: SupplierPatch, _: CatalogWriter, session: DbSession
 ) -> SupplierOut:
     changes = body.model_dump(exclude_unset=True)
     supplier = await suppliers.update_supplier(session, slug, changes)
@@ -105,5 +105,5 @@ async def update_supplier(
     responses={**FOUND, 409: {"description": "Problem: items name it (`items`: how many)"}},
     summary="Delete a supplier (admin); refused while any item names it",
 )
-async def delete_supplier(slug: str, _: AdminUser, session: DbSession) -> None:
+async def delete_supplier(slug: str, _: CatalogWriter, session: DbSession) -> None:
     await suppliers.delete_supplier(session, slug)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from garderobe.accounts.dependencies import AdminUser
+from garderobe.accounts.apikeys.dependencies import CatalogWriter
 from garderobe.api.conditional import cached_json
 from garderobe.api.deps import SettingsDep, StoresDep
 from garderobe.catalog import cache
@@ -65,7 +65,7 @@ async def category_detail(
     summary="Create a category (admin)",
     dependencies=[CatalogWrite],
 )
-async def create_category(body: CategoryIn, _: AdminUser) -> CategoryOut:
+async def create_category(body: CategoryIn, _: CatalogWriter) -> CategoryOut:
     return await category_out(await taxonomy.create_category(body))
 
 
@@ -76,7 +76,7 @@ async def create_category(body: CategoryIn, _: AdminUser) -> CategoryOut:
     summary="Rename or reorder a category (admin)",
     dependencies=[CatalogWrite],
 )
-async def update_category(slug: str, body: CategoryUpdateIn, _: AdminUser) -> CategoryOut:
+async def update_category(slug: str, body: CategoryUpdateIn, _: CatalogWriter) -> CategoryOut:
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
     return await category_out(await taxonomy.update_category(slug, changes))
 
@@ -88,7 +88,7 @@ async def update_category(slug: str, body: CategoryUpdateIn, _: AdminUser) -> Ca
     summary="Delete a category (admin); refused while it has children or items",
     dependencies=[CatalogWrite],
 )
-async def delete_category(slug: str, _: AdminUser) -> None:
+async def delete_category(slug: str, _: CatalogWriter) -> None:
     await taxonomy.delete_category(slug)
 
 
@@ -100,7 +100,7 @@ async def delete_category(slug: str, _: AdminUser) -> None:
     summary="Add an attribute to a category (admin); inherited by its subcategories",
     dependencies=[CatalogWrite],
 )
-async def add_attribute(slug: str, body: AttributeIn, _: AdminUser) -> CategoryOut:
+async def add_attribute(slug: str, body: AttributeIn, _: CatalogWriter) -> CategoryOut:
     return await category_out(await taxonomy.add_attribute(slug, body))
 
 
@@ -112,7 +112,7 @@ async def add_attribute(slug: str, body: AttributeIn, _: AdminUser) -> CategoryO
     summary="Allow one more value for an enum attribute (admin)",
     dependencies=[CatalogWrite],
 )
-async def add_value(slug: str, name: str, body: ValueIn, _: AdminUser) -> CategoryOut:
+async def add_value(slug: str, name: str, body: ValueIn, _: CatalogWriter) -> CategoryOut:
     return await category_out(await taxonomy.add_value(slug, name, body.label))
 
 
@@ -124,7 +124,7 @@ async def add_value(slug: str, name: str, body: ValueIn, _: AdminUser) -> Catego
     dependencies=[CatalogWrite],
 )
 async def remove_value(
-    slug: str, name: str, value: str, _: AdminUser, force: bool = False
+    slug: str, name: str, value: str, _: CatalogWriter, force: bool = False
 ) -> CategoryOut:
     return await category_out(await taxonomy.remove_value(slug, name, value, force=force))
 
@@ -136,7 +136,7 @@ async def remove_value(
     summary="Set the size systems a category's items are sized in (admin); inherited",
     dependencies=[CatalogWrite],
 )
-async def set_size_systems(slug: str, body: SizeSystemsIn, _: AdminUser) -> CategoryOut:
+async def set_size_systems(slug: str, body: SizeSystemsIn, _: CatalogWriter) -> CategoryOut:
     return await category_out(await taxonomy.set_size_systems(slug, body.systems))
 
 
@@ -153,7 +153,7 @@ async def list_brands() -> list[BrandOut]:
     summary="Create a brand (admin)",
     dependencies=[CatalogWrite],
 )
-async def create_brand(body: BrandIn, _: AdminUser) -> BrandOut:
+async def create_brand(body: BrandIn, _: CatalogWriter) -> BrandOut:
     brand = await taxonomy.create_brand(body.name, body.slug)
     return BrandOut(slug=brand.slug, name=brand.name)
 
@@ -165,6 +165,6 @@ async def create_brand(body: BrandIn, _: AdminUser) -> BrandOut:
     summary="Rename a brand (admin)",
     dependencies=[CatalogWrite],
 )
-async def rename_brand(slug: str, body: BrandUpdateIn, _: AdminUser) -> BrandOut:
+async def rename_brand(slug: str, body: BrandUpdateIn, _: CatalogWriter) -> BrandOut:
     brand = await taxonomy.rename_brand(slug, body.name)
     return BrandOut(slug=brand.slug, name=brand.name)

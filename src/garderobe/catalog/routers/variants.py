@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from garderobe.accounts.dependencies import AdminUser, OptionalUser
+from garderobe.accounts.apikeys.dependencies import CatalogWriter
+from garderobe.accounts.dependencies import OptionalUser
 from garderobe.api.deps import DbSession, SettingsDep
 from garderobe.catalog import presenters
 from garderobe.catalog.dependencies import ItemForWrite, ReaderDep
@@ -43,7 +44,7 @@ async def list_variants(item_id: str, reader: ReaderDep, user: OptionalUser) -> 
 async def add_variant(
     body: VariantIn,
     session: DbSession,
-    _: AdminUser,
+    _: CatalogWriter,
     target: ItemForWrite,
     settings: SettingsDep,
     response: Response,
@@ -63,7 +64,7 @@ async def change_variant(
     variant_id: str,
     body: VariantPatch,
     session: DbSession,
-    _: AdminUser,
+    _: CatalogWriter,
     target: ItemForWrite,
     settings: SettingsDep,
     response: Response,
@@ -82,7 +83,7 @@ async def change_variant(
     summary="Delete a variant (admin); refused while open orders hold its units; If-Match",
 )
 async def delete_variant(
-    variant_id: str, session: DbSession, _: AdminUser, target: ItemForWrite, response: Response
+    variant_id: str, session: DbSession, _: CatalogWriter, target: ItemForWrite, response: Response
 ) -> None:
     item = await service.remove_variant(session, target.item, target.revision, variant_id)
     response.headers["ETag"] = presenters.etag(item)
@@ -97,7 +98,7 @@ async def delete_variant(
 async def reorder_variants(
     body: VariantOrderIn,
     session: DbSession,
-    _: AdminUser,
+    _: CatalogWriter,
     target: ItemForWrite,
     settings: SettingsDep,
     response: Response,

@@ -107,7 +107,11 @@ def merge_garment(chain: Sequence[Category]) -> str | None:
 
 async def leaves_by_garment() -> dict[str, list[str]]:
     """The slugs of the leaf categories (where items are) per effective garment."""
-    categories = await Category.find_all().to_list()
+    return garment_leaves(await Category.find_all().to_list())
+
+
+def garment_leaves(categories: Sequence[Category]) -> dict[str, list[str]]:
+    """`leaves_by_garment` of these categories (the whole tree)."""
     by_slug = {c.slug: c for c in categories}
     parents = {c.parent for c in categories if c.parent}
     found: dict[str, list[str]] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from garderobe.catalog.documents import OTHER_SIZE, Item, Money, Variant, VariantSize
 from garderobe.catalog.variants.availability import availability, item_availability
@@ -33,19 +34,34 @@ class Level:
 NONE = Level(0, 0)
 
 
+# Labels and ranks are asked for every size of every card and facet of a page, and depend
+# only on the size systems' data: remembered (bounded: `other` sizes are free text).
+_REMEMBERED = 4096
+
+
 def size_label(size: VariantSize) -> str:
-    if size.system == OTHER_SIZE:
-        return size.value
-    return size_system(size.system).label_of(size.value)
+    return _label(size.system, size.value)
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def _label(system: str, value: str) -> str:
+    if system == OTHER_SIZE:
+        return value
+    return size_system(system).label_of(value)
 
 
 def size_order(size: VariantSize) -> tuple[int, int, str]:
     """Sizes in scale order everywhere: by system (in the order of the size systems' data),
     then on the system's scale; `other` sizes last, by label."""
-    codes = [system.code for system in all_systems()]
-    if size.system == OTHER_SIZE or size.system not in codes:
-        return (len(codes), 0, size.value)
-    return (codes.index(size.system), size_system(size.system).rank(size.value), "")
+    return _order(size.system, size.value)
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def _order(system: str, value: str) -> tuple[int, int, str]:
+    codes = [known.code for known in all_systems()]
+    if system == OTHER_SIZE or system not in codes:
+        return (len(codes), 0, value)
+    return (codes.index(system), size_system(system).rank(value), "")
 
 
 def size_out(size: VariantSize | None) -> SizeOut | None:

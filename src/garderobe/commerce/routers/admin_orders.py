@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from garderobe.accounts.dependencies import AdminUser
+from garderobe.accounts.apikeys.dependencies import OrdersReader
 from garderobe.api.deps import DbSession, StoresDep
 from garderobe.commerce import export
 from garderobe.commerce.models import OrderStatus
@@ -25,7 +25,7 @@ router = APIRouter(prefix="/api/v1", tags=["orders"])
     responses={200: {"content": {"application/x-ndjson": {}, "text/csv": {}}}},
 )
 async def admin_orders(
-    _: AdminUser,
+    _: OrdersReader,
     session: DbSession,
     stores: StoresDep,
     status_: Annotated[OrderStatus | None, Query(alias="status")] = None,

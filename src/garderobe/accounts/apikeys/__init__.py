@@ -1,0 +1,1 @@
+"""API keys: named, scoped, hashed bearer credentials for server-to-server clients."""
