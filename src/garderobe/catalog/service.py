@@ -177,7 +177,13 @@ async def create_items(session: AsyncSession, items: Sequence[NewItem]) -> None:
     """Write new items in the catalog's order: their stock rows and index rows (flushed, so
     a SKU taken surfaces here), then the documents in one insert."""
     await stock_service.create_for_variants(session, [row for new in items for row in new.stock])
-    await writer.index_items_bulk(session, [(n.item, n.names, n.brand_name) for n in items])
+    if len(items) == 1:  # one item (the API's create): as every single write indexes it
+        one = items[0]
+        await writer.index_item(
+            session, one.item, category_names=one.names, brand_name=one.brand_name
+        )
+    else:
+        await writer.index_items_bulk(session, [(n.item, n.names, n.brand_name) for n in items])
     cache.changed(session)
     await session.flush()
     if len(items) == 1:
