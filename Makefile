@@ -19,7 +19,7 @@ help:
 	@echo "make docs       the documentation site (docs/, mkdocs --strict) into build/site/"
 	@echo "make fmt        ruff format + autofix"
 	@echo "make migrate    apply database migrations (DATABASE_URL)"
-	@echo "make openapi    rewrite openapi.json from the code (no store needed)"
+	@echo "make openapi    rewrite openapi.json from the code and web/src/api/schema.d.ts from it"
 	@echo "make bench      run the benchmarks in bench/"
 	@echo "make compose-up the full stack in Docker (MongoDB, PostgreSQL, Redis, SeaweedFS, Mailpit)"
 
@@ -56,8 +56,9 @@ fuzz: venv
 	$(BIN)/python -m tests.fuzz --max-time $(FUZZ_SECONDS)
 
 # The bundle is committed, so `make run` needs no Node; tests/storefront checks it matches.
+# tsc --noEmit first: the pages' API calls are checked against web/src/api/schema.d.ts.
 web:
-	cd web && npm ci --no-audit --no-fund && npm run build
+	cd web && npm ci --no-audit --no-fund && npm run typecheck && npm run build
 
 lint: venv docs
 	$(BIN)/ruff check src tests migrations bench seed scripts
@@ -77,8 +78,12 @@ fmt: venv
 migrate: venv
 	$(BIN)/garderobe db upgrade
 
+# The storefront's TypeScript types are generated from the document in the same step, so
+# the two never drift (tests/storefront/test_client.py checks). Offline once web/ has its
+# node_modules (installed here the first time, from package-lock.json).
 openapi: venv
 	$(BIN)/garderobe openapi --output openapi.json
+	cd web && { test -d node_modules/openapi-typescript || npm ci --no-audit --no-fund; } && npm run --silent gen:api
 
 bench: venv
 	$(BIN)/python bench/run_all.py

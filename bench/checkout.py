@@ -1,13 +1,23 @@
 """Checkout throughput against a real uvicorn process, and a floor measured in the same run.
 
-    python bench/checkout.py [--buyers 32] [--orders-per-buyer 10]
+    python bench/checkout.py [--buyers 32] [--orders-per-buyer 10] [--webhook-subscriptions 10]
 
 Each buyer puts one variant (a size of a T-shirt sold in four) in its cart and places an order
-(with a fresh Idempotency-Key), over and over. Before that, every buyer races once for one
-scarce size of one item: the oversell count (orders of it beyond its stock) must be 0. The
-floor is the same number of bare three-statement PostgreSQL transactions (conditional
-UPDATE, INSERT, SELECT) through asyncpg at the same concurrency: what the database alone
+(with a fresh Idempotency-Key), over and over: plain (no code, the default shipping)
+and priced (a discount code with a usage limit it never reaches, a shipping method chosen
+among a zone's two), in turns; the priced orders/s are compared with the plain ones of the
+same run.
+Before that, every buyer races once for one scarce size of one item: the oversell count
+(orders of it beyond its stock) must be 0. The floor is the same number of bare
+three-statement PostgreSQL transactions (conditional UPDATE, INSERT, SELECT) through asyncpg
+at the same concurrency: what the database alone
 allows, with no HTTP, JSON, MongoDB or ORM.
+With `--webhook-subscriptions N`, N active subscriptions listen to every event: each checkout
+then writes its webhook events to the outbox (no worker runs, so nothing is sent; the request's
+own cost is what is measured). After the load it also measures one buyer's checkouts one at
+a time, in alternating batches with the N subscriptions switched off and on (the switch takes
+effect with the next transaction): the two latencies come from the same server under the same
+outside load, which separate runs on a shared machine are not.
 Stores come from the environment or start embedded (see bench/common.py).
 """
 
@@ -22,11 +32,12 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
 from bson import ObjectId
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -46,11 +57,16 @@ from garderobe.catalog.documents import (
 )
 from garderobe.commerce.models import Order, OrderItem
 from garderobe.infra.stores import Stores, open_stores
+from garderobe.pricing.models import Discount, ShippingMethod, ShippingZone
 from garderobe.settings import Settings
 from garderobe.stock import service as stock
 from garderobe.stock.models import Stock
+from garderobe.webhooks.events import EVENT_TYPES
+from garderobe.webhooks.models import WebhookSubscription
+from garderobe.webhooks.signing import new_secret
 
 SCARCE_UNITS = 10
+BENCH_CODE = "BENCH10"
 SIZES = ("S", "M", "L", "XL")
 
 
@@ -89,16 +105,31 @@ class Run:
 
 
 async def _prepare(
-    settings: Settings, buyers: int, items: int
+    settings: Settings, buyers: int, items: int, subscriptions: int
 ) -> tuple[list[Buyer], list[Target], Target]:
     store = await open_stores(settings, registry.document_models())
     try:
+        await _subscribe(store, subscriptions)
         ids = await _items(store, items)
         scarce = ids.pop()
         people = [await _buyer(store, settings, n) for n in range(buyers)]
         return people, ids, scarce
     finally:
         await store.close()
+
+
+async def _subscribe(store: Stores, count: int) -> None:
+    async with store.sessionmaker() as session, session.begin():
+        for n in range(count):
+            session.add(
+                WebhookSubscription(
+                    id=uuid.uuid4(),
+                    url=f"https://hooks-{n}.example.com/in",
+                    event_types=list(EVENT_TYPES),
+                    secret=new_secret(),
+                    active=True,
+                )
+            )
 
 
 def _tee(n: int) -> Item:
@@ -154,16 +185,106 @@ async def _buyer(store: Stores, settings: Settings, n: int) -> Buyer:
     return Buyer({"Authorization": f"Bearer {token}"}, str(address.id))
 
 
-async def _checkout(client: httpx.AsyncClient, buyer: Buyer, target: Target) -> httpx.Response:
+async def _checkout(
+    client: httpx.AsyncClient, buyer: Buyer, target: Target, choice: dict[str, Any] | None = None
+) -> httpx.Response:
     line = {"item_id": target.item_id, "variant_id": target.variant_id, "quantity": 1}
     added = await client.post("/api/v1/cart/items", headers=buyer.headers, json=line)
     if added.status_code != 201:
         return added
     return await client.post(
         "/api/v1/orders",
-        json={"address_id": buyer.address_id},
+        json={"address_id": buyer.address_id, **(choice or {})},
         headers={**buyer.headers, "Idempotency-Key": uuid.uuid4().hex},
     )
+
+
+AB_ROUNDS = 6
+AB_BATCH = 20
+
+
+async def _switch_subscriptions(settings: Settings, active: bool) -> None:
+    store = await open_stores(settings, registry.document_models())
+    try:
+        async with store.sessionmaker() as session, session.begin():
+            await session.execute(update(WebhookSubscription).values(active=active))
+    finally:
+        await store.close()
+
+
+async def _configure_pricing(settings: Settings) -> dict[str, Any]:
+    """A 10% code (limit far above the run) and a zone for the buyers' country with two
+    methods; returns what a priced checkout sends."""
+    store = await open_stores(settings, registry.document_models())
+    try:
+        async with store.sessionmaker() as session, session.begin():
+            session.add(
+                Discount(
+                    id=uuid.uuid4(),
+                    code=BENCH_CODE,
+                    name="Bench ten",
+                    kind="percentage",
+                    value=10,
+                    currency="EUR",
+                    scope="shop",
+                    targets=[],
+                    usage_limit=10_000_000,
+                )
+            )
+            zone = ShippingZone(id=uuid.uuid4(), name="Bench EU", countries=["DE", "FR"])
+            session.add(zone)
+            await session.flush()
+            express = ShippingMethod(
+                id=uuid.uuid4(),
+                zone_id=zone.id,
+                name="Express",
+                currency="EUR",
+                basis="subtotal",
+                bands=[{"up_to": None, "price": 1500}],
+                free_over=None,
+            )
+            standard = ShippingMethod(
+                id=uuid.uuid4(),
+                zone_id=zone.id,
+                name="Standard",
+                currency="EUR",
+                basis="weight",
+                bands=[{"up_to": 2000, "price": 490}, {"up_to": None, "price": 990}],
+                free_over=10_000,
+            )
+            session.add_all([express, standard])
+        return {"discount_codes": [BENCH_CODE], "shipping_method_id": str(express.id)}
+    finally:
+        await store.close()
+
+
+async def _alternating(
+    base: str, settings: Settings, buyer: Buyer, items: list[Target]
+) -> dict[bool, Run]:
+    """Sequential checkouts of one buyer, batches alternating subscriptions off and on."""
+    runs = {False: Run(), True: Run()}
+    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+        for n in range(AB_ROUNDS * 2):
+            active = n % 2 == 1
+            await _switch_subscriptions(settings, active)
+            for _ in range(AB_BATCH):
+                sent = time.perf_counter()
+                response = await _checkout(client, buyer, random.choice(items))
+                if response.status_code == 201:
+                    runs[active].latencies.append(time.perf_counter() - sent)
+                else:
+                    runs[active].refused += 1
+    return runs
+
+
+def _print_alternating(subscriptions: int, runs: dict[bool, Run]) -> None:
+    for active, measured in runs.items():
+        state = f"{subscriptions} subscriptions {'on' if active else 'off'}"
+        print(
+            f"one buyer, {state:>20}: p50 {measured.percentile(50):6.1f} ms   "
+            f"p90 {measured.percentile(90):6.1f} ms   ({len(measured.latencies)} checkouts, "
+            f"{AB_ROUNDS} alternating batches of {AB_BATCH})"
+        )
 
 
 async def _race_for_scarce(base: str, buyers: list[Buyer], scarce: Target) -> int:
@@ -175,7 +296,13 @@ async def _race_for_scarce(base: str, buyers: list[Buyer], scarce: Target) -> in
     return sum(r.status_code == 201 for r in responses)
 
 
-async def _load(base: str, buyers: list[Buyer], items: list[Target], rounds: int) -> Run:
+async def _load(
+    base: str,
+    buyers: list[Buyer],
+    items: list[Target],
+    rounds: int,
+    choice: dict[str, Any] | None = None,
+) -> Run:
     run = Run()
     limits = httpx.Limits(max_connections=len(buyers))
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
@@ -183,7 +310,7 @@ async def _load(base: str, buyers: list[Buyer], items: list[Target], rounds: int
         async def shop(buyer: Buyer) -> None:
             for _ in range(rounds):
                 sent = time.perf_counter()
-                response = await _checkout(client, buyer, random.choice(items))
+                response = await _checkout(client, buyer, random.choice(items), choice)
                 if response.status_code == 201:
                     run.latencies.append(time.perf_counter() - sent)
                 else:
@@ -193,6 +320,38 @@ async def _load(base: str, buyers: list[Buyer], items: list[Target], rounds: int
         await asyncio.gather(*(shop(b) for b in buyers))
         run.seconds = time.perf_counter() - started
     return run
+
+
+def _alternate(
+    settings: Settings, base: str, buyers: list[Buyer], items: list[Target], rounds: int
+) -> tuple[Run, Run]:
+    """Plain and priced checkouts in turns (plain, priced, plain, priced: half the rounds
+    each time), so that a machine busier in one part of the run weighs on both alike. The
+    zone and the code exist only during the priced turns: plain is today's checkout."""
+    plain, priced = Run(), Run()
+    for turn in (rounds // 2, rounds - rounds // 2):
+        _merge(plain, asyncio.run(_load(base, buyers, items, turn)))
+        choice = asyncio.run(_configure_pricing(settings))
+        _merge(priced, asyncio.run(_load(base, buyers, items, turn, choice)))
+        asyncio.run(_clear_pricing(settings))
+    return plain, priced
+
+
+def _merge(total: Run, part: Run) -> None:
+    total.latencies += part.latencies
+    total.refused += part.refused
+    total.seconds += part.seconds
+
+
+async def _clear_pricing(settings: Settings) -> None:
+    """Back to no zone and no code (the orders keep their discount lines)."""
+    store = await open_stores(settings, registry.document_models())
+    try:
+        async with store.sessionmaker() as session, session.begin():
+            await session.execute(delete(ShippingZone))
+            await session.execute(delete(Discount))
+    finally:
+        await store.close()
 
 
 async def _floor(settings: Settings, concurrency: int, total: int) -> Run:
@@ -274,20 +433,26 @@ def main() -> None:
     parser.add_argument("--buyers", type=int, default=32)
     parser.add_argument("--orders-per-buyer", type=int, default=10)
     parser.add_argument("--items", type=int, default=50)
+    parser.add_argument("--webhook-subscriptions", type=int, default=0)
     args = parser.parse_args()
     with stores() as (settings, embedded):
         print(f"stores: {'embedded ' + ', '.join(embedded) if embedded else 'from environment'}")
-        buyers, items, scarce = asyncio.run(_prepare(settings, args.buyers, args.items))
+        prepared = _prepare(settings, args.buyers, args.items, args.webhook_subscriptions)
+        buyers, items, scarce = asyncio.run(prepared)
         argv = [GARDEROBE, "serve", "--host", "127.0.0.1", "--port", "{port}"]
         with serving(argv, environment(settings), "/health/live") as base:
             sold = asyncio.run(_race_for_scarce(base, buyers, scarce))
-            run = asyncio.run(_load(base, buyers, items, args.orders_per_buyer))
+            run, priced = _alternate(settings, base, buyers, items, args.orders_per_buyer)
+            alternating = None
+            if args.webhook_subscriptions:
+                alternating = asyncio.run(_alternating(base, settings, buyers[0], items))
         total = len(run.latencies)
         floor = asyncio.run(_floor(settings, args.buyers, max(total, args.buyers)))
         oversold, negative = asyncio.run(_oversold(settings, scarce, sold))
     orders_per_s = total / run.seconds
     floor_per_s = len(floor.latencies) / floor.seconds
     print(f"catalogue: {args.items} tees in {len(SIZES)} sizes ({len(items)} variants to buy)")
+    print(f"webhook subscriptions: {args.webhook_subscriptions} (every event)")
     print(f"race: {len(buyers)} buyers for {SCARCE_UNITS} units of one size -> {sold} orders")
     print(
         f"checkout  {args.buyers} buyers  {orders_per_s:8.1f} orders/s   p50 "
@@ -299,7 +464,16 @@ def main() -> None:
         f"{floor.percentile(50):7.1f} ms   p99 {floor.percentile(99):7.1f} ms   "
         f"(bare UPDATE+INSERT+SELECT through asyncpg)"
     )
+    priced_per_s = len(priced.latencies) / priced.seconds
+    print(
+        f"priced    {args.buyers} buyers  {priced_per_s:8.1f} orders/s   p50 "
+        f"{priced.percentile(50):7.1f} ms   p99 {priced.percentile(99):7.1f} ms   "
+        f"({len(priced.latencies)} orders with a code and a chosen method, "
+        f"{priced.refused} refused)"
+    )
     print(f"ratio     checkout / floor = {orders_per_s / floor_per_s:.3f}")
+    print(f"ratio     priced / plain = {priced_per_s / orders_per_s:.3f} (target >= 0.8)")
+    _print_alternating(args.webhook_subscriptions, alternating or {})
     print(f"oversell  {oversold} (must be 0); stock rows below zero: {negative}")
     if oversold or negative:
         sys.exit(1)

@@ -39,11 +39,15 @@ LAYERS: list[tuple[str, ...]] = [
     # Bulk imports write the catalogue through the catalog's and stock's services.
     ("garderobe.imports",),
     ("garderobe.commerce",),
+    # Discounts, shipping and taxes: commerce's checkout prices its carts with them.
+    ("garderobe.pricing",),
     ("garderobe.catalog",),
     # Size systems, charts and conversion for the catalog to use; they import no domain.
     ("garderobe.sizing",),
     ("garderobe.stock",),
     ("garderobe.media",),
+    # Outgoing webhooks: every domain above emits events; they mail admins (accounts).
+    ("garderobe.webhooks",),
     ("garderobe.accounts",),
     # Shared kit below every domain.
     ("garderobe.mailer", "garderobe.migrate", "garderobe.commandline"),

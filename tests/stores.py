@@ -120,6 +120,9 @@ def test_stack(data_dir: Path) -> Iterator[tuple[Settings, EmbeddedStack]]:
             environment="test",
             log_level="WARNING",
             log_http=False,
+            # The webhook tests' receiver listens on 127.0.0.1; tests/webhooks checks the
+            # refusal with this left unset, in production mode.
+            webhook_allow_private_destinations=True,
             **{**secrets, **unset, **env},
         )
         embedded = EmbeddedStack(data_dir, persistent=False, free_ports=True)

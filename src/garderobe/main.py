@@ -47,7 +47,9 @@ TAGS = [
     {"name": "orders", "description": "Checkout, payment and order status."},
     {"name": "recommendations", "description": "Similar items, bought together, for you."},
     {"name": "api-keys", "description": "Scoped keys for server-to-server clients (admin)."},
+    {"name": "webhooks", "description": "Outgoing webhooks: subscriptions, deliveries (admin)."},
     {"name": "dev", "description": "Development-only helpers (not mounted in production)."},
+    {"name": "pricing", "description": "Discounts and shipping zones (admin)."},
 ]
 
 

@@ -26,9 +26,11 @@ def import_models() -> None:
     import garderobe.commerce.models
     import garderobe.imports.models
     import garderobe.outbox.models
+    import garderobe.pricing.models
     import garderobe.recommendations.models
     import garderobe.reviews.models
-    import garderobe.stock.models  # noqa: F401
+    import garderobe.stock.models
+    import garderobe.webhooks.models  # noqa: F401
 
 
 def document_models() -> list[type[Document]]:
@@ -53,9 +55,11 @@ def routers() -> list[APIRouter]:
     )
     from garderobe.commerce.routers import admin_orders, cart, orders, payments
     from garderobe.imports import router as imports
+    from garderobe.pricing.routers import admin_discounts, admin_shipping
     from garderobe.recommendations.routers import items as recommended_items
     from garderobe.recommendations.routers import me as my_recommendations
     from garderobe.reviews.routers import admin_reviews, reviews
+    from garderobe.webhooks.routers import admin_webhooks
 
     # The order is the OpenAPI document's order of paths (openapi.json).
     return [
@@ -79,6 +83,9 @@ def routers() -> list[APIRouter]:
         my_recommendations.router,
         sizes.router,
         api_keys.router,
+        admin_webhooks.router,
+        admin_discounts.router,
+        admin_shipping.router,
         imports.router,
     ]
 
@@ -106,6 +113,9 @@ def outbox_handlers() -> dict[str, Any]:
     from garderobe.imports import jobs as import_jobs
     from garderobe.imports.service import START_TOPIC as IMPORT_TOPIC
     from garderobe.media import service as media
+    from garderobe.webhooks import delivery as webhook_delivery
+    from garderobe.webhooks import jobs as webhook_jobs
+    from garderobe.webhooks.events import EVENT_TOPIC
 
     return {
         MARK_SOLD_TOPIC: commerce_jobs.mark_sold,
@@ -113,6 +123,8 @@ def outbox_handlers() -> dict[str, Any]:
         THUMBNAILS_TOPIC: image_jobs.make_thumbnails,
         media.DELETE_OBJECTS_TOPIC: media.delete_objects,
         media.DELETE_PREFIX_TOPIC: media.delete_prefix,
+        EVENT_TOPIC: webhook_delivery.fan_out,
+        webhook_jobs.REDELIVER_TOPIC: webhook_jobs.redeliver,
         IMPORT_TOPIC: import_jobs.start_job,
     }
 
@@ -120,8 +132,9 @@ def outbox_handlers() -> dict[str, Any]:
 def job_functions() -> list[Any]:
     """Extra arq job functions from the domains."""
     from garderobe.imports.jobs import run_import
+    from garderobe.webhooks.jobs import deliver_webhook
 
-    return [run_import]
+    return [deliver_webhook, run_import]
 
 
 def cron_jobs() -> list[Any]:
@@ -133,6 +146,7 @@ def cron_jobs() -> list[Any]:
     from garderobe.commerce.jobs import cancel_unpaid_orders
     from garderobe.imports.jobs import requeue_imports
     from garderobe.recommendations.jobs import recompute_co_purchases
+    from garderobe.webhooks.jobs import prune_webhook_deliveries, retry_due_webhooks
 
     # README.md's "Scheduled jobs" table lists these; tests/test_worker_schedule.py compares.
     return [
@@ -141,5 +155,7 @@ def cron_jobs() -> list[Any]:
         cron(cancel_unpaid_orders, second={30}),
         cron(sweep_orphaned_media, minute={43}, second={15}),
         cron(recompute_co_purchases, minute={7}, second={20}),
+        cron(retry_due_webhooks, second={5}, run_at_startup=True),
+        cron(prune_webhook_deliveries, minute={53}, second={25}),
         cron(requeue_imports, second={50}, run_at_startup=True),
     ]

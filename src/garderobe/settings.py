@@ -27,6 +27,12 @@ PUBLISHED_SECRETS = {
 MIN_PRODUCTION_SECRET_LENGTH = 32
 
 
+# The default tax area: the 27 member states of the European Union.
+EU_COUNTRIES = tuple(
+    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()  # noqa: SIM905
+)
+
+
 class InsecureSettings(ValueError):
     """A secret is a published default outside development; the message is one line."""
 
@@ -126,8 +132,27 @@ class Settings(BaseSettings):
 
     cart_token_ttl_days: int = Field(default=30, gt=0)
     shipping_fee: int = Field(default=495, ge=0, description="Minor units per order")
+    # Pricing (docs/pricing.md). Catalog prices include VAT (true) or have it added (false).
+    prices_include_tax: bool = True
+    # Destinations charged VAT (ISO 3166-1 alpha-2, comma-separated); others are zero-rated
+    # exports. The rates are garderobe/pricing/taxes/vat_rates.json's.
+    tax_area: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(EU_COUNTRIES))
+    # Categories (with their subtrees) of children's clothing and footwear: the tax class
+    # "children", which some countries rate lower (UK and Ireland: 0%).
+    tax_children_categories: Annotated[list[str], NoDecode] = Field(default_factory=list)
     unpaid_order_ttl_minutes: int = Field(default=30, gt=0)
     payment_webhook_secret: SecretStr = SecretStr(DEFAULT_WEBHOOK_SECRET)
+
+    # Outgoing webhooks (docs/webhooks.md). None: loopback and private destinations are
+    # allowed in development only; refused everywhere else unless set to true.
+    webhook_allow_private_destinations: bool | None = None
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # A subscription whose deliveries have failed continuously this long is disabled.
+    webhook_disable_after_hours: float = Field(default=24.0, gt=0)
+    # `stock.low` fires when a sale leaves a variant this many units available or fewer.
+    webhook_stock_low_threshold: int = Field(default=3, ge=0, le=1000)
+    # Deliveries delivered or given up on longer ago than this are deleted, attempts with them.
+    webhook_keep_days: int = Field(default=30, gt=0)
 
     # Operations. METRICS_TOKEN set: /metrics wants `Authorization: Bearer <token>`.
     metrics_enabled: bool = True
@@ -195,6 +220,22 @@ class Settings(BaseSettings):
         if text.startswith("["):
             return json.loads(text)
         return [origin.strip() for origin in text.split(",") if origin.strip()]
+
+    @field_validator("tax_area", "tax_children_categories", mode="before")
+    @classmethod
+    def _list_from_text(cls, value: Any) -> Any:
+        """A comma-separated list, as the other list settings take."""
+        if not isinstance(value, str):
+            return value
+        return [part.strip() for part in value.split(",") if part.strip()]
+
+    @field_validator("tax_area")
+    @classmethod
+    def _country_codes(cls, value: list[str]) -> list[str]:
+        codes = [code.upper() for code in value]
+        if bad := [code for code in codes if len(code) != 2 or not code.isalpha()]:
+            raise ValueError(f"TAX_AREA wants ISO 3166-1 alpha-2 codes, not {bad}")
+        return codes
 
     @field_validator("metrics_token", "sentry_dsn", "release", mode="before")
     @classmethod

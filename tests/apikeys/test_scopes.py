@@ -3,36 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
-from garderobe.accounts.apikeys.dependencies import WebhooksManager
 from garderobe.accounts.apikeys.scopes import Scope
-from garderobe.errors import install_error_handlers
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
 from tests.apikeys.helpers import admin_headers, bearer, issue, supplier_body
 from tests.factories import auth_headers, create_user
 
 Call = Callable[[httpx.AsyncClient, dict[str, str]], Awaitable[httpx.Response]]
-
-
-def _webhooks_probe(app: FastAPI) -> FastAPI:
-    """No webhook routes exist yet: a small app guarded by `WebhooksManager`, on the suite's
-    stores, stands in for them (the shared app's routes and OpenAPI stay as they are)."""
-    probe = FastAPI()
-    for name in ("stores", "settings", "key_write_audit"):
-        setattr(probe.state, name, getattr(app.state, name))
-    install_error_handlers(probe)
-
-    @probe.get("/webhooks")
-    async def webhooks(caller: WebhooksManager) -> dict[str, str]:
-        return {"actor": caller.actor}
-
-    return probe
 
 
 # One representative operation per scope.
@@ -44,36 +26,18 @@ OPERATIONS: dict[Scope, Call] = {
     Scope.ORDERS_WRITE: lambda c, h: c.patch(
         f"/api/v1/orders/{uuid.uuid4()}/status", json={"status": "shipped"}, headers=h
     ),
-    Scope.WEBHOOKS_MANAGE: lambda c, h: c.get("http://probe/webhooks", headers=h),
+    Scope.WEBHOOKS_MANAGE: lambda c, h: c.get("/api/v1/admin/webhooks", headers=h),
 }
-
-
-@pytest.fixture
-async def scoped_client(app: FastAPI, stores: Stores) -> AsyncIterator[httpx.AsyncClient]:
-    """Routes requests for http://probe to the webhooks stand-in, the rest to the app."""
-    probe = _webhooks_probe(app)
-
-    class Mounted(httpx.AsyncBaseTransport):
-        def __init__(self) -> None:
-            self.app = httpx.ASGITransport(app=app)
-            self.probe = httpx.ASGITransport(app=probe)
-
-        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-            target = self.probe if request.url.host == "probe" else self.app
-            return await target.handle_async_request(request)
-
-    async with httpx.AsyncClient(transport=Mounted(), base_url="http://test") as http:
-        yield http
 
 
 @pytest.mark.parametrize("held", list(Scope), ids=str)
 async def test_each_scope_allows_exactly_its_operations(
-    scoped_client: httpx.AsyncClient, stores: Stores, settings: Settings, held: Scope
+    client: httpx.AsyncClient, stores: Stores, settings: Settings, held: Scope
 ) -> None:
     admin = await admin_headers(stores, settings)
-    key = bearer((await issue(scoped_client, admin, held.value))["key"])
+    key = bearer((await issue(client, admin, held.value))["key"])
     for scope, call in OPERATIONS.items():
-        response = await call(scoped_client, key)
+        response = await call(client, key)
         if scope is held:
             assert response.status_code in (200, 201, 404), (scope, response.text)
         else:
@@ -84,11 +48,11 @@ async def test_each_scope_allows_exactly_its_operations(
 
 
 async def test_admin_jwt_still_passes_every_scope(
-    scoped_client: httpx.AsyncClient, stores: Stores, settings: Settings
+    client: httpx.AsyncClient, stores: Stores, settings: Settings
 ) -> None:
     admin = await admin_headers(stores, settings)
     for scope, call in OPERATIONS.items():
-        response = await call(scoped_client, admin)
+        response = await call(client, admin)
         assert response.status_code in (200, 201, 404), (scope, response.text)
 
 

@@ -67,16 +67,26 @@ def add_to_cart(page: Page, api: str, item_id: str) -> None:
     expect(page.get_by_role("status")).to_contain_text("Added")
 
 
+# What save_an_address types, as the API lists it back.
+ADDRESS = {"recipient": "Sam Shopper", "line1": "1 Main St", "city": "Berlin"}
+ADDRESS |= {"postal_code": "10115", "country": "DE"}
+
+
+def save_an_address(page: Page) -> None:
+    """Fill the address form on the page (checkout or account) with ADDRESS and save it."""
+    page.get_by_label("Recipient").fill(ADDRESS["recipient"])
+    page.get_by_label("Street and number").fill(ADDRESS["line1"])
+    page.get_by_label("City").fill(ADDRESS["city"])
+    page.get_by_label("Postal code").fill(ADDRESS["postal_code"])
+    page.get_by_label("Country (2 letters)").fill(ADDRESS["country"])
+    page.get_by_role("button", name="Save the address").click()
+
+
 def checkout_with_new_address(page: Page) -> None:
     page.get_by_role("link", name="Cart", exact=True).click()
     page.get_by_role("button", name="Checkout").click()
     expect(page.get_by_role("heading", name="Checkout")).to_be_visible()
-    page.get_by_label("Recipient").fill("Sam Shopper")
-    page.get_by_label("Street and number").fill("1 Main St")
-    page.get_by_label("City").fill("Berlin")
-    page.get_by_label("Postal code").fill("10115")
-    page.get_by_label("Country (2 letters)").fill("DE")
-    page.get_by_role("button", name="Save the address").click()
+    save_an_address(page)
     expect(page.get_by_role("radio")).to_be_checked()
 
 

@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DevShop
 from tests.browser.shopper import (
+    ADDRESS,
     PASSWORD,
     TEST_CARD,
     add_to_cart,
@@ -23,6 +24,7 @@ from tests.browser.shopper import (
     mail_to,
     new_email,
     register,
+    save_an_address,
     screenshot_both_widths,
 )
 
@@ -212,3 +214,32 @@ def test_an_expired_access_token_is_refreshed_unnoticed(page: Page, dev_shop: De
     expect(page.get_by_text("No orders yet.")).to_be_visible()
     tokens = page.evaluate("JSON.parse(localStorage.getItem('garderobe.tokens'))")
     assert tokens["access_token"] != "expired.or.revoked"
+
+
+def test_a_write_refused_for_an_expired_token_is_sent_again_after_the_refresh(
+    page: Page, dev_shop: DevShop
+) -> None:
+    # The typed client replays the request after refreshing: the body must go out twice.
+    api, email = dev_shop.api, new_email()
+    register(page, api, email)
+    log_in(page, api, email)
+    page.goto(f"{api}/account")
+    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
+    page.evaluate(
+        """() => {
+            const t = JSON.parse(localStorage.getItem("garderobe.tokens"));
+            localStorage.setItem("garderobe.tokens",
+                JSON.stringify({...t, access_token: "expired.or.revoked"}));
+        }"""
+    )
+    posts: list[Any] = []
+    page.on(
+        "request",
+        lambda r: posts.append(r) if r.method == "POST" and r.url.endswith("/addresses") else None,
+    )
+    save_an_address(page)
+    expect(page.get_by_text("Sam Shopper, 1 Main St, 10115 Berlin, DE")).to_be_visible()
+    first, again = posts
+    assert first.headers["authorization"] == "Bearer expired.or.revoked"
+    assert again.headers["authorization"] != "Bearer expired.or.revoked"
+    assert first.post_data_json == again.post_data_json == ADDRESS

@@ -22,10 +22,17 @@ from garderobe.admin.order_views import (
     OutboxAdmin,
     TransactionAdmin,
 )
+from garderobe.admin.pricing_views import (
+    DiscountAdmin,
+    DiscountRedemptionAdmin,
+    ShippingMethodAdmin,
+    ShippingZoneAdmin,
+)
 from garderobe.admin.review_views import ReviewAdmin
 from garderobe.admin.size_chart_views import SizeChartAdmin
 from garderobe.admin.supplier_views import SupplierAdmin
 from garderobe.admin.views import AddressAdmin, AuditAdmin, StockAdmin, UserAdmin
+from garderobe.admin.webhook_views import WebhookAdmin
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
 
@@ -42,6 +49,10 @@ VIEWS = [
     OutboxAdmin,
     AuditAdmin,
     ReviewAdmin,
+    DiscountAdmin,
+    DiscountRedemptionAdmin,
+    ShippingZoneAdmin,
+    ShippingMethodAdmin,
 ]
 
 
@@ -67,6 +78,7 @@ class Panel:
         self.admin.add_view(CatalogAdmin)
         self.admin.add_view(SizeChartAdmin)
         self.admin.add_view(ApiKeyAdmin)
+        self.admin.add_view(WebhookAdmin)
 
     def bind(self, stores: Stores) -> None:
         self.sessionmaker.configure(bind=stores.engine)

@@ -103,6 +103,7 @@ class Item(Document):
     size: str | None = None
     condition: str | None = None
     material: str | None = None
+    weight_grams: int | None = Field(default=None, description="Shipping weight per unit")
     colours: list[str] = Field(default_factory=list)
     pattern: str | None = None
     price: Money

@@ -32,6 +32,9 @@ class ItemIn(Request):
     )
     condition: str | None = None
     material: str | None = Field(default=None, max_length=80)
+    weight_grams: int | None = Field(
+        default=None, ge=0, le=100_000, description="Shipping weight of one unit, in grams"
+    )
     colours: list[str] = Field(default_factory=list, max_length=5)
     pattern: str | None = None
     price: Money = Field(description="Its variants' price, unless a variant has its own")
@@ -76,6 +79,12 @@ class ItemPatch(Request):
     size: str | None = Field(default=None, max_length=40)
     condition: str | None = None
     material: str | None = Field(default=None, max_length=80)
+    weight_grams: int | None = Field(
+        default=None,
+        ge=0,
+        le=100_000,
+        description="Shipping weight of one unit, in grams; null removes it",
+    )
     colours: Omittable[list[str]] = Field(default=None, max_length=5)
     pattern: str | None = None
     price: Omittable[Money] = None
@@ -117,6 +126,7 @@ class ItemOut(BaseModel):
     size: str | None = Field(description="The size's label when the item has one variant")
     condition: str | None
     material: str | None
+    weight_grams: int | None = Field(default=None, description="Shipping weight per unit")
     colours: list[str]
     pattern: str | None
     price: Money

@@ -19,6 +19,10 @@ from bson.errors import InvalidId
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.catalog import cache, validation
+from garderobe.catalog.creation import NewItem as NewItem
+from garderobe.catalog.creation import create_items as create_items
+from garderobe.catalog.creation import item_event as item_event
+from garderobe.catalog.creation import new_item as new_item
 from garderobe.catalog.documents import Item, ItemStatus, Variant, legacy_sku
 from garderobe.catalog.index import writer
 from garderobe.catalog.schemas import ItemCreate
@@ -35,14 +39,13 @@ from garderobe.catalog.variants.offers import VariantNotFound as VariantNotFound
 from garderobe.catalog.variants.offers import VariantOffer as VariantOffer
 from garderobe.catalog.variants.offers import VariantRequired, offer_of
 from garderobe.catalog.variants.validation import (
-    first_variants,
     shorthand_size,
 )
 from garderobe.errors import NotFound, PreconditionFailed
 from garderobe.media import service as media
 from garderobe.stock import service as stock_service
 from garderobe.stock.schemas import StockOut
-from garderobe.stock.service import NewStock
+from garderobe.webhooks import events as webhook_events
 
 
 class ItemNotFound(NotFound):
@@ -140,57 +143,10 @@ async def mark_items_available(ids: Sequence[str], session: AsyncSession | None 
         await reindex_items(session, ids)
 
 
-@dataclass(frozen=True)
-class NewItem:
-    """A new item checked and built, with its variants' stock rows; not written yet."""
-
-    item: Item
-    stock: list[NewStock]
-    names: list[str]  # the category names on its path, for its index row
-    brand_name: str | None
-
-
-async def new_item(
-    session: AsyncSession, body: ItemCreate, *, item_id: PydanticObjectId | None = None
-) -> NewItem:
-    """Validate `body` as a new item (the checks of `POST /api/v1/items`). An `item_id`
-    chosen by the caller (a bulk import's, derived from a SKU) replaces a new one."""
-    checked = await validation.validated(body.model_dump(exclude={"stock", "variants"}))
-    if checked.data.get("supplier"):
-        await suppliers.require_supplier(session, checked.data["supplier"])
-    item_id = item_id or PydanticObjectId()
-    variants, rows = first_variants(
-        str(item_id), body.variants, (body.size, body.stock), checked.rules
-    )
-    data = {**checked.data, "size": validation.single_size(variants)}
-    item = Item(id=item_id, **data, variants=variants)
-    return NewItem(item, rows, checked.names, checked.brand_name)
-
-
 async def create_item(session: AsyncSession, body: ItemCreate) -> Item:
     """Validate, write the stock rows and the index row, then insert the document."""
     await create_items(session, [created := await new_item(session, body)])
     return created.item
-
-
-async def create_items(session: AsyncSession, items: Sequence[NewItem]) -> None:
-    """Write new items in the catalog's order: their stock rows and index rows (flushed, so
-    a SKU taken surfaces here), then the documents in one insert."""
-    await stock_service.create_for_variants(session, [row for new in items for row in new.stock])
-    if len(items) == 1:  # one item (the API's create): as every single write indexes it
-        one = items[0]
-        await writer.index_item(
-            session, one.item, category_names=one.names, brand_name=one.brand_name
-        )
-    else:
-        await writer.index_items_bulk(session, [(n.item, n.names, n.brand_name) for n in items])
-    cache.changed(session)
-    await session.flush()
-    if len(items) == 1:
-        await items[0].item.insert()
-    elif items:
-        documents = [new.item.model_dump(by_alias=True, mode="python") for new in items]
-        await Item.get_pymongo_collection().insert_many(documents, ordered=False)
 
 
 async def update_item(
@@ -234,6 +190,7 @@ async def _write(
     names, brand_name = checked.names, checked.brand_name
     await writer.index_item(session, updated, category_names=names, brand_name=brand_name)
     cache.changed(session)
+    await webhook_events.emit(session, "item.updated", item_event(updated))
     await session.flush()
     result = await Item.get_pymongo_collection().update_one(
         {"_id": item.id, "revision": expected_revision},
@@ -311,8 +268,10 @@ async def set_on_hand(
         variant_id = variants[0].id
     elif item.variant(variant_id) is None:
         raise VariantNotFound(f"Item {item_id} has no variant {variant_id!r}.")
+    before = await stock_service.available_units(session, [item_id])
     await stock_service.set_on_hand(session, item_id, variant_id, on_hand)
     await stock_changed(session, [item_id])
+    await stock_returned(session, before, low_stock=None)
     return await stock_service.item_stock(session, item_id)
 
 
@@ -324,18 +283,37 @@ async def stock_changed(session: AsyncSession, item_ids: Sequence[str]) -> None:
     await reindex_items(session, sorted(set(item_ids)))
 
 
+async def stock_returned(
+    session: AsyncSession,
+    before: Mapping[str, Mapping[str, int]],
+    low_stock: int | None = None,
+) -> None:
+    """Units came back (or were set) in this transaction for the items of `before` (their
+    available units per variant before it): the webhook events of the change."""
+    after = await stock_service.available_units(session, list(before))
+    for item_id in sorted(before):
+        await webhook_events.stock_moved(
+            session, item_id, before[item_id], after.get(item_id, {}), low_stock
+        )
+
+
 async def stock_moved(
-    session: AsyncSession, moved: Mapping[str, Mapping[str, int]], few_left: int
+    session: AsyncSession,
+    moved: Mapping[str, Mapping[str, int]],
+    few_left: int,
+    low_stock: int | None = None,
 ) -> list[str]:
     """Units moved in this transaction by `moved` (item -> variant -> units, negative for
     reserved): the index rows of the items whose shown availability changed follow now
-    (others keep the cached pages). Returns the items of one variant left with none: a
+    (others keep the cached pages), and the webhook events of the change are written
+    (`stock.low` at `low_stock`). Returns the items of one variant left with none: a
     one-off is sold, not listed as sold out."""
     after = await stock_service.available_units(session, list(moved))
     shown, gone = [], []
     for item_id, deltas in moved.items():
         now = after.get(item_id, {})
         before = {**now, **{v: now.get(v, 0) - d for v, d in deltas.items()}}
+        await webhook_events.stock_moved(session, item_id, before, now, low_stock)
         if shown_differently(before, now, few_left):
             shown.append(item_id)
         if len(now) == 1 and sum(now.values()) <= 0:

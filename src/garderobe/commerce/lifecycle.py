@@ -55,6 +55,7 @@ async def transition(
     customer = await accounts.find_user(session, order.user_id)
     if customer is not None and customer.is_active:
         notices.mail_status(session, customer, order, "order_status")
+    await notices.tell_subscribers(session, order, f"order.{wanted.value}")
     await session.flush()
     return order
 
@@ -62,6 +63,8 @@ async def transition(
 async def _give_back(
     session: AsyncSession, order: Order, current: OrderStatus, lines: list[OrderItem]
 ) -> None:
+    item_ids = sorted({line.item_id for line in lines})
+    before = await stock.available_units(session, item_ids)
     for line in lines:
         if current is OrderStatus.PENDING_PAYMENT:
             await stock.release(session, _variant_of(line), line.quantity)
@@ -71,7 +74,7 @@ async def _give_back(
         provider = payments.PROVIDERS["test"]
         result = await provider.refund(order, order.total)
         payments.record(session, order, TransactionKind.REFUND, result, provider.name, order.total)
-    item_ids = sorted({line.item_id for line in lines})
+    await catalog.stock_returned(session, before)
     # Variants back in stock show at once; a one-off marked sold is listed again by the job
     # (its status lives in MongoDB, written after this commit).
     await catalog.stock_changed(session, item_ids)

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     DateTime,
     Enum,
@@ -33,6 +34,17 @@ order_number_seq = Sequence("order_number_seq", metadata=Base.metadata)
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
     return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
+
+
+def _untaxed_total(context: Any) -> int:
+    """An order written without pricing (before it, or by a tool) has no tax: net = total."""
+    return int(context.get_current_parameters()["total"])
+
+
+def _untaxed_line(context: Any) -> int:
+    """A line written without pricing: no discount, no tax, gross = unit price x quantity."""
+    values = context.get_current_parameters()
+    return int(values["unit_price"]) * int(values["quantity"])
 
 
 class OrderStatus(enum.StrEnum):
@@ -98,8 +110,23 @@ class Order(TimestampMixin, Base):
     shipping: Mapped[int] = mapped_column(Integer)
     total: Mapped[int] = mapped_column(Integer)
     shipping_address: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    # Pricing (garderobe.pricing): all gross. Orders placed before it have no discount, no
+    # tax and no method (net = total).
+    discount: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    net: Mapped[int] = mapped_column(Integer, default=_untaxed_total)
+    tax: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    shipping_method_id: Mapped[str | None] = mapped_column(String(64))
+    shipping_method: Mapped[str | None] = mapped_column(Text)  # its name then
+    prices_include_tax: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
 
-    __table_args__ = (CheckConstraint("total = subtotal + shipping", name="total_adds_up"),)
+    __table_args__ = (
+        CheckConstraint("total = subtotal - discount + shipping", name="total_adds_up"),
+        CheckConstraint("net + tax = total", name="tax_adds_up"),
+        CheckConstraint(
+            "discount >= 0 AND discount <= subtotal + shipping AND tax >= 0",
+            name="amounts_in_range",
+        ),
+    )
 
 
 class OrderItem(Base):
@@ -122,6 +149,21 @@ class OrderItem(Base):
     image: Mapped[str | None] = mapped_column(Text)
     unit_price: Mapped[int] = mapped_column(Integer)
     quantity: Mapped[int] = mapped_column(Integer)
+    # The line after its share of the order's discounts, as net + tax = gross; the rate in
+    # basis points of its tax class at the destination.
+    discount: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    net: Mapped[int] = mapped_column(Integer, default=_untaxed_line)
+    tax: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    gross: Mapped[int] = mapped_column(Integer, default=_untaxed_line)
+    tax_rate: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    tax_class: Mapped[str] = mapped_column(
+        String(16), default="standard", server_default="standard"
+    )
+
+    __table_args__ = (
+        CheckConstraint("net + tax = gross", name="line_tax_adds_up"),
+        CheckConstraint("discount >= 0 AND tax >= 0 AND gross >= 0", name="line_amounts_in_range"),
+    )
 
 
 class OrderEvent(Base):

@@ -1,5 +1,6 @@
 """Checkout: the workflow that turns a user's cart into an order, written as its steps
-(claim the idempotency key, validate the cart, price it, reserve stock, record the order).
+(claim the idempotency key, validate the cart, price it with its discounts, shipping and
+taxes, reserve stock, record the order and redeem its discounts).
 Every step runs inside the caller's single PostgreSQL transaction: a failure anywhere
 leaves stock, cart and orders as they were."""
 
@@ -34,6 +35,7 @@ from garderobe.commerce.models import (
 )
 from garderobe.errors import Conflict, InvalidInput, ServiceUnavailable
 from garderobe.outbox import service as outbox
+from garderobe.pricing import service as pricing
 from garderobe.settings import Settings
 from garderobe.stock import service as stock
 
@@ -89,12 +91,33 @@ class PricedLine:
 class PricedCart:
     lines: list[PricedLine]  # in the cart's order: sorted by variant id
     currency: str
-    subtotal: int
-    shipping: int
+    quote: pricing.Quote  # its lines in the same order
+
+    @property
+    def subtotal(self) -> int:
+        return self.quote.subtotal
+
+    @property
+    def shipping(self) -> int:
+        return self.quote.shipping
 
     @property
     def total(self) -> int:
-        return self.subtotal + self.shipping
+        return self.quote.total
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the buyer chose besides the cart: the codes entered and a shipping method
+    (None: the cheapest serving the address)."""
+
+    codes: tuple[str, ...] = ()
+    shipping_method_id: str | None = None
+
+
+class DiscountRefused(Conflict):
+    slug = "discount-refused"
+    title = "An entered discount code does not apply"
 
 
 def request_hash(body: dict[str, Any]) -> str:
@@ -109,14 +132,17 @@ async def checkout(
     address_id: uuid.UUID,
     key: str,
     body: dict[str, Any],
+    choices: Choices = Choices(),
 ) -> tuple[Order, bool]:
     """Turn the user's cart into an order. Returns (order, created now?)."""
     earlier = await claim_key(session, user.id, key, request_hash(body))
     if earlier is not None:
         return earlier, False
     cart = await validate_cart(session, user.id, address_id)
-    priced = price_cart(cart, settings.shipping_fee)
-    sold_out = await reserve_stock(session, priced.lines, settings.few_left_threshold)
+    priced = await price_cart(session, settings, user.id, cart, choices)
+    sold_out = await reserve_stock(
+        session, priced.lines, settings.few_left_threshold, settings.webhook_stock_low_threshold
+    )
     order = await record_order(session, user, key, cart, priced, sold_out)
     return order, True
 
@@ -202,18 +228,40 @@ def _catalog_unreachable() -> ServiceUnavailable:
     )
 
 
-def price_cart(cart: ValidCart, shipping_fee: int) -> PricedCart:
-    """Each line at its variant's price now (the order keeps it), the subtotal and shipping."""
+async def price_cart(
+    session: AsyncSession, settings: Settings, user_id: uuid.UUID, cart: ValidCart, choices: Choices
+) -> PricedCart:
+    """Each line at its variant's price now (the order keeps it), with the discounts that
+    apply, the shipping method and the taxes for the address. An entered code that does not
+    apply, or a method that does not serve the address, is a 409: nothing is ordered at a
+    price the buyer did not see."""
     lines = [
         PricedLine(variant, line.quantity, variant.price)
         for line in cart.lines
         for variant in [cart.variants[line.variant_id]]
     ]
-    return PricedCart(lines, cart.currency, sum(line.total for line in lines), shipping_fee)
+    basket = pricing.basket_of(settings, [(ln.variant, ln.quantity) for ln in lines], cart.currency)
+    priced = await pricing.quote_for(
+        session,
+        settings,
+        basket,
+        country=cart.shipping_address["country"],
+        codes=choices.codes,
+        method_id=choices.shipping_method_id,
+        user_id=user_id,
+    )
+    if priced.refusals:
+        refused = priced.refusals[0]
+        raise DiscountRefused(
+            f"The code {refused.code} does not apply: {refused.message}.",
+            extensions={"code": refused.code, "reason": refused.reason.value},
+        )
+    pricing.require_method(priced, choices.shipping_method_id)
+    return PricedCart(lines, cart.currency, priced)
 
 
 async def reserve_stock(
-    session: AsyncSession, lines: Sequence[PricedLine], few_left: int
+    session: AsyncSession, lines: Sequence[PricedLine], few_left: int, low_stock: int
 ) -> list[str]:
     """Hold each line's units, or raise OutOfStock; the index follows the variants whose
     availability changed. Returns the one-off items left with none (they become sold)."""
@@ -224,7 +272,7 @@ async def reserve_stock(
         await stock.reserve(session, variant.item_id, variant.variant_id, line.quantity)
         moved.setdefault(variant.item_id, {})[variant.variant_id] = -line.quantity
     try:
-        return await catalog.stock_moved(session, moved, few_left)
+        return await catalog.stock_moved(session, moved, few_left, low_stock)
     except PyMongoError as exc:
         raise _catalog_unreachable() from exc
 
@@ -238,10 +286,16 @@ async def record_order(
     sold_out: list[str],
 ) -> Order:
     """Write the order, its lines as snapshots and its first event; empty the cart; point
-    the idempotency key at the order; queue the sold-out items and the order mail."""
+    the idempotency key at the order; queue the sold-out items and the order mail; redeem
+    the order's discounts."""
     order = await _new_order(session, user.id, priced, cart.shipping_address)
     session.add(order)
-    session.add_all([_snapshot(order.id, line) for line in priced.lines])
+    session.add_all(
+        [
+            _snapshot(order.id, ln, quoted)
+            for ln, quoted in zip(priced.lines, priced.quote.lines, strict=True)
+        ]
+    )
     await session.flush()
     session.add(
         OrderEvent(
@@ -257,6 +311,10 @@ async def record_order(
     if sold_out:
         outbox.add(session, notices.MARK_SOLD_TOPIC, {"item_ids": sold_out})
     notices.mail_status(session, user, order, "order_placed")
+    await notices.tell_subscribers(session, order, "order.created")
+    # Last: the discount's row stays locked from here to the commit, and every buyer of the
+    # same code waits on it meanwhile.
+    await pricing.redeem(session, priced.quote, user_id=user.id, order_id=order.id)
     return order
 
 
@@ -264,6 +322,7 @@ async def _new_order(
     session: AsyncSession, user_id: uuid.UUID, priced: PricedCart, address: dict[str, Any]
 ) -> Order:
     number = await session.scalar(order_number_seq.next_value().select())
+    quote, method = priced.quote, priced.quote.method
     return Order(
         id=uuid.uuid4(),
         number=f"GD-{number:07d}",
@@ -274,10 +333,16 @@ async def _new_order(
         shipping=priced.shipping,
         total=priced.total,
         shipping_address=address,
+        discount=quote.discount,
+        net=quote.net,
+        tax=quote.tax,
+        shipping_method_id=method.id if method else None,
+        shipping_method=method.name if method else None,
+        prices_include_tax=quote.prices_include_tax,
     )
 
 
-def _snapshot(order_id: uuid.UUID, line: PricedLine) -> OrderItem:
+def _snapshot(order_id: uuid.UUID, line: PricedLine, quoted: pricing.QuotedLine) -> OrderItem:
     variant = line.variant
     return OrderItem(
         id=uuid.uuid4(),
@@ -292,4 +357,10 @@ def _snapshot(order_id: uuid.UUID, line: PricedLine) -> OrderItem:
         quantity=line.quantity,
         image=variant.image,
         unit_price=line.unit_price,
+        discount=quoted.discount,
+        net=quoted.net,
+        tax=quoted.tax,
+        gross=quoted.gross,
+        tax_rate=quoted.tax_rate,
+        tax_class=quoted.tax_class,
     )

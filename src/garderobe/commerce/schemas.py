@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from garderobe.commerce.models import OrderStatus, TransactionKind, TransactionStatus
+from garderobe.pricing.schemas import AppliedDiscountOut, PricingOut, QuotedLineOut
 
 
 class Request(BaseModel):
@@ -54,10 +55,27 @@ class CartOut(BaseModel):
     cart_token: str | None = Field(
         description="Guests: send back as X-Cart-Token (and at login, to merge the cart)"
     )
+    pricing: PricingOut | None = Field(
+        default=None,
+        description="With `code`, `country` or `address_id` asked: discounts, shipping "
+        "methods and taxes for that destination, and the totals an order would have",
+    )
 
 
 class CheckoutIn(Request):
     address_id: uuid.UUID
+    discount_codes: list[Annotated[str, StringConstraints(min_length=1, max_length=64)]] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Codes entered; one that does not apply is 409 `discount-refused` "
+        "(`reason`). Automatic promotions apply without one",
+    )
+    shipping_method_id: str | None = Field(
+        default=None,
+        max_length=64,
+        description="One of the cart's `pricing.shipping_methods`; left out: the cheapest "
+        "serving the address (with no zones configured, `standard` at SHIPPING_FEE)",
+    )
 
 
 class OrderItemOut(BaseModel):
@@ -98,6 +116,20 @@ class OrderOut(BaseModel):
     created_at: datetime
     items: list[OrderItemOut]
     history: list[OrderEventOut]
+    discount: int = Field(
+        default=0, description="subtotal - discount + shipping = total; net + tax = total"
+    )
+    net: int = 0
+    tax: int = 0
+    prices_include_tax: bool = True
+    shipping_method_id: str | None = Field(default=None, description="None before pricing")
+    shipping_method: str | None = Field(default=None, description="Its name when ordered")
+    discounts: list[AppliedDiscountOut] = Field(default_factory=list)
+    item_amounts: list[QuotedLineOut] = Field(
+        default_factory=list,
+        description="Per line of `items`, in the same order: its share of the discounts, "
+        "net, tax and gross (net + tax = gross; tax rounded half up per line)",
+    )
 
 
 class OrderSummary(BaseModel):

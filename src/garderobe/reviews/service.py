@@ -27,6 +27,7 @@ from garderobe.commerce import purchases
 from garderobe.errors import Conflict, Forbidden, NotFound
 from garderobe.reviews import fit
 from garderobe.reviews.models import Review, ReviewStatus
+from garderobe.webhooks import events as webhook_events
 
 # Creates, edits and deletes per user and window: enough for a buyer, not for a script.
 WRITES_PER_WINDOW = 20
@@ -122,7 +123,18 @@ async def create(
     review = await get(session, review_id)
     await ratings.apply_rating_change(session, review.item_id, None, counted(review))
     await fit.report(session, review.item_id, None, fit.counted(review))
+    await webhook_events.emit(session, "review.published", _published(review))
     return review
+
+
+def _published(review: Review) -> dict[str, Any]:
+    return {
+        "review_id": str(review.id),
+        "item_id": review.item_id,
+        "rating": review.rating,
+        "title": review.title,
+        "body": review.body,
+    }
 
 
 async def get(session: AsyncSession, review_id: uuid.UUID, *, lock: bool = False) -> Review:

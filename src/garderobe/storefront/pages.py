@@ -21,7 +21,7 @@ INDEX = STATIC_DIR / "index.html"
 ASSETS_URL = "/assets"
 IMMUTABLE = "public, max-age=31536000, immutable"
 
-# Every path the app in web/src/main.jsx routes; a shared or reloaded URL lands here.
+# Every path the app in web/src/main.tsx routes; a shared or reloaded URL lands here.
 PAGES = (
     "/",
     "/c/{slug}",

@@ -250,12 +250,19 @@ async def facets(
     names: Sequence[str],
     booleans: Collection[str],
     memory: MemoryIndex | None = None,
+    *,
+    caught_up: bool = False,
 ) -> FacetCounts:
     """Disjunctive value counts of the facets `names` (the top MAX_FACET_VALUES of each),
     price min/max and price buckets. `booleans` names the facets whose values are
     true/false. With `memory` (this process's bitmaps), listings without search words are
-    counted there after it caught up with the index; otherwise by the statements here."""
-    if memory is not None and selection.tsquery is None and await memory.refresh(session):
+    counted there after it caught up with the index (`caught_up`: the caller's refresh did
+    that a moment ago); otherwise by the statements here."""
+    if (
+        memory is not None
+        and selection.tsquery is None
+        and (caught_up or await memory.refresh(session))
+    ):
         tally = memory.tally(selection, names)
     else:
         tally = await _tally(session, selection)

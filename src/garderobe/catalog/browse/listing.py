@@ -202,9 +202,13 @@ class Page:
     rated: list[str] = field(default_factory=list)
 
 
-def _page_statement(selection: Selection, params: Params) -> str:
+def _page_statement(
+    selection: Selection, params: Params, among: Sequence[str] | None = None
+) -> str:
     # Only generated placeholders (:p0 …) and fixed SQL are put into these strings.
     conditions = base_conditions(selection, params) + list(clauses(selection, params).values())
+    if among is not None:  # the primary key finds these; the filters still decide
+        conditions.append(f"item_id = ANY({params.bind(list(among), 'text[]')})")
     limit = params.bind(selection.limit + 1)
     if selection.sort == "relevance":
         offset = decode_cursor(selection.cursor, "relevance")[0] if selection.cursor else 0
@@ -234,10 +238,21 @@ def _page_statement(selection: Selection, params: Params) -> str:
     )
 
 
-async def page(session: AsyncSession, selection: Selection) -> Page:
-    """The ids of one page of items in the listing's order, and the cursor to the next."""
+async def page(
+    session: AsyncSession, selection: Selection, among: Sequence[str] | None = None
+) -> Page:
+    """The ids of one page of items in the listing's order, and the cursor to the next.
+
+    `among`: every item the listing can list, when the in-memory index knows them to be few.
+    A rare match (a fit, a narrow size) costs the sort's index walk every row until it has
+    a page, the whole catalogue when nothing matches; the ids are read by the primary key
+    instead, and none ask nothing."""
+    if among is not None and not among:
+        if selection.cursor:  # a bad cursor is a 422 whatever matches
+            decode_cursor(selection.cursor, selection.sort)
+        return Page([], None)
     params = Params()
-    statement = _page_statement(selection, params)
+    statement = _page_statement(selection, params, among)
     rows = (await session.execute(text(statement), params.values)).all()
     more, rows = len(rows) > selection.limit, rows[: selection.limit]
     next_cursor = None

@@ -26,6 +26,10 @@ from garderobe.infra.cache import Cached, ResponseCache, digested
 from garderobe.infra.storage import ObjectStorage
 from garderobe.settings import Settings
 
+# Up to this many matches (which the in-memory index knows), a page's statement reads them
+# by their ids rather than walking the sort's index past every row that does not match.
+FEW_MATCHES = 2_000
+
 
 @dataclass(frozen=True)
 class Reader:
@@ -45,20 +49,22 @@ class Reader:
         return cache.response_cache(self.redis, self.settings)
 
 
-async def _known_values(reader: Reader, query: ListingQuery) -> measures.KnownValues | None:
-    """The in-memory index, caught up, when the query asks measured values (fit, ranges):
-    it knows them where the statement scans every counter row of the attribute."""
-    asks = query.fit is not None or query.size_across is not None or query.ranges
-    if asks and reader.memory is not None and await reader.memory.refresh(reader.session):
+async def _caught_up(reader: Reader) -> MemoryIndex | None:
+    """This process's in-memory index once it applied every committed change (else None:
+    it loads, or has a backlog only the background applies; the statements answer)."""
+    if reader.memory is not None and await reader.memory.refresh(reader.session):
         return reader.memory
     return None
 
 
-async def _selection(reader: Reader, query: ListingQuery, tree: taxonomy.Taxonomy) -> Selection:
+async def _selection(
+    reader: Reader, query: ListingQuery, tree: taxonomy.Taxonomy, known: measures.KnownValues | None
+) -> Selection:
+    """The query as the index reads it; `known`, where the measured attributes' values
+    are known (the caught-up memory index: the statement scans every counter row)."""
     tsquery = None
     if query.q:
         tsquery = search.to_tsquery(await search.query_terms(reader.session, query.q), "&")
-    known = await _known_values(reader, query)
     groups = {}
     for name, wanted in (("fit", query.fit), ("size_across", query.size_across)):
         if wanted is not None:
@@ -91,12 +97,16 @@ async def page_body(reader: Reader, query: ListingQuery) -> tuple[bytes, str]:
     tree = await taxonomy.current(reader.redis)
     if query.category:  # first: an unknown category is a 404 before any query runs
         schema = tree.facetable_attributes(query.category)
-    selection = await _selection(reader, query, tree)
-    found = await listing.page(reader.session, selection)
+    memory = await _caught_up(reader)
+    selection = await _selection(reader, query, tree, memory)
+    if selection.tsquery is not None:
+        memory = None  # the bitmaps count no search words
+    few = memory.few_matching(selection, FEW_MATCHES) if memory is not None else None
+    found = await listing.page(reader.session, selection, few)
     counted = None
     if query.facets:
         names = facets.facet_names(query.attributes, schema)
-        counted = await facets.facets(reader.session, selection, *names, reader.memory)
+        counted = await facets.facets(reader.session, selection, *names, memory, caught_up=True)
     rated = await ratings.summaries(reader.session, found.rated)
     documents = await items.items_in_order(found.item_ids)
     summaries = {str(i.id): rated.get(str(i.id), ratings.UNRATED) for i in documents}

@@ -169,6 +169,14 @@ class Counting:
         tally.price_min, tally.price_max = low, high
 
 
+def matching(state: ItemBitmaps, selection: Selection) -> BitMap:
+    """The rows the listing lists: every filter on the item, and an offer that meets the
+    whole variant filter."""
+    counting = Counting(state, selection)
+    rows = counting._counted(None)
+    return rows & counting.offered if counting.offered is not None else rows
+
+
 def count(state: ItemBitmaps, selection: Selection, names: Sequence[str]) -> Tally:
     """Disjunctive counts of the tokens of the facets `names`, price buckets and range."""
     return Counting(state, selection).tally(names)

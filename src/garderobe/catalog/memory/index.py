@@ -335,6 +335,16 @@ class MemoryIndex:
         (`memory.counting`). Not for search words (`q`)."""
         return counting.count(self._state, selection, names)
 
+    def few_matching(self, selection: Selection, at_most: int) -> list[str] | None:
+        """The ids of the items the listing lists when there are at most `at_most` of
+        them (else None), once `refresh` brought the bitmaps up to date. Not for search
+        words (`q`)."""
+        rows = counting.matching(self._state, selection)
+        if len(rows) > at_most:
+            return None
+        ids = self._state.ids
+        return [ids[position] for position in rows]
+
     def values_of(self, facet: str) -> list[str]:
         """The values of a facet ("attr.chest_flat") some item had since the last load
         (`measures.KnownValues`), once `refresh` brought the bitmaps up to date."""

@@ -36,6 +36,8 @@ class VariantOffer:
     price: int  # minor units of `currency`
     currency: str
     for_sale: bool  # the item is active: listed and orderable
+    category_path: tuple[str, ...] = ()  # department down to the category (discount scopes)
+    weight_grams: int = 0  # per unit, for shipping by weight; 0 when the item has none
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ def offer_of(item: Item) -> ItemOffer:
             price=item.price_of(variant).amount,
             currency=item.price.currency,
             for_sale=for_sale,
+            category_path=tuple(item.category_path),
+            weight_grams=item.weight_grams or 0,
         )
         for variant in item.sellable_variants()
     )

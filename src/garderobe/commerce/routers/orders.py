@@ -27,7 +27,12 @@ _OWN: dict[int | str, dict[str, Any]] = {404: {"description": "Problem: not your
     responses={
         200: {"description": "The order this Idempotency-Key already made", "model": OrderOut},
         403: {"description": "Problem: email-not-confirmed"},
-        409: {"description": "Problem: out of stock, item unavailable or cart empty"},
+        409: {
+            "description": "Problem: out of stock, item unavailable, cart empty; a code that "
+            "does not apply (`discount-refused`) or ran out (`discount-unavailable`); no "
+            "method serving the address (`shipping-unavailable`, "
+            "`shipping-method-unavailable`)"
+        },
         422: {"description": "Problem: the key was used with another body"},
         428: {"description": "Problem: Idempotency-Key header missing"},
         503: {"description": "Problem: the catalog is unreachable; nothing was ordered"},
@@ -49,7 +54,9 @@ async def place_order(
         user,
         address_id=body.address_id,
         key=idempotency_key,
-        body=body.model_dump(),
+        # Without the defaults: an old client's body hashes as it did before pricing.
+        body=body.model_dump(exclude_defaults=True),
+        choices=orders.Choices(tuple(body.discount_codes), body.shipping_method_id),
     )
     if not created:
         response.status_code = status.HTTP_200_OK

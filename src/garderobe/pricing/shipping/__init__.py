@@ -1,0 +1,1 @@
+"""Shipping zones and their methods."""

@@ -1,0 +1,1 @@
+"""VAT by destination country and tax class."""

@@ -1,0 +1,1 @@
+"""Outgoing webhooks: subscriptions, events written to the outbox, signed deliveries."""
