@@ -39,8 +39,8 @@ ImportDep = Annotated[ImportRun, Depends(valid_import)]
     status_code=status.HTTP_202_ACCEPTED,
     response_model=ImportOut,
     summary="Import items from a CSV or NDJSON file (admin); runs as a job",
-    description="The body is the file itself (`text/csv` or `application/x-ndjson`, or say "
-    "which with `?format=`), streamed to storage up to IMPORT_MAX_BYTES. Lines upsert by "
+    description="The body is the file itself (`text/csv` or `application/x-ndjson`, or any "
+    "type such as `application/octet-stream` with `?format=`), streamed to storage up to IMPORT_MAX_BYTES. Lines upsert by "
     "SKU: see the documentation's import page for the columns and fields. Follow the "
     "progress at `Location`; refused lines are in the report.",
     responses={
@@ -51,9 +51,10 @@ ImportDep = Annotated[ImportRun, Depends(valid_import)]
     openapi_extra={
         "requestBody": {
             "required": True,
+            # Declared as bytes (what generated clients can send); sent as text/csv or
+            # application/x-ndjson, or as anything with ?format=.
             "content": {
-                "text/csv": {"schema": {"type": "string"}},
-                "application/x-ndjson": {"schema": {"type": "string"}},
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
             },
         }
     },

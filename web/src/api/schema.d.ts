@@ -1443,7 +1443,7 @@ export interface paths {
         put?: never;
         /**
          * Import items from a CSV or NDJSON file (admin); runs as a job
-         * @description The body is the file itself (`text/csv` or `application/x-ndjson`, or say which with `?format=`), streamed to storage up to IMPORT_MAX_BYTES. Lines upsert by SKU: see the documentation's import page for the columns and fields. Follow the progress at `Location`; refused lines are in the report.
+         * @description The body is the file itself (`text/csv` or `application/x-ndjson`, or any type such as `application/octet-stream` with `?format=`), streamed to storage up to IMPORT_MAX_BYTES. Lines upsert by SKU: see the documentation's import page for the columns and fields. Follow the progress at `Location`; refused lines are in the report.
          */
         post: operations["imports-start-import"];
         delete?: never;
@@ -9962,8 +9962,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "text/csv": string;
-                "application/x-ndjson": string;
+                "application/octet-stream": string;
             };
         };
         responses: {
