@@ -38,11 +38,11 @@ ImportDep = Annotated[ImportRun, Depends(valid_import)]
     "",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=ImportOut,
-    summary="Import items from a CSV or NDJSON file (admin); runs as a job",
+    summary="Import items from a CSV or NDJSON file (catalog:write); runs as a job",
     description="The body is the file itself (`text/csv` or `application/x-ndjson`, or any "
-    "type such as `application/octet-stream` with `?format=`), streamed to storage up to IMPORT_MAX_BYTES. Lines upsert by "
-    "SKU: see the documentation's import page for the columns and fields. Follow the "
-    "progress at `Location`; refused lines are in the report.",
+    "type such as `application/octet-stream` with `?format=`), streamed to storage up to "
+    "IMPORT_MAX_BYTES. Lines upsert by SKU: see the documentation's import page for the "
+    "columns and fields. Follow the progress at `Location`; refused lines are in the report.",
     responses={
         **_ERRORS,
         413: {"description": "Problem: the file is larger than IMPORT_MAX_BYTES"},
@@ -85,7 +85,7 @@ async def start_import(
     "/{import_id}",
     response_model=ImportOut,
     responses=_FOUND,
-    summary="An import's progress: state, counts, rate (lines/s) and ETA (admin)",
+    summary="An import's progress: state, counts, rate (lines/s) and ETA (catalog:read)",
 )
 async def get_import(run: ImportDep) -> ImportOut:
     return ImportOut.of(run)
@@ -101,7 +101,7 @@ async def get_import(run: ImportDep) -> ImportOut:
         },
     },
     response_class=StreamingResponse,
-    summary="The refused lines of an import, as NDJSON (default) or CSV (admin)",
+    summary="The refused lines of an import, as NDJSON (default) or CSV (catalog:read)",
 )
 async def import_report(
     run: ImportDep,

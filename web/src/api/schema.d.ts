@@ -1442,7 +1442,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Import items from a CSV or NDJSON file (admin); runs as a job
+         * Import items from a CSV or NDJSON file (catalog:write); runs as a job
          * @description The body is the file itself (`text/csv` or `application/x-ndjson`, or any type such as `application/octet-stream` with `?format=`), streamed to storage up to IMPORT_MAX_BYTES. Lines upsert by SKU: see the documentation's import page for the columns and fields. Follow the progress at `Location`; refused lines are in the report.
          */
         post: operations["imports-start-import"];
@@ -1459,7 +1459,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An import's progress: state, counts, rate (lines/s) and ETA (admin) */
+        /** An import's progress: state, counts, rate (lines/s) and ETA (catalog:read) */
         get: operations["imports-get-import"];
         put?: never;
         post?: never;
@@ -1476,7 +1476,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The refused lines of an import, as NDJSON (default) or CSV (admin) */
+        /** The refused lines of an import, as NDJSON (default) or CSV (catalog:read) */
         get: operations["imports-import-report"];
         put?: never;
         post?: never;
