@@ -168,3 +168,93 @@ async def test_the_size_to_choose_is_personal_and_follows_the_advice(
     assert (await _fit(client, item))["suggested_size"] is None  # a guest has no sizes
     detail = (await client.get(f"/api/v1/items/{item.id}", headers=shopper)).json()
     assert "suggested_size" not in detail["fit"]
+
+
+async def _shopper(
+    client: httpx.AsyncClient, shop: Stores, settings: Settings, **mine: Any
+) -> dict[str, str]:
+    """A signed-in shopper who saved `mine` (`sizes=`, `body=`) as their sizes."""
+    who = auth_headers(settings, await create_user(shop.sessionmaker))
+    assert (await client.put("/api/v1/me/sizes", headers=who, json=mine)).status_code == 200
+    return who
+
+
+def _labels(fit: dict[str, Any]) -> list[str]:
+    return [size["label"] for size in fit["suggested_sizes"]]
+
+
+async def _advised_brand(
+    client: httpx.AsyncClient, shop: Stores, settings: Settings, brand: str, verdicts: list[str]
+) -> None:
+    """Verdicts on one S/M/L tee of `brand`, which speak for its other tops (the brand
+    threshold is lowered to their number)."""
+    reviewed = await _tee(shop, brand)
+    for verdict in verdicts:
+        who = await _buyer(shop, settings, reviewed, "M")
+        assert (await _review(client, who, reviewed, verdict, "M")).status_code == 201
+
+
+async def test_a_shopper_near_a_size_edge_is_also_offered_the_neighbour(
+    client: httpx.AsyncClient, shop: Stores, settings: Settings, monkeypatch: Any
+) -> None:
+    from garderobe.catalog.fit import feedback
+
+    monkeypatch.setattr(feedback, "BRAND_THRESHOLD", 3)
+    item = await _tee(shop, "arket")
+    edge = await _shopper(client, shop, settings, body={"bust": 89})  # S is [82, 90)
+    before = await _fit(client, item, headers=edge)
+    assert before["suggested_size"] is None  # no advice yet, no size
+    assert before["suggested_sizes"] == []
+    await _advised_brand(client, shop, settings, "arket", ["true_to_size"] * 3)
+    fit = await _fit(client, item, headers=edge)
+    assert fit["suggested_size"]["label"] == "S"  # still the single best size
+    assert _labels(fit) == ["S", "M"]
+    assert fit["advice"]["text"].endswith("Between two sizes: S, or M for a looser fit.")
+    middle = await _fit(
+        client, item, headers=await _shopper(client, shop, settings, body={"bust": 86})
+    )
+    assert _labels(middle) == ["S"]
+    assert "Between" not in middle["advice"]["text"]
+    low_edge = await _shopper(client, shop, settings, body={"bust": 82.5})  # the item has no XS
+    assert _labels(await _fit(client, item, headers=low_edge)) == ["S"]
+    detail = (await client.get(f"/api/v1/items/{item.id}", headers=edge)).json()
+    assert "Between" not in detail["fit"]["advice"]["text"]  # shared detail stays impersonal
+    assert (await _fit(client, item))["suggested_sizes"] == []  # a guest has no sizes
+
+
+async def test_the_second_size_is_never_two_steps_off(
+    client: httpx.AsyncClient, shop: Stores, settings: Settings, monkeypatch: Any
+) -> None:
+    from garderobe.catalog.fit import feedback
+
+    monkeypatch.setattr(feedback, "BRAND_THRESHOLD", 3)
+    await _advised_brand(client, shop, settings, "cos", ["true_to_size"] * 3)
+    gap = await create_listed_item(
+        shop,
+        title="cos tee without M",
+        category="t-shirts",
+        category_path=TEES,
+        brand="cos",
+        variants=[variant("S"), variant("L")],
+        on_hand=[5, 5],
+    )
+    edge = await _shopper(client, shop, settings, body={"bust": 89})  # near M, which is missing
+    assert _labels(await _fit(client, gap, headers=edge)) == ["S"]  # L is two steps from S
+
+
+async def test_a_saved_size_moved_near_an_edge_names_the_size_it_came_from(
+    client: httpx.AsyncClient, shop: Stores, settings: Settings, monkeypatch: Any
+) -> None:
+    from garderobe.catalog.fit import feedback
+
+    monkeypatch.setattr(feedback, "BRAND_THRESHOLD", 3)
+    item = await _tee(shop, "weekday")
+    # two of three say small: the saved S's middle (86) moves up 2/3 of a size, into M just
+    # above its low edge, while most of the saved S's range moved stays in S
+    await _advised_brand(client, shop, settings, "weekday", ["runs_small"] * 2 + ["true_to_size"])
+    saved = await _shopper(
+        client, shop, settings, sizes={"womens_tops": {"system": "letter", "value": "S"}}
+    )
+    fit = await _fit(client, item, headers=saved)
+    assert _labels(fit) == ["M", "S"]
+    assert fit["advice"]["text"].endswith("Between two sizes: M, or S for a closer fit.")

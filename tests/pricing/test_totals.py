@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from garderobe.commerce.models import Order, OrderStatus
 from garderobe.infra.stores import Stores
 from garderobe.pricing.basket import Basket, BasketLine
-from garderobe.pricing.discounts.rules import Kind, Rule, Scope
+from garderobe.pricing.discounts.rules import DiscountScope, Kind, Rule
 from garderobe.pricing.quote import Request, TaxTerms, quote
 from garderobe.pricing.shipping.rates import Band, Basis, Method, flat_method
 from garderobe.pricing.taxes.rates import CHILDREN, STANDARD
@@ -48,12 +48,12 @@ lines = st.lists(
 @st.composite
 def rules(draw: st.DrawFn) -> Rule:
     kind = draw(st.sampled_from(list(Kind)))
-    scope = draw(st.sampled_from(list(Scope)))
+    scope = draw(st.sampled_from(list(DiscountScope)))
     targets = {
-        Scope.SHOP: [],
-        Scope.CATEGORIES: ["tops", "kids", "shoes"],
-        Scope.BRANDS: BRANDS,
-        Scope.ITEMS: ["a" * 24, "b" * 24],
+        DiscountScope.SHOP: [],
+        DiscountScope.CATEGORIES: ["tops", "kids", "shoes"],
+        DiscountScope.BRANDS: BRANDS,
+        DiscountScope.ITEMS: ["a" * 24, "b" * 24],
     }[scope]
     return Rule(
         id=draw(st.uuids()),

@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from garderobe.accounts.schemas import Country
-from garderobe.pricing.discounts.rules import Kind, Reason, Scope
+from garderobe.pricing.discounts.rules import DiscountScope, Kind, Reason
 from garderobe.pricing.shipping.rates import Basis
 
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
@@ -33,7 +33,7 @@ class DiscountIn(Request):
         default=0, description="percentage: 1-100; fixed: minor units; free_shipping: unused"
     )
     currency: Currency = "EUR"
-    scope: Scope = Scope.SHOP
+    scope: DiscountScope = DiscountScope.SHOP
     targets: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] = Field(
         default_factory=list,
         max_length=500,
@@ -53,7 +53,7 @@ class DiscountIn(Request):
             raise ValueError("a percentage is 1 to 100")
         if self.kind is Kind.FIXED and self.value < 1:
             raise ValueError("a fixed amount is at least 1 minor unit")
-        if (self.scope is Scope.SHOP) != (not self.targets):
+        if (self.scope is DiscountScope.SHOP) != (not self.targets):
             raise ValueError("`targets` names what a scope other than `shop` covers, only then")
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValueError("`ends_at` comes after `starts_at`")
@@ -72,7 +72,7 @@ class DiscountOut(BaseModel):
     kind: Kind
     value: int
     currency: str
-    scope: Scope
+    scope: DiscountScope
     targets: list[str]
     min_subtotal: int | None
     starts_at: datetime | None

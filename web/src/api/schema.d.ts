@@ -1644,7 +1644,7 @@ export interface components {
             /** Name */
             name: string;
             /** Scopes */
-            scopes: components["schemas"]["garderobe__accounts__apikeys__scopes__Scope"][];
+            scopes: components["schemas"]["Scope"][];
             /** Expires At */
             expires_at?: string | null;
         };
@@ -1666,7 +1666,7 @@ export interface components {
              */
             prefix: string;
             /** Scopes */
-            scopes: components["schemas"]["garderobe__accounts__apikeys__scopes__Scope"][];
+            scopes: components["schemas"]["Scope"][];
             /** Expires At */
             expires_at: string | null;
             /** Revoked At */
@@ -2168,7 +2168,7 @@ export interface components {
              */
             currency?: string;
             /** @default shop */
-            scope?: components["schemas"]["garderobe__pricing__discounts__rules__Scope"];
+            scope?: components["schemas"]["DiscountScope"];
             /**
              * Targets
              * @description Category slugs (with their subtrees), brand slugs or item ids
@@ -2211,7 +2211,7 @@ export interface components {
             value: number;
             /** Currency */
             currency: string;
-            scope: components["schemas"]["garderobe__pricing__discounts__rules__Scope"];
+            scope: components["schemas"]["DiscountScope"];
             /** Targets */
             targets: string[];
             /** Min Subtotal */
@@ -2239,6 +2239,11 @@ export interface components {
              */
             created_at: string;
         };
+        /**
+         * DiscountScope
+         * @enum {string}
+         */
+        DiscountScope: "shop" | "categories" | "brands" | "items";
         /** EmailIn */
         EmailIn: {
             /**
@@ -2506,7 +2511,7 @@ export interface components {
              */
             prefix: string;
             /** Scopes */
-            scopes: components["schemas"]["garderobe__accounts__apikeys__scopes__Scope"][];
+            scopes: components["schemas"]["Scope"][];
             /** Expires At */
             expires_at: string | null;
             /** Revoked At */
@@ -2610,6 +2615,11 @@ export interface components {
             advice: components["schemas"]["FitAdviceOut"] | null;
             /** @description Signed in with saved sizes and past the threshold: the item's size to choose (the one the chart fits, moved by the advice); else null */
             suggested_size: components["schemas"]["SavedSizeOut"] | null;
+            /**
+             * Suggested Sizes
+             * @description The sizes to consider, the best (`suggested_size`) first, and for a shopper between two sizes the one step beyond the edge their measure is near (the advice's text then says so); at most two, never two steps apart; empty when `suggested_size` is null
+             */
+            suggested_sizes?: components["schemas"]["SavedSizeOut"][];
         };
         /**
          * ItemIn
@@ -3377,6 +3387,11 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /**
+         * Scope
+         * @enum {string}
+         */
+        Scope: "catalog:read" | "catalog:write" | "orders:read" | "orders:write" | "webhooks:manage";
         /** SearchItem */
         SearchItem: {
             /** Id */
@@ -3947,16 +3962,6 @@ export interface components {
             /** Reserved */
             reserved: number;
         };
-        /**
-         * Scope
-         * @enum {string}
-         */
-        garderobe__accounts__apikeys__scopes__Scope: "catalog:read" | "catalog:write" | "orders:read" | "orders:write" | "webhooks:manage";
-        /**
-         * Scope
-         * @enum {string}
-         */
-        garderobe__pricing__discounts__rules__Scope: "shop" | "categories" | "brands" | "items";
     };
     responses: never;
     parameters: never;

@@ -42,6 +42,11 @@ TEXTS: dict[Verdict, str] = {
 }
 
 
+def between_text(best: str, other: str, up: bool) -> str:
+    """The sentence for a shopper between two sizes (`advice.choose_sizes`), after the advice."""
+    return f"Between two sizes: {best}, or {other} for a {'looser' if up else 'closer'} fit."
+
+
 @dataclass(frozen=True)
 class Counts:
     runs_small: int = 0

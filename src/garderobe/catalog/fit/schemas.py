@@ -147,3 +147,10 @@ class ItemFitOut(FitSummaryOut):
         description="Signed in with saved sizes and past the threshold: the item's size to "
         "choose (the one the chart fits, moved by the advice); else null"
     )
+    suggested_sizes: list[SavedSizeOut] = Field(
+        default_factory=list,
+        description="The sizes to consider, the best (`suggested_size`) first, and for a "
+        "shopper between two sizes the one step beyond the edge their measure is near (the "
+        "advice's text then says so); at most two, never two steps apart; empty when "
+        "`suggested_size` is null",
+    )

@@ -25,7 +25,7 @@ class Kind(enum.StrEnum):
     FREE_SHIPPING = "free_shipping"
 
 
-class Scope(enum.StrEnum):
+class DiscountScope(enum.StrEnum):
     SHOP = "shop"
     CATEGORIES = "categories"  # a category and its whole subtree
     BRANDS = "brands"
@@ -55,7 +55,7 @@ class Rule:
     kind: Kind
     value: int  # percent (1-100) or minor units; unused for free shipping
     currency: str
-    scope: Scope
+    scope: DiscountScope
     targets: frozenset[str]
     min_subtotal: int | None
     starts_at: datetime | None
@@ -67,11 +67,11 @@ class Rule:
     combinable: bool
 
     def covers(self, line: BasketLine) -> bool:
-        if self.scope is Scope.SHOP:
+        if self.scope is DiscountScope.SHOP:
             return True
-        if self.scope is Scope.CATEGORIES:
+        if self.scope is DiscountScope.CATEGORIES:
             return not self.targets.isdisjoint(line.category_path)
-        if self.scope is Scope.BRANDS:
+        if self.scope is DiscountScope.BRANDS:
             return line.brand in self.targets
         return line.item_id in self.targets
 

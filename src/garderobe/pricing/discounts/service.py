@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.errors import Conflict, NotFound
-from garderobe.pricing.discounts.rules import Kind, Reason, Rule, Scope
+from garderobe.pricing.discounts.rules import DiscountScope, Kind, Reason, Rule
 from garderobe.pricing.models import Discount, DiscountRedemption
 from garderobe.pricing.schemas import DiscountIn
 
@@ -39,7 +39,7 @@ def _rule(discount: Discount, used_by_customer: int) -> Rule:
         kind=Kind(discount.kind),
         value=discount.value,
         currency=discount.currency,
-        scope=Scope(discount.scope),
+        scope=DiscountScope(discount.scope),
         targets=frozenset(discount.targets),
         min_subtotal=discount.min_subtotal,
         starts_at=discount.starts_at,
