@@ -36,6 +36,8 @@ LAYERS: list[tuple[str, ...]] = [
     # builds on catalog and stock, catalog on sizes, stock and media, every domain on
     # accounts.
     ("garderobe.recommendations", "garderobe.reviews"),
+    # Bulk imports write the catalogue through the catalog's and stock's services.
+    ("garderobe.imports",),
     ("garderobe.commerce",),
     # Discounts, shipping and taxes: commerce's checkout prices its carts with them.
     ("garderobe.pricing",),

@@ -25,6 +25,7 @@ DOMAIN_COMMANDS = {
     "search": "garderobe.catalog.cli:search_group",
     "catalog": "garderobe.catalog.cli:catalog_group",
     "check": "garderobe.commerce.cli:check_group",
+    "import": "garderobe.imports.cli:import_command",
 }
 
 

@@ -24,6 +24,7 @@ def import_models() -> None:
     import garderobe.catalog.index.models
     import garderobe.catalog.suppliers.models
     import garderobe.commerce.models
+    import garderobe.imports.models
     import garderobe.outbox.models
     import garderobe.pricing.models
     import garderobe.recommendations.models
@@ -53,6 +54,7 @@ def routers() -> list[APIRouter]:
         variants,
     )
     from garderobe.commerce.routers import admin_orders, cart, orders, payments
+    from garderobe.imports import router as imports
     from garderobe.pricing.routers import admin_discounts, admin_shipping
     from garderobe.recommendations.routers import items as recommended_items
     from garderobe.recommendations.routers import me as my_recommendations
@@ -84,6 +86,7 @@ def routers() -> list[APIRouter]:
         admin_webhooks.router,
         admin_discounts.router,
         admin_shipping.router,
+        imports.router,
     ]
 
 
@@ -107,6 +110,8 @@ def outbox_handlers() -> dict[str, Any]:
     from garderobe.catalog.images.service import THUMBNAILS_TOPIC
     from garderobe.commerce import jobs as commerce_jobs
     from garderobe.commerce.notices import MARK_SOLD_TOPIC, RELIST_TOPIC
+    from garderobe.imports import jobs as import_jobs
+    from garderobe.imports.service import START_TOPIC as IMPORT_TOPIC
     from garderobe.media import service as media
     from garderobe.webhooks import delivery as webhook_delivery
     from garderobe.webhooks import jobs as webhook_jobs
@@ -120,14 +125,16 @@ def outbox_handlers() -> dict[str, Any]:
         media.DELETE_PREFIX_TOPIC: media.delete_prefix,
         EVENT_TOPIC: webhook_delivery.fan_out,
         webhook_jobs.REDELIVER_TOPIC: webhook_jobs.redeliver,
+        IMPORT_TOPIC: import_jobs.start_job,
     }
 
 
 def job_functions() -> list[Any]:
     """Extra arq job functions from the domains."""
+    from garderobe.imports.jobs import run_import
     from garderobe.webhooks.jobs import deliver_webhook
 
-    return [deliver_webhook]
+    return [deliver_webhook, run_import]
 
 
 def cron_jobs() -> list[Any]:
@@ -137,6 +144,7 @@ def cron_jobs() -> list[Any]:
     from garderobe.catalog.images.jobs import sweep_orphaned_media
     from garderobe.catalog.index.jobs import compact_facet_counts, reconcile_search
     from garderobe.commerce.jobs import cancel_unpaid_orders
+    from garderobe.imports.jobs import requeue_imports
     from garderobe.recommendations.jobs import recompute_co_purchases
     from garderobe.webhooks.jobs import prune_webhook_deliveries, retry_due_webhooks
 
@@ -149,4 +157,5 @@ def cron_jobs() -> list[Any]:
         cron(recompute_co_purchases, minute={7}, second={20}),
         cron(retry_due_webhooks, second={5}, run_at_startup=True),
         cron(prune_webhook_deliveries, minute={53}, second={25}),
+        cron(requeue_imports, second={50}, run_at_startup=True),
     ]

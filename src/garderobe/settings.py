@@ -121,6 +121,14 @@ class Settings(BaseSettings):
     # Shoppers see a variant with this many units available or fewer as "few_left"; exact
     # counts are for admins only.
     few_left_threshold: int = Field(default=3, ge=0, le=1000)
+    # Bulk imports (docs/import.md): the largest file taken, a line's limit, lines per
+    # batch (one transaction and checkpoint), a job's share of the work before it hands on
+    # to the next, and when a claim without a heartbeat belongs to a dead worker.
+    import_max_bytes: int = Field(default=512 * 1024 * 1024, gt=0)
+    import_max_line_bytes: int = Field(default=1024 * 1024, gt=0)
+    import_batch_lines: int = Field(default=500, gt=0, le=10_000)
+    import_job_seconds: float = Field(default=60, gt=0)
+    import_stale_seconds: float = Field(default=180, gt=0)
 
     cart_token_ttl_days: int = Field(default=30, gt=0)
     shipping_fee: int = Field(default=495, ge=0, description="Minor units per order")

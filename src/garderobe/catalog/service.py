@@ -19,6 +19,10 @@ from bson.errors import InvalidId
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from garderobe.catalog import cache, validation
+from garderobe.catalog.creation import NewItem as NewItem
+from garderobe.catalog.creation import create_items as create_items
+from garderobe.catalog.creation import item_event as item_event
+from garderobe.catalog.creation import new_item as new_item
 from garderobe.catalog.documents import Item, ItemStatus, Variant, legacy_sku
 from garderobe.catalog.index import writer
 from garderobe.catalog.schemas import ItemCreate
@@ -35,7 +39,6 @@ from garderobe.catalog.variants.offers import VariantNotFound as VariantNotFound
 from garderobe.catalog.variants.offers import VariantOffer as VariantOffer
 from garderobe.catalog.variants.offers import VariantRequired, offer_of
 from garderobe.catalog.variants.validation import (
-    first_variants,
     shorthand_size,
 )
 from garderobe.errors import NotFound, PreconditionFailed
@@ -142,34 +145,8 @@ async def mark_items_available(ids: Sequence[str], session: AsyncSession | None 
 
 async def create_item(session: AsyncSession, body: ItemCreate) -> Item:
     """Validate, write the stock rows and the index row, then insert the document."""
-    checked = await validation.validated(body.model_dump(exclude={"stock", "variants"}))
-    if checked.data.get("supplier"):
-        await suppliers.require_supplier(session, checked.data["supplier"])
-    item_id = PydanticObjectId()
-    variants, rows = first_variants(
-        str(item_id), body.variants, (body.size, body.stock), checked.rules
-    )
-    data = {**checked.data, "size": validation.single_size(variants)}
-    item = Item(id=item_id, **data, variants=variants)
-    await stock_service.create_for_variants(session, rows)
-    names, brand_name = checked.names, checked.brand_name
-    await writer.index_item(session, item, category_names=names, brand_name=brand_name)
-    cache.changed(session)
-    await webhook_events.emit(session, "item.created", item_event(item))
-    await session.flush()
-    await item.insert()
-    return item
-
-
-def item_event(item: Item) -> dict[str, Any]:
-    """What `item.created` and `item.updated` carry: enough to decide whether to fetch it."""
-    return {
-        "item_id": str(item.id),
-        "revision": item.revision,
-        "title": item.title,
-        "category": item.category,
-        "status": item.status.value,
-    }
+    await create_items(session, [created := await new_item(session, body)])
+    return created.item
 
 
 async def update_item(

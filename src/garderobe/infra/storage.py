@@ -99,6 +99,14 @@ class ObjectStorage:
 
         return await to_thread.run_sync(get)
 
+    async def download(self, key: str, path: str) -> None:
+        """Copy an object into a local file, streamed (imports read their source from it)."""
+        await to_thread.run_sync(
+            lambda: self._client.fget_object(
+                bucket_name=self.bucket, object_name=key, file_path=path
+            )
+        )
+
     async def exists(self, key: str) -> bool:
         def stat() -> bool:
             try:

@@ -98,6 +98,16 @@ async def create_for_variants(session: AsyncSession, rows: Sequence[NewStock]) -
             raise SkuTaken(taken)
 
 
+async def items_by_sku(session: AsyncSession, skus: Sequence[str]) -> dict[str, str]:
+    """The item each of `skus` belongs to, for those that exist (bulk imports upsert by SKU)."""
+    if not skus:
+        return {}
+    rows = await session.execute(
+        select(Stock.sku, Stock.item_id).where(Stock.sku.in_(sorted(set(skus))))
+    )
+    return {row.sku: row.item_id for row in rows}
+
+
 async def remove_variants(session: AsyncSession, variant_ids: Sequence[str]) -> None:
     """Delete the unreserved stock rows of variants that no longer exist (the consistency
     repair; a row still reserved by an open order stays)."""

@@ -1432,6 +1432,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import items from a CSV or NDJSON file (catalog:write); runs as a job
+         * @description The body is the file itself (`text/csv` or `application/x-ndjson`, or any type such as `application/octet-stream` with `?format=`), streamed to storage up to IMPORT_MAX_BYTES. Lines upsert by SKU: see the documentation's import page for the columns and fields. Follow the progress at `Location`; refused lines are in the report.
+         */
+        post: operations["imports-start-import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{import_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import's progress: state, counts, rate (lines/s) and ETA (catalog:read) */
+        get: operations["imports-get-import"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{import_id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The refused lines of an import, as NDJSON (default) or CSV (catalog:read) */
+        get: operations["imports-import-report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2373,6 +2427,72 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /** ImportOut */
+        ImportOut: {
+            /** Id */
+            id: string;
+            /** @description queued, running, done or failed */
+            state: components["schemas"]["ImportState"];
+            /**
+             * Format
+             * @description csv or ndjson
+             */
+            format: string;
+            /** Size Bytes */
+            size_bytes: number;
+            /**
+             * Bytes Read
+             * @description Up to the last checkpoint (a batch committed)
+             */
+            bytes_read: number;
+            /**
+             * Lines Read
+             * @description Items read: an NDJSON line, or a CSV item's rows
+             */
+            lines_read: number;
+            /** Created */
+            created: number;
+            /** Updated */
+            updated: number;
+            /** Unchanged */
+            unchanged: number;
+            /**
+             * Refused
+             * @description Lines in the report
+             */
+            refused: number;
+            /**
+             * Rate
+             * @description Lines per second of work so far
+             */
+            rate: number | null;
+            /**
+             * Eta Seconds
+             * @description Time left at that rate (by bytes)
+             */
+            eta_seconds: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Started At */
+            started_at: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Error
+             * @description Why a failed import stopped
+             */
+            error: string | null;
+            /** Report Url */
+            report_url: string;
+        };
+        /**
+         * ImportState
+         * @enum {string}
+         */
+        ImportState: "queued" | "running" | "done" | "failed";
         /**
          * IssuedApiKey
          * @description The create and rotate responses: the only time the full key is shown.
@@ -9817,6 +9937,196 @@ export interface operations {
                 };
             };
             /** @description Problem: no such method (`shipping-method-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: the request did not validate (see `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "imports-start-import": {
+        parameters: {
+            query?: {
+                format?: ("csv" | "ndjson") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
+                };
+            };
+            /** @description Problem: not logged in, or an API key that may not be used */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: admin role (or the key's scope) needed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: the file is larger than IMPORT_MAX_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: neither CSV nor NDJSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: the request did not validate (see `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "imports-get-import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
+                };
+            };
+            /** @description Problem: not logged in, or an API key that may not be used */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: admin role (or the key's scope) needed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: no such import */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: the request did not validate (see `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "imports-import-report": {
+        parameters: {
+            query?: {
+                format?: "csv" | "ndjson";
+            };
+            header?: never;
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Per refused line, its number and the problem (as the API answers) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Problem: not logged in, or an API key that may not be used */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: admin role (or the key's scope) needed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: no such import */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -4,8 +4,10 @@ brands. Attributes are inherited down the tree; a descendant may redefine one by
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
 from beanie.operators import In
 
@@ -24,6 +26,31 @@ from garderobe.errors import Conflict, InvalidInput, NotFound
 from garderobe.sizing.systems import size_system
 
 ITEM_FIELDS = ("condition", "colours", "pattern")
+T = TypeVar("T")
+# A bulk writer (an import's batch) checks hundreds of items against the same few categories:
+# inside `reads_reused()` the lookups below are read once and reused, instead of five
+# MongoDB round trips per item. The taxonomy changes rarely; a batch sees it as it began.
+_READS: ContextVar[dict[tuple[str, ...], Any] | None] = ContextVar("taxonomy_reads", default=None)
+
+
+@contextmanager
+def reads_reused() -> Iterator[None]:
+    """Within the block, each taxonomy lookup reads MongoDB once (see _READS)."""
+    token = _READS.set({})
+    try:
+        yield
+    finally:
+        _READS.reset(token)
+
+
+async def _read(key: tuple[str, ...], load: Callable[[], Awaitable[T]]) -> T:
+    reads = _READS.get()
+    if reads is None:
+        return await load()
+    if key not in reads:
+        reads[key] = await load()
+    found: T = reads[key]
+    return found
 
 
 class CategoryNotFound(NotFound):
@@ -32,7 +59,7 @@ class CategoryNotFound(NotFound):
 
 
 async def get_category(slug: str) -> Category:
-    category = await Category.find_one(Category.slug == slug)
+    category = await _read(("category", slug), lambda: Category.find_one(Category.slug == slug))
     if category is None:
         raise CategoryNotFound(f"No category {slug!r}.")
     return category
@@ -40,17 +67,20 @@ async def get_category(slug: str) -> Category:
 
 async def has_children(slug: str) -> bool:
     """Whether the category has subcategories (items belong in leaves only)."""
-    return await Category.find_one(Category.parent == slug) is not None
+    child = await _read(("child", slug), lambda: Category.find_one(Category.parent == slug))
+    return child is not None
 
 
 async def find_brand(slug: str) -> Brand | None:
-    return await Brand.find_one(Brand.slug == slug)
+    return await _read(("brand", slug), lambda: Brand.find_one(Brand.slug == slug))
 
 
 async def ancestors(category: Category) -> list[Category]:
     """The categories on the path from the department down to `category`, in that order."""
-    found = {c.slug: c for c in await Category.find(In(Category.slug, category.path)).to_list()}
-    return [found[slug] for slug in category.path if slug in found]
+    path = category.path
+    chain = await _read(("path", *path), Category.find(In(Category.slug, path)).to_list)
+    found = {c.slug: c for c in chain}
+    return [found[slug] for slug in path if slug in found]
 
 
 def merge_attributes(chain: Sequence[Category]) -> list[AttributeDefinition]:
@@ -110,6 +140,10 @@ async def facetable_attributes(slug: str) -> dict[str, str]:
 
 
 async def vocabularies() -> dict[str, list[Choice]]:
+    return await _read(("vocabularies",), _load_vocabularies)
+
+
+async def _load_vocabularies() -> dict[str, list[Choice]]:
     return {v.field: v.choices async for v in Vocabulary.find_all()}
 
 

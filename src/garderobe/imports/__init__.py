@@ -1,0 +1,1 @@
+"""Bulk import of items with their variants and stock from CSV or NDJSON files."""
