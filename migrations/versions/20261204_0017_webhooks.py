@@ -1,7 +1,7 @@
 """webhooks: subscriptions, deliveries (one per event and subscription) and their attempts
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-04 01:00:00.000000+00:00
 
 The tables are new and start empty.

@@ -4,7 +4,7 @@
 `import_refusals` the problem of each refused line, for the report.
 
 Revision ID: 0018
-Revises: 0019
+Revises: 0017
 Create Date: 2026-12-04 01:30:00.000000+00:00
 
 Both tables are new and start empty.
@@ -19,7 +19,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0018"
-down_revision: str | None = "0019"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

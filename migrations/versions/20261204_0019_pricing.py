@@ -4,7 +4,7 @@ Orders and their lines gain discount, net, tax (and lines gross, rate, class); t
 CHECK constraints become subtotal - discount + shipping = total and net + tax = total.
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0018
 Create Date: 2026-12-04 01:00:00.000000+00:00
 
 Existing orders had neither discounts nor taxes: their net is their total, their lines' net
@@ -20,7 +20,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0019"
-down_revision: str | None = "0017"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
