@@ -6,6 +6,8 @@ import pytest
 from fastapi import FastAPI
 
 from garderobe.accounts.models import Role
+from garderobe.catalog.browse import listing
+from garderobe.catalog.browse import service as browse
 from garderobe.catalog.memory.index import MemoryIndex
 from garderobe.catalog.taxonomy import loading
 from garderobe.infra.stores import Stores
@@ -30,11 +32,19 @@ async def customer(shop: Stores, settings: Settings) -> dict[str, str]:
     return auth_headers(settings, await create_user(shop.sessionmaker))
 
 
-@pytest.fixture(params=["memory", "database", "over_budget"])
-async def index_mode(request: pytest.FixtureRequest, app: FastAPI, stores: Stores) -> Any:
-    """Each run through the in-memory index, through the statements (CATALOG_INDEX=database)
-    and through an index over its memory budget (the statements again)."""
+@pytest.fixture(params=["memory", "memory_walk", "database", "over_budget"])
+async def index_mode(
+    request: pytest.FixtureRequest, app: FastAPI, stores: Stores, monkeypatch: pytest.MonkeyPatch
+) -> Any:
+    """Each run through the in-memory index (its matches given to the page's statement by
+    id; and, `memory_walk`, as many matches found by walking the listing's order three rows
+    a statement), through the statements (CATALOG_INDEX=database) and through an index
+    over its memory budget (the statements again)."""
     memory = app.state.memory_index
+    if request.param == "memory_walk":
+        monkeypatch.setattr(browse, "FEW_MATCHES", 0)
+        monkeypatch.setattr(listing, "WALK_CHUNK", 3)
+        monkeypatch.setattr(listing, "WALK_CHUNKS", 10_000)
     if request.param == "database":
         app.state.memory_index = None
     if request.param == "over_budget":

@@ -27,7 +27,7 @@ from garderobe.infra.storage import ObjectStorage
 from garderobe.settings import Settings
 
 # Up to this many matches (which the in-memory index knows), a page's statement reads them
-# by their ids rather than walking the sort's index past every row that does not match.
+# by their ids; more are found by walking the listing's order (`listing.page`).
 FEW_MATCHES = 2_000
 
 
@@ -101,8 +101,8 @@ async def page_body(reader: Reader, query: ListingQuery) -> tuple[bytes, str]:
     selection = await _selection(reader, query, tree, memory)
     if selection.tsquery is not None:
         memory = None  # the bitmaps count no search words
-    few = memory.few_matching(selection, FEW_MATCHES) if memory is not None else None
-    found = await listing.page(reader.session, selection, few)
+    matches = memory.matches(selection, FEW_MATCHES) if memory is not None else None
+    found = await listing.page(reader.session, selection, matches)
     counted = None
     if query.facets:
         names = facets.facet_names(query.attributes, schema)

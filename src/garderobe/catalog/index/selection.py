@@ -202,3 +202,12 @@ def group_rows(
             rows -= union(group.excluded)
         found |= rows
     return found
+
+
+@dataclass(frozen=True)
+class Matches:
+    """What the in-memory index, caught up for a request, knows of the items that meet a
+    listing's filters: all their ids when they are few, else whether it has an id."""
+
+    ids: Sequence[str] | None = None
+    has: Callable[[str], bool] | None = None

@@ -48,7 +48,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from garderobe.catalog.documents import ItemStatus
 from garderobe.catalog.index.changelog import TRUNCATED
-from garderobe.catalog.index.selection import Selection
+from garderobe.catalog.index.selection import Matches, Selection
 from garderobe.catalog.index.tokens import PRICE_BOUNDARIES, TOKEN_SEPARATOR
 from garderobe.catalog.memory import counting, ranking
 from garderobe.catalog.memory.bitmaps import ItemBitmaps
@@ -335,15 +335,20 @@ class MemoryIndex:
         (`memory.counting`). Not for search words (`q`)."""
         return counting.count(self._state, selection, names)
 
-    def few_matching(self, selection: Selection, at_most: int) -> list[str] | None:
-        """The ids of the items the listing lists when there are at most `at_most` of
-        them (else None), once `refresh` brought the bitmaps up to date. Not for search
-        words (`q`)."""
+    def matches(self, selection: Selection, few: int) -> Matches:
+        """The items that meet the listing's filters (`listing.Matches`): their ids when
+        there are at most `few`, else a test of an id; once `refresh` brought the bitmaps up
+        to date. Not for search words (`q`)."""
         rows = counting.matching(self._state, selection)
-        if len(rows) > at_most:
-            return None
         ids = self._state.ids
-        return [ids[position] for position in rows]
+        if len(rows) <= few:
+            return Matches(ids=[ids[position] for position in rows])
+
+        def has(item_id: str) -> bool:
+            position = ids.get(item_id)
+            return position is not None and position in rows
+
+        return Matches(has=has)
 
     def values_of(self, facet: str) -> list[str]:
         """The values of a facet ("attr.chest_flat") some item had since the last load
