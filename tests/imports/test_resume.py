@@ -11,11 +11,13 @@ from itertools import islice
 import httpx
 import pytest
 
+from garderobe.catalog.images.imported import ImageSources
 from garderobe.imports import jobs
 from garderobe.imports.lines import AttributeTypes
 from garderobe.imports.reading import Record, ndjson_records
 from garderobe.imports.upsert import apply_batch
 from garderobe.infra.stores import Stores
+from garderobe.media import fetch
 from garderobe.settings import Settings
 from garderobe.uow import unit_of_work
 from tests.imports.helpers import EXAMPLES, catalogue, ndjson, start, tee
@@ -29,8 +31,9 @@ async def _progress(client: httpx.AsyncClient, admin: dict[str, str], run_id: st
 
 
 async def _die_before_commit(stores: Stores, records: list[Record]) -> None:
-    async with unit_of_work(stores) as session:
-        await apply_batch(session, records, AttributeTypes())
+    async with unit_of_work(stores) as session, fetch.client(stores.settings) as http:
+        sources = ImageSources(http, stores.storage, stores.settings)
+        await apply_batch(session, records, AttributeTypes(), sources)
         raise RuntimeError("worker killed")
 
 
