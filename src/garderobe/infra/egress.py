@@ -16,6 +16,8 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
+from garderobe.settings import Settings
+
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[Address]]]
 
@@ -82,6 +84,12 @@ class GuardedTransport(httpx.AsyncBaseTransport):
 
 def _default_port(url: httpx.URL) -> int:
     return 443 if url.scheme == "https" else 80
+
+
+def private_allowed(choice: bool | None, settings: Settings) -> bool:
+    """Whether loopback and private addresses may be sent to: the setting's `choice`, and
+    when it is unset, in development only."""
+    return choice if choice is not None else settings.is_development
 
 
 def client(*, allow_private: bool, timeout: float) -> httpx.AsyncClient:

@@ -37,9 +37,7 @@ class ImageUnreachable(InvalidInput):
 def private_allowed(settings: Settings) -> bool:
     """Whether image URLs may point at loopback and private addresses: in development only,
     unless IMPORT_IMAGE_ALLOW_PRIVATE_URLS says otherwise (the test suite's server)."""
-    if settings.import_image_allow_private_urls is not None:
-        return settings.import_image_allow_private_urls
-    return settings.is_development
+    return egress.private_allowed(settings.import_image_allow_private_urls, settings)
 
 
 def client(settings: Settings) -> httpx.AsyncClient:

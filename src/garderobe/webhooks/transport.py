@@ -12,9 +12,7 @@ from garderobe.settings import Settings
 def private_allowed(settings: Settings) -> bool:
     """Whether deliveries may go to loopback and private addresses: in development only,
     unless WEBHOOK_ALLOW_PRIVATE_DESTINATIONS says otherwise (the test suite's receiver)."""
-    if settings.webhook_allow_private_destinations is not None:
-        return settings.webhook_allow_private_destinations
-    return settings.is_development
+    return egress.private_allowed(settings.webhook_allow_private_destinations, settings)
 
 
 def client(settings: Settings) -> httpx.AsyncClient:
