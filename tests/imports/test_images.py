@@ -15,11 +15,20 @@ import pytest
 from PIL import Image
 
 from garderobe.imports import jobs
+from garderobe.imports.reading import ndjson_records
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
 from tests.catalog.test_images import picture, with_gps_and_orientation
 from tests.factories import create_item
-from tests.imports.helpers import catalogue, ndjson, refusals, run_import, start, tee
+from tests.imports.helpers import (
+    catalogue,
+    die_before_commit,
+    ndjson,
+    refusals,
+    run_import,
+    start,
+    tee,
+)
 from tests.imports.image_server import ImageServer
 
 Jobs = Callable[[], Awaitable[int]]
@@ -264,3 +273,29 @@ async def test_csv_rows_name_images_with_their_alt_texts(
     assert (done["created"], done["refused"]) == (1, 0)
     item = await _only_item(client, admin)
     assert [image["alt"] for image in await _images(client, item["id"])] == ["", "Back"]
+
+
+async def test_a_crash_mid_import_resumes_without_duplicate_images(
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    stores: Stores,
+    run_jobs: Jobs,
+    server: ImageServer,
+) -> None:
+    urls = [server.serve(f"/{c}.jpg", picture(colour=c)) for c in ("red", "green", "blue")]
+    body = ndjson(*(tee(f"K{n}", title=f"Tee {n}", images=[u]) for n, u in enumerate(urls)))
+    await start(client, admin, body)
+    # The whole file as one batch reaches MongoDB (items with their images), then the
+    # worker dies: the stock rows, the checkpoint and the thumbnail jobs are lost.
+    with pytest.raises(RuntimeError):
+        await die_before_commit(stores, list(ndjson_records(io.BytesIO(body), 0, 1, 10**6)))
+    assert len(server.requested) == 3
+    await run_jobs()  # the import from its checkpoint, then the thumbnails
+    items = await catalogue(client, admin)
+    assert [item["title"] for item in items] == ["Tee 0", "Tee 1", "Tee 2"]
+    assert len(server.requested) == 3  # nothing fetched again
+    for item in items:
+        (image,) = await _images(client, item["id"])
+        assert set(image["urls"]) == {"original", "200", "600"}
+        stored = await stores.storage.list(f"items/{item['id']}/")
+        assert len(stored) == 3  # the original and two thumbnails, once each
