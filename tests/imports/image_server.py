@@ -3,6 +3,7 @@ tests' receiver, answering files by path), counting what it is asked for."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,5 +27,6 @@ class ImageServer(Receiver):
         body, content_type = self.files.get(scope["path"], (b"not found", "text/plain"))
         status = 200 if scope["path"] in self.files else 404
         headers = [(b"content-type", content_type.encode())]
+        await asyncio.sleep(self.delay)
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})

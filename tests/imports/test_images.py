@@ -221,6 +221,25 @@ async def test_an_oversized_image_is_refused(
     )
 
 
+async def test_an_image_slower_than_the_timeout_is_refused(
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    stores: Stores,
+    settings: Settings,
+    server: ImageServer,
+) -> None:
+    server.delay = 2.0
+    url = server.serve("/slow.jpg", picture())
+    started = await start(client, admin, ndjson(tee("GOOD"), tee("BAD", title="Bad", images=[url])))
+    quick = settings.model_copy(update={"import_image_timeout_seconds": 0.2})
+    run = await jobs.run_slice(stores, quick, uuid.UUID(started["id"]), stale_after=LIVE)
+    assert run is not None
+    done = (await client.get(f"/api/v1/imports/{started['id']}", headers=admin)).json()
+    problem = await _refused_alone(client, admin, done)
+    assert problem["type"] == PROBLEMS + "image-unreachable"
+    assert "Timeout" in problem["detail"]
+
+
 async def test_an_unknown_image_id_is_refused(
     client: httpx.AsyncClient, admin: dict[str, str], run_jobs: Jobs
 ) -> None:

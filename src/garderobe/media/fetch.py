@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from tempfile import SpooledTemporaryFile
 
+import anyio
 import httpx
 
 from garderobe.errors import InvalidInput, PayloadTooLarge
@@ -68,18 +69,13 @@ async def fetch_image(
     limit = settings.import_image_max_bytes
     body = SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed by the caller
     try:
-        async with http.stream("GET", checked_url(settings, url)) as response:
-            _check_response(response, url, limit)
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > limit:
-                    raise _too_large(url, limit)
-                body.write(chunk)
+        # httpx's timeout bounds each read; the deadline bounds the whole (a slow drip).
+        with anyio.fail_after(settings.import_image_timeout_seconds):
+            await _download(http, checked_url(settings, url), url, limit, body)
     except egress.DestinationRefused as exc:
         body.close()
         raise ImageUrlRefused(f"{url}: {exc}.") from exc
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, TimeoutError) as exc:
         body.close()
         raise ImageUnreachable(f"{url}: {type(exc).__name__} {exc}".strip() + ".") from exc
     except BaseException:
@@ -87,6 +83,23 @@ async def fetch_image(
         raise
     body.seek(0)
     return body
+
+
+async def _download(
+    http: httpx.AsyncClient,
+    target: httpx.URL,
+    url: str,
+    limit: int,
+    body: SpooledTemporaryFile[bytes],
+) -> None:
+    async with http.stream("GET", target) as response:
+        _check_response(response, url, limit)
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(url, limit)
+            body.write(chunk)
 
 
 def _check_response(response: httpx.Response, url: str, limit: int) -> None:
