@@ -21,6 +21,7 @@ import httpx
 from anyio import to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from garderobe.catalog import cache as catalog_cache
 from garderobe.catalog.documents import Item, ItemImage
 from garderobe.catalog.images import records
 from garderobe.catalog.images.schemas import ImageSource
@@ -119,7 +120,7 @@ async def _record(
     if source.id is not None:
         if source.id in held:
             return held[source.id]
-        return await _linked(source.id, prepared)
+        return await _linked(sources.storage, source.id, prepared)
     url = source.url or ""
     for image in current:
         if image.source_url == url:
@@ -141,16 +142,20 @@ async def _fetched(sources: ImageSources, url: str) -> images.CleanImage:
         body.close()
 
 
-async def _linked(image_id: str, prepared: Prepared) -> ItemImage:
-    """An image stored for another item, with objects of its own under this one."""
+async def _linked(storage: ObjectStorage, image_id: str, prepared: Prepared) -> ItemImage:
+    """An image stored for another item, with objects of its own under this one (copied
+    from those still there: a thumbnail gone is made again)."""
     stored = await _stored_image(image_id)
+    if not await storage.exists(stored.key):  # its item deleted, its objects going
+        raise ImageNotFound(f"The stored original of image {image_id} is gone.")
     prefix = item_prefix(prepared.item_id)
     key = f"{prefix}{image_id}.{stored.key.rsplit('.', 1)[-1]}"
     prepared.objects.append(_Object(key, stored.content_type, copy_of=stored.key))
     thumbnails = {}
     for width, thumb in stored.thumbnails.items():
-        thumbnails[width] = f"{prefix}thumbs/{image_id}-{width}.webp"
-        prepared.objects.append(_Object(thumbnails[width], "image/webp", copy_of=thumb))
+        if await storage.exists(thumb):
+            thumbnails[width] = f"{prefix}thumbs/{image_id}-{width}.webp"
+            prepared.objects.append(_Object(thumbnails[width], "image/webp", copy_of=thumb))
     return stored.model_copy(update={"key": key, "thumbnails": thumbnails, "source_url": None})
 
 
@@ -182,6 +187,7 @@ def queue_fresh(session: AsyncSession, prepared: Prepared) -> None:
 async def apply(session: AsyncSession, prepared: Prepared) -> Item:
     """Write the line's images on its (existing) item, after `store`; thumbnails queued."""
     queue_fresh(session, prepared)
+    catalog_cache.changed(session)
     await session.flush()
     changed = await records.change_images(
         prepared.item_id, lambda current: merged(prepared.records, current)
