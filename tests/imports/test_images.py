@@ -148,11 +148,23 @@ async def test_an_existing_image_id_is_linked_without_a_fetch(
     assert server.requested == []
 
 
-async def _refused_alone(
-    client: httpx.AsyncClient, admin: dict[str, str], done: dict[str, Any]
+async def _refusal(
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    stores: Stores,
+    settings: Settings,
+    images: list[Any],
+    **changes: Any,
 ) -> dict[str, Any]:
-    assert (done["created"], done["refused"]) == (1, 1)
-    problems = await refusals(client, admin, done["id"])
+    """Import a good line and one naming `images` under the settings with `changes`; the
+    second is refused alone, having written nothing. Its problem."""
+    body = ndjson(tee("GOOD"), tee("BAD", title="Bad", images=images))
+    started = await start(client, admin, body)
+    changed = settings.model_copy(update=changes)
+    run = await jobs.run_slice(stores, changed, uuid.UUID(started["id"]), stale_after=LIVE)
+    assert run is not None
+    assert (run.state, run.created, run.refused) == ("done", 1, 1)
+    problems = await refusals(client, admin, started["id"])
     assert list(problems) == [2]
     item = await _only_item(client, admin)  # the good line's; the refused one wrote nothing
     assert item["variants"][0]["sku"] == "GOOD-S"
@@ -170,7 +182,8 @@ async def _refused_alone(
 async def test_a_line_whose_image_is_not_an_image_or_unreachable_is_refused(
     client: httpx.AsyncClient,
     admin: dict[str, str],
-    run_jobs: Jobs,
+    stores: Stores,
+    settings: Settings,
     server: ImageServer,
     path: str,
     body: bytes | None,
@@ -178,20 +191,22 @@ async def test_a_line_whose_image_is_not_an_image_or_unreachable_is_refused(
     slug: str,
 ) -> None:
     url = server.serve(path, body, content_type) if body is not None else server.at(path)
-    lines = ndjson(
-        tee("GOOD"), tee("BAD", title="Bad", images=[server.serve("/ok.jpg", picture()), url])
-    )
-    problem = await _refused_alone(client, admin, await run_import(client, admin, run_jobs, lines))
+    first = server.serve("/ok.jpg", picture())  # fetched, then dropped with the line
+    problem = await _refusal(client, admin, stores, settings, [first, url])
     assert problem["type"] == PROBLEMS + slug
     assert url in problem["detail"] or slug == "unsupported-image-type"
+    assert not await stores.storage.list("items/")
 
 
 async def test_an_unreachable_host_is_refused(
-    client: httpx.AsyncClient, admin: dict[str, str], run_jobs: Jobs, server: ImageServer
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    stores: Stores,
+    settings: Settings,
+    server: ImageServer,
 ) -> None:
     await server.stop()  # nothing listens on its port any more
-    lines = ndjson(tee("GOOD"), tee("BAD", title="Bad", images=[server.at("/a.jpg")]))
-    problem = await _refused_alone(client, admin, await run_import(client, admin, run_jobs, lines))
+    problem = await _refusal(client, admin, stores, settings, [server.at("/a.jpg")])
     assert (problem["type"], problem["title"]) == (
         PROBLEMS + "image-unreachable",
         "Image could not be fetched",
@@ -203,17 +218,10 @@ async def test_an_oversized_image_is_refused(
     admin: dict[str, str],
     stores: Stores,
     settings: Settings,
-    run_jobs: Jobs,
     server: ImageServer,
 ) -> None:
     url = server.serve("/huge.jpg", picture(size=(400, 400)))
-    started = await start(client, admin, ndjson(tee("GOOD"), tee("BAD", title="Bad", images=[url])))
-    small = settings.model_copy(update={"import_image_max_bytes": 1000})
-    run = await jobs.run_slice(stores, small, uuid.UUID(started["id"]), stale_after=LIVE)
-    assert run is not None
-    assert run.state == "done"
-    done = (await client.get(f"/api/v1/imports/{started['id']}", headers=admin)).json()
-    problem = await _refused_alone(client, admin, done)
+    problem = await _refusal(client, admin, stores, settings, [url], import_image_max_bytes=1000)
     assert (problem["type"], problem["status"], problem["max_bytes"]) == (
         PROBLEMS + "payload-too-large",
         413,
@@ -230,21 +238,17 @@ async def test_an_image_slower_than_the_timeout_is_refused(
 ) -> None:
     server.delay = 2.0
     url = server.serve("/slow.jpg", picture())
-    started = await start(client, admin, ndjson(tee("GOOD"), tee("BAD", title="Bad", images=[url])))
-    quick = settings.model_copy(update={"import_image_timeout_seconds": 0.2})
-    run = await jobs.run_slice(stores, quick, uuid.UUID(started["id"]), stale_after=LIVE)
-    assert run is not None
-    done = (await client.get(f"/api/v1/imports/{started['id']}", headers=admin)).json()
-    problem = await _refused_alone(client, admin, done)
+    problem = await _refusal(
+        client, admin, stores, settings, [url], import_image_timeout_seconds=0.2
+    )
     assert problem["type"] == PROBLEMS + "image-unreachable"
     assert "Timeout" in problem["detail"]
 
 
 async def test_an_unknown_image_id_is_refused(
-    client: httpx.AsyncClient, admin: dict[str, str], run_jobs: Jobs
+    client: httpx.AsyncClient, admin: dict[str, str], stores: Stores, settings: Settings
 ) -> None:
-    lines = ndjson(tee("GOOD"), tee("BAD", title="Bad", images=["ab" * 32]))
-    problem = await _refused_alone(client, admin, await run_import(client, admin, run_jobs, lines))
+    problem = await _refusal(client, admin, stores, settings, ["ab" * 32])
     assert problem["type"] == PROBLEMS + "image-not-found"
 
 
@@ -262,17 +266,8 @@ async def test_a_private_or_plain_http_url_is_refused_in_production_mode(
     reason: str,
 ) -> None:
     target = url.format(port=server.port)
-    started = await start(
-        client, admin, ndjson(tee("GOOD"), tee("BAD", title="Bad", images=[target]))
-    )
-    production = settings.model_copy(
-        update={"environment": "production", "import_image_allow_private_urls": None}
-    )
-    run = await jobs.run_slice(stores, production, uuid.UUID(started["id"]), stale_after=LIVE)
-    assert run is not None
-    assert run.state == "done"
-    done = (await client.get(f"/api/v1/imports/{started['id']}", headers=admin)).json()
-    problem = await _refused_alone(client, admin, done)
+    production = {"environment": "production", "import_image_allow_private_urls": None}
+    problem = await _refusal(client, admin, stores, settings, [target], **production)
     assert problem["type"] == PROBLEMS + "image-url-refused"
     assert reason in problem["detail"]
     assert server.requested == []
