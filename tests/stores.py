@@ -123,6 +123,8 @@ def test_stack(data_dir: Path) -> Iterator[tuple[Settings, EmbeddedStack]]:
             # The webhook tests' receiver listens on 127.0.0.1; tests/webhooks checks the
             # refusal with this left unset, in production mode.
             webhook_allow_private_destinations=True,
+            # So do the import tests' image server and tests/imports/test_images.py.
+            import_image_allow_private_urls=True,
             **{**secrets, **unset, **env},
         )
         embedded = EmbeddedStack(data_dir, persistent=False, free_ports=True)

@@ -129,6 +129,11 @@ class Settings(BaseSettings):
     import_batch_lines: int = Field(default=500, gt=0, le=10_000)
     import_job_seconds: float = Field(default=60, gt=0)
     import_stale_seconds: float = Field(default=180, gt=0)
+    # Image URLs in import lines: the largest body fetched, the time one fetch may take, and
+    # whether loopback and private addresses may be fetched (None: in development only).
+    import_image_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    import_image_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    import_image_allow_private_urls: bool | None = None
 
     cart_token_ttl_days: int = Field(default=30, gt=0)
     shipping_fee: int = Field(default=495, ge=0, description="Minor units per order")

@@ -9,6 +9,14 @@ from typing import Any
 
 import httpx
 
+from garderobe.catalog.images.imported import ImageSources
+from garderobe.imports.lines import AttributeTypes
+from garderobe.imports.reading import Record
+from garderobe.imports.upsert import apply_batch
+from garderobe.infra.stores import Stores
+from garderobe.media import fetch
+from garderobe.uow import unit_of_work
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 CONTENT_TYPES = {"csv": "text/csv", "ndjson": "application/x-ndjson"}
 
@@ -88,3 +96,11 @@ async def catalogue(client: httpx.AsyncClient, admin: dict[str, str]) -> list[di
         detail = await client.get(f"/api/v1/items/{card['id']}", headers=admin)
         items.append(detail.json())
     return sorted(items, key=lambda item: item["title"])
+
+
+async def die_before_commit(stores: Stores, records: list[Record]) -> None:
+    """A batch as the worker writes it, up to MongoDB; then the worker dies before the commit."""
+    async with unit_of_work(stores) as session, fetch.client(stores.settings) as http:
+        sources = ImageSources(http, stores.storage, stores.settings)
+        await apply_batch(session, records, AttributeTypes(), sources)
+        raise RuntimeError("worker killed")

@@ -12,13 +12,10 @@ import httpx
 import pytest
 
 from garderobe.imports import jobs
-from garderobe.imports.lines import AttributeTypes
-from garderobe.imports.reading import Record, ndjson_records
-from garderobe.imports.upsert import apply_batch
+from garderobe.imports.reading import ndjson_records
 from garderobe.infra.stores import Stores
 from garderobe.settings import Settings
-from garderobe.uow import unit_of_work
-from tests.imports.helpers import EXAMPLES, catalogue, ndjson, start, tee
+from tests.imports.helpers import EXAMPLES, catalogue, die_before_commit, ndjson, start, tee
 
 Jobs = Callable[[], Awaitable[int]]
 LIVE = timedelta(minutes=3)
@@ -26,12 +23,6 @@ LIVE = timedelta(minutes=3)
 
 async def _progress(client: httpx.AsyncClient, admin: dict[str, str], run_id: str) -> dict:  # type: ignore[type-arg]
     return (await client.get(f"/api/v1/imports/{run_id}", headers=admin)).json()  # type: ignore[no-any-return]
-
-
-async def _die_before_commit(stores: Stores, records: list[Record]) -> None:
-    async with unit_of_work(stores) as session:
-        await apply_batch(session, records, AttributeTypes())
-        raise RuntimeError("worker killed")
 
 
 async def test_killed_mid_batch_then_resumed_gives_each_item_once(
@@ -51,7 +42,7 @@ async def test_killed_mid_batch_then_resumed_gives_each_item_once(
     # The second batch gets as far as MongoDB, then the worker dies before its commit.
     records = list(islice(ndjson_records(io.BytesIO(body), run.byte_offset, 5, 10**6), 4))
     with pytest.raises(RuntimeError):
-        await _die_before_commit(stores, records)
+        await die_before_commit(stores, records)
     progress = await _progress(client, admin, started["id"])
     assert (progress["state"], progress["lines_read"]) == ("running", 4)
     assert progress["rate"] > 0

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 import httpx
 import pytest
 
+from garderobe.infra import egress
 from garderobe.settings import Settings
 from garderobe.webhooks import delivery, transport
 from tests.commerce.helpers import stocked_item
@@ -59,12 +60,12 @@ async def test_a_private_destination_is_refused_in_production_mode(hooks: Hooks)
     ],
 )
 def test_non_public_addresses_are_refused(address: str) -> None:
-    assert transport.refused_reason(ipaddress.ip_address(address)) is not None
+    assert egress.refused_reason(ipaddress.ip_address(address)) is not None
 
 
 @pytest.mark.parametrize("address", ["93.184.216.34", "2606:2800:220:1::1"])
 def test_public_addresses_pass(address: str) -> None:
-    assert transport.refused_reason(ipaddress.ip_address(address)) is None
+    assert egress.refused_reason(ipaddress.ip_address(address)) is None
 
 
 def test_only_development_allows_private_destinations_when_unset(settings: Settings) -> None:
@@ -85,10 +86,10 @@ class _Recorder(httpx.AsyncBaseTransport):
         return httpx.Response(204)
 
 
-def _resolving(*answers: list[str]) -> transport.Resolver:
+def _resolving(*answers: list[str]) -> egress.Resolver:
     calls = iter(answers)
 
-    async def resolve(host: str, port: int) -> list[transport.Address]:
+    async def resolve(host: str, port: int) -> list[egress.Address]:
         return [ipaddress.ip_address(a) for a in next(calls)]
 
     return resolve
@@ -99,7 +100,7 @@ async def test_the_connection_goes_to_the_checked_address_with_the_host_kept(
     address: str,
 ) -> None:
     inner = _Recorder()
-    guarded = transport.GuardedTransport(inner, resolve=_resolving([address]))
+    guarded = egress.GuardedTransport(inner, resolve=_resolving([address]))
     async with httpx.AsyncClient(transport=guarded) as http:
         response = await http.post("https://hooks.example.com/in", content=b"{}")
     assert response.status_code == 204
@@ -112,17 +113,15 @@ async def test_the_connection_goes_to_the_checked_address_with_the_host_kept(
 async def test_one_private_answer_among_public_ones_refuses_the_destination() -> None:
     inner = _Recorder()
     mixed = _resolving(["93.184.216.34", "10.0.0.5"])
-    async with httpx.AsyncClient(
-        transport=transport.GuardedTransport(inner, resolve=mixed)
-    ) as http:
-        with pytest.raises(transport.DestinationRefused, match="private"):
+    async with httpx.AsyncClient(transport=egress.GuardedTransport(inner, resolve=mixed)) as http:
+        with pytest.raises(egress.DestinationRefused, match="private"):
             await http.post("https://rebind.example.com/in", content=b"{}")
     assert inner.seen == []
 
 
 async def test_a_host_naming_loopback_is_refused_after_resolving() -> None:
     inner = _Recorder()
-    async with httpx.AsyncClient(transport=transport.GuardedTransport(inner)) as http:
-        with pytest.raises(transport.DestinationRefused, match="loopback"):
+    async with httpx.AsyncClient(transport=egress.GuardedTransport(inner)) as http:
+        with pytest.raises(egress.DestinationRefused, match="loopback"):
             await http.post("http://localhost:9/in", content=b"{}")
     assert inner.seen == []

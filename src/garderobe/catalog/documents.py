@@ -56,6 +56,9 @@ class ItemImage(BaseModel):
         default_factory=dict, description="Width label (e.g. '200') -> object key of a WebP"
     )
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    source_url: str | None = Field(
+        default=None, description="The URL a bulk import fetched it from (not refetched)"
+    )
 
 
 OTHER_SIZE = "other"  # a size no size system names: kept as its label (migrated data)

@@ -21,6 +21,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from garderobe.catalog.images.imported import ImageSources
 from garderobe.catalog.taxonomy import service as taxonomy
 from garderobe.errors import DomainError
 from garderobe.imports.lines import AttributeTypes
@@ -30,6 +31,7 @@ from garderobe.imports.upsert import Outcome, apply_batch
 from garderobe.infra import jobs
 from garderobe.infra.postgres import utcnow
 from garderobe.infra.stores import Stores
+from garderobe.media import fetch
 from garderobe.settings import Settings
 from garderobe.uow import unit_of_work
 
@@ -208,16 +210,18 @@ async def _work(
     """Batches until the end (True), the job's time is up (False) or max_batches (None)."""
     records, types = _records(file, run, settings), AttributeTypes()
     deadline, batches = time.monotonic() + settings.import_job_seconds, 0
-    while batch := list(islice(records, settings.import_batch_lines)):
-        started = time.perf_counter()
-        async with unit_of_work(stores) as session:
-            with taxonomy.reads_reused():
-                outcome = await apply_batch(session, batch, types)
-            ms = max(1, int((time.perf_counter() - started) * 1000))
-            await _checkpoint(session, run.id, token, batch[-1], outcome, ms)
-        batches += 1
-        if max_batches is not None and batches >= max_batches:
-            return None
-        if time.monotonic() > deadline:
-            return False
+    async with fetch.client(settings) as http:
+        sources = ImageSources(http, stores.storage, settings)
+        while batch := list(islice(records, settings.import_batch_lines)):
+            started = time.perf_counter()
+            async with unit_of_work(stores) as session:
+                with taxonomy.reads_reused():
+                    outcome = await apply_batch(session, batch, types, sources)
+                ms = max(1, int((time.perf_counter() - started) * 1000))
+                await _checkpoint(session, run.id, token, batch[-1], outcome, ms)
+            batches += 1
+            if max_batches is not None and batches >= max_batches:
+                return None
+            if time.monotonic() > deadline:
+                return False
     return True

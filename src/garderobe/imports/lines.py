@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from beanie import PydanticObjectId
+from pydantic import BaseModel, ConfigDict
 
 from garderobe.api.hygiene import json_problems
+from garderobe.catalog.images.schemas import ImageSource
 from garderobe.catalog.schemas import ItemCreate
 from garderobe.catalog.taxonomy import service as taxonomy
 from garderobe.catalog.taxonomy.documents import AttributeDefinition, AttributeType
@@ -26,6 +28,7 @@ class Line:
     number: int
     body: ItemCreate
     skus: list[str]
+    images: list[ImageSource] | None = None  # None: the line leaves the item's images alone
 
     @property
     def new_item_id(self) -> PydanticObjectId:
@@ -34,6 +37,13 @@ class Line:
         the item it inserted instead of inserting a second."""
         digest = hashlib.sha256(b"garderobe-import:" + self.skus[0].encode()).digest()
         return PydanticObjectId(digest[:12])
+
+
+class _LineImages(BaseModel):
+    """A line's `images` (not a field of `ItemCreate`: images are uploaded on their own)."""
+
+    model_config = ConfigDict(extra="forbid")
+    images: list[ImageSource]
 
 
 class AttributeTypes:
@@ -84,10 +94,14 @@ async def parsed(record: Record, types: AttributeTypes) -> Line:
         raise invalid_fields(unstorable, "unstorable_string")
     if record.tabular:
         data = await types.typed(dict(data))
+    images = None
+    if "images" in data:
+        data = dict(data)
+        images = _LineImages.model_validate({"images": data.pop("images")}).images
     body = ItemCreate.model_validate(data)
     if not body.variants:
         raise invalid_fields([("variants", "an import line lists its variants")], "missing")
     missing = [(f"variants.{n}.sku", "required") for n, v in enumerate(body.variants) if not v.sku]
     if missing:
         raise invalid_fields(missing, "missing")
-    return Line(record.line, body, [v.sku for v in body.variants if v.sku])
+    return Line(record.line, body, [v.sku for v in body.variants if v.sku], images)

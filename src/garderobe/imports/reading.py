@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
+from garderobe.catalog.images.schemas import IMAGE_ID
 from garderobe.errors import InvalidInput
 
 ITEM_COLUMNS = (
@@ -31,6 +32,8 @@ ITEM_COLUMNS = (
 VARIANT_COLUMNS = ("sku", "size", "size_system", "colour", "gtin", "stock")
 ATTRIBUTE_PREFIX = "attr."
 LIST_SEPARATOR = "|"
+# An item's images: ids or URLs, their alt texts and colours, each list in the same order.
+IMAGE_COLUMNS = {"images": "source", "image_alts": "alt", "image_colours": "colour"}
 
 
 class MalformedLine(InvalidInput):
@@ -172,8 +175,34 @@ def csv_item(rows: list[dict[str, str]]) -> dict[str, Any]:
     }
     if attributes:
         item["attributes"] = attributes
+    images = _csv_images(first)
+    if images:
+        item["images"] = images
     item["variants"] = [_csv_variant(row) for row in rows]
     return item
+
+
+def _csv_images(row: dict[str, str]) -> list[dict[str, str]]:
+    """The `images` cell's ids or URLs, each with the alt text and colour in the same
+    place of `image_alts` and `image_colours` (an empty place: none given)."""
+    images: list[dict[str, str]] = []
+    for column, member in IMAGE_COLUMNS.items():
+        if not row.get(column, "").strip():
+            continue
+        for position, value in enumerate(row[column].split(LIST_SEPARATOR)):
+            while len(images) <= position:
+                images.append({})
+            if value.strip():
+                images[position][member] = value.strip()
+    return [_image_source(image) for image in images]
+
+
+def _image_source(image: dict[str, str]) -> dict[str, str]:
+    """`source` as an id or a URL, as in NDJSON's shorthand (64 hex digits: an id)."""
+    source = image.pop("source", None)
+    if source is None:
+        return image  # an alt or colour without an image: refused by the line's check
+    return {"id" if IMAGE_ID.match(source) else "url": source, **image}
 
 
 def _csv_variant(row: dict[str, str]) -> dict[str, Any]:

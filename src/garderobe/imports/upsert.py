@@ -23,6 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from garderobe.catalog import service as catalog
 from garderobe.catalog import validation
 from garderobe.catalog.documents import Item, Variant
+from garderobe.catalog.images import imported as catalog_images
+from garderobe.catalog.images.imported import ImageSources, Prepared
 from garderobe.catalog.variants.validation import (
     VariantRules,
     checked_colour,
@@ -95,7 +97,10 @@ def _refusable_together() -> tuple[type[Exception], ...]:
 
 
 async def apply_batch(
-    session: AsyncSession, records: Sequence[Record], types: AttributeTypes
+    session: AsyncSession,
+    records: Sequence[Record],
+    types: AttributeTypes,
+    sources: ImageSources,
 ) -> Outcome:
     """Write the batch's lines in the caller's transaction; the refused ones are listed."""
     outcome, lines = Outcome(), []
@@ -106,7 +111,7 @@ async def apply_batch(
             lines.append(await parsed(record, types))
         except _refusable() as exc:
             outcome.refusals.append((record.line, problem_of(exc)))
-    batch = _Batch(session, await _known(session, lines), outcome)
+    batch = _Batch(session, await _known(session, lines), outcome, sources)
     for line in lines:
         await batch.add(line)
     await batch.write_new()
@@ -126,9 +131,12 @@ class _Batch:
     """New items are checked line by line and written together (one statement per table,
     one MongoDB insert); updates are written line by line, each in its own savepoint."""
 
-    def __init__(self, session: AsyncSession, known: Known, outcome: Outcome) -> None:
+    def __init__(
+        self, session: AsyncSession, known: Known, outcome: Outcome, sources: ImageSources
+    ) -> None:
         self.session, self.known, self.outcome = session, known, outcome
-        self.new: list[tuple[Line, catalog.NewItem]] = []
+        self.sources = sources
+        self.new: list[tuple[Line, catalog.NewItem, Prepared | None]] = []
         self.new_skus: set[str] = set()
 
     async def add(self, line: Line) -> None:
@@ -137,16 +145,25 @@ class _Batch:
         try:
             item = _owner(line, self.known)
             if item is None:
-                new = await catalog.new_item(self.session, line.body, item_id=line.new_item_id)
-                self.new.append((line, new))
-                self.new_skus.update(line.skus)
+                await self._add_new(line)
                 return
             async with self.session.begin_nested():
-                result = await _update(self.session, item, line, self.known)
+                result = await _update(self.session, item, line, self.known, self.sources)
         except _refusable() as exc:
             self.outcome.refusals.append((line.number, problem_of(exc)))
         else:
             self.outcome.counts[result] += 1
+
+    async def _add_new(self, line: Line) -> None:
+        """Checked, its images fetched and stored (an object no item refers to yet is the
+        orphan sweep's if the insert fails); written with the batch's other new items."""
+        new = await catalog.new_item(self.session, line.body, item_id=line.new_item_id)
+        prepared = await _prepared(self.sources, None, line)
+        if prepared is not None:
+            new.item.images = prepared.records
+            await catalog_images.store(self.sources.storage, prepared)
+        self.new.append((line, new, prepared))
+        self.new_skus.update(line.skus)
 
     async def write_new(self) -> None:
         new, self.new, self.new_skus = self.new, [], set()
@@ -154,7 +171,10 @@ class _Batch:
             return
         try:
             async with self.session.begin_nested():
-                await catalog.create_items(self.session, [item for _, item in new])
+                for _, _, prepared in new:
+                    if prepared is not None:
+                        catalog_images.queue_fresh(self.session, prepared)
+                await catalog.create_items(self.session, [item for _, item, _ in new])
         except _refusable_together() as exc:
             if len(new) == 1:
                 self.outcome.refusals.append((new[0][0].number, problem_of(exc)))
@@ -163,9 +183,9 @@ class _Batch:
             # line at fault is refused (MongoDB may hold some of the documents already:
             # found again by their ids, they are completed, not inserted twice).
             log.warning("new items of a batch failed together; one at a time now: %s", exc)
-            await self._one_by_one([line for line, _ in new])
+            await self._one_by_one([line for line, _, _ in new])
             return
-        for line, item in new:
+        for line, item, _ in new:
             units = {
                 v.id: spec.stock
                 for v, spec in zip(item.item.variants, line.body.variants or [], strict=True)
@@ -199,27 +219,49 @@ def _owner(line: Line, known: Known) -> Item | None:
     return known.items[item_id]
 
 
-async def _update(session: AsyncSession, item: Item, line: Line, known: Known) -> Result:
-    body = line.body
-    rules = await validation.variant_rules(body.category)
-    variants, units = _merged_variants(item, line, rules)
-    fields = body.model_dump(exclude={"stock", "variants", "size"})
-    changes = {**fields, "variants": [v.model_dump() for v in variants]}
+async def _update(
+    session: AsyncSession, item: Item, line: Line, known: Known, sources: ImageSources
+) -> Result:
+    variants, units, changes = await _wanted(item, line)
     checked = await validation.validated(changes)
     wanted = Item.model_validate({**item.model_dump(), **checked.data, "id": item.id})
     document_changed = wanted.model_dump(include=set(COMPARED)) != item.model_dump(
         include=set(COMPARED)
     )
     stock_changed = {v: n for v, n in units.items() if known.on_hand.get(v) != n}
-    if not document_changed and not stock_changed:
+    prepared = await _prepared(sources, item, line)
+    images_changed = prepared is not None and catalog_images.changes_images(item, prepared)
+    if not document_changed and not stock_changed and not images_changed:
         return Result.UNCHANGED
     await _write_stock(session, item, variants, stock_changed, known)
     if document_changed:
         item = await catalog.update_item(session, item, changes, item.revision)
-    else:
+    elif stock_changed:
         await catalog.stock_changed(session, [str(item.id)])
+    if prepared is not None and images_changed:
+        await catalog_images.store(sources.storage, prepared)
+        item = await catalog_images.apply(session, prepared)
+    elif prepared is not None:  # thumbnails a crashed batch's lost job did not make
+        catalog_images.queue_fresh(session, prepared)
     known.learn(item, stock_changed)
     return Result.UPDATED
+
+
+async def _wanted(item: Item, line: Line) -> tuple[list[Variant], dict[str, int], dict[str, Any]]:
+    """The item's variants after the line, the line's units per variant id, and the
+    changes to write (checked by the caller)."""
+    rules = await validation.variant_rules(line.body.category)
+    variants, units = _merged_variants(item, line, rules)
+    fields = line.body.model_dump(exclude={"stock", "variants", "size"})
+    return variants, units, {**fields, "variants": [v.model_dump() for v in variants]}
+
+
+async def _prepared(sources: ImageSources, item: Item | None, line: Line) -> Prepared | None:
+    """The line's images checked (fetched when new), or None when it names none."""
+    if line.images is None:
+        return None
+    item_id = str(item.id) if item is not None else str(line.new_item_id)
+    return await catalog_images.prepare(sources, item, item_id, line.images)
 
 
 def _merged_variants(

@@ -61,31 +61,43 @@ async def upload(
     new = []
     for digest in fresh:
         clean, alt = cleaned[digest]
-        key = f"{item_prefix(str(item.id))}{digest}.{clean.extension}"
-        if not await storage.exists(key):
-            await storage.put(key, clean.data, clean.content_type)
-        new.append(
-            ItemImage(
-                id=digest,
-                key=key,
-                content_type=clean.content_type,
-                width=clean.width,
-                height=clean.height,
-                size_bytes=len(clean.data),
-                alt=alt,
-            )
-        )
+        record = image_record(str(item.id), clean, alt)
+        await store_object(storage, record.key, clean.data, clean.content_type)
+        new.append(record)
     if new:
-        outbox.add(
-            session,
-            THUMBNAILS_TOPIC,
-            {"item_id": str(item.id), "image_ids": [r.id for r in new]},
-        )
+        queue_thumbnails(session, str(item.id), [r.id for r in new])
         await session.flush()
     catalog_cache.changed(session)
     changed = await records.add_images(str(item.id), new, settings.media_max_images_per_item)
     await writer.follow_revision(session, changed)
     return changed
+
+
+def image_record(
+    item_id: str, clean: images.CleanImage, alt: str = "", source_url: str | None = None
+) -> ItemImage:
+    """The record of a cleaned image under the item: its object is content-addressed."""
+    return ItemImage(
+        id=clean.digest,
+        key=f"{item_prefix(item_id)}{clean.digest}.{clean.extension}",
+        content_type=clean.content_type,
+        width=clean.width,
+        height=clean.height,
+        size_bytes=len(clean.data),
+        alt=alt,
+        source_url=source_url,
+    )
+
+
+async def store_object(storage: ObjectStorage, key: str, data: bytes, content_type: str) -> None:
+    """Store an image's object once: the key names its content."""
+    if not await storage.exists(key):
+        await storage.put(key, data, content_type)
+
+
+def queue_thumbnails(session: AsyncSession, item_id: str, image_ids: list[str]) -> None:
+    """The thumbnails of new images are made by a job once the caller's transaction commits."""
+    outbox.add(session, THUMBNAILS_TOPIC, {"item_id": item_id, "image_ids": image_ids})
 
 
 async def image_urls(
