@@ -263,7 +263,7 @@ async def page(session: AsyncSession, selection: Selection, matches: Matches | N
     rows = None
     if matches is not None and matches.ids is not None:
         rows = await _rows(session, selection, matches.ids) if matches.ids else []
-    elif matches is not None and matches.has is not None and selection.sort in WALKED_SORTS:
+    elif matches is not None and matches.has is not None and _walkable(selection):
         rows = await _walked(session, selection, matches.has)
     if rows is None:
         rows = await _rows(session, selection)
@@ -277,6 +277,13 @@ async def page(session: AsyncSession, selection: Selection, matches: Matches | N
             next_cursor = encode_cursor(selection.sort, rows[-1].key, rows[-1].item_id)
     rated = [row.item_id for row in rows if row.rating_count]
     return Page([row.item_id for row in rows], next_cursor, rated)
+
+
+def _walkable(selection: Selection) -> bool:
+    """Walked unfiltered: fits and sizes across systems, whose conditions (dozens of array
+    overlaps a row) turn the planner to testing them on every row of the category; other
+    filters the GIN index answers faster than a walk (measured at 100,000 items)."""
+    return bool(selection.size_groups) and selection.sort in WALKED_SORTS
 
 
 async def _rows(
