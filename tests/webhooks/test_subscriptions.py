@@ -64,6 +64,17 @@ async def test_bad_subscriptions_are_422_and_change_nothing(
     assert await _subscriptions(stores) == 0
 
 
+async def test_a_url_too_long_once_encoded_is_refused_as_the_url_field(
+    client: httpx.AsyncClient, stores: Stores, admin: dict[str, str]
+) -> None:
+    # Under the length limit as sent, over it once percent-encoded (six characters a letter).
+    body = {"url": "https://erp.example.com/" + "ж" * 400, "event_types": ["order.paid"]}
+    response = await client.post(URL, headers=admin, json=body)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["body.url"]
+    assert await _subscriptions(stores) == 0
+
+
 def test_plain_http_is_refused_outside_development_and_test(settings: Settings) -> None:
     production = settings.model_copy(update={"environment": "production"})
     with pytest.raises(service.InsecureWebhookUrl):
